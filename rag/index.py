@@ -1,0 +1,124 @@
+"""Build and load the two indexes over passages: dense FAISS vectors and jieba-segmented BM25."""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import keywords
+from .embed import Embedder
+from .errors import IndexStaleError
+from .passage import Passage
+from .store import MANIFEST, read_manifest
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+FORMAT = 1
+PASSAGES = "passages.jsonl"
+DENSE = "dense.faiss"
+BM25_DIR = "bm25"
+
+
+def embed_text(p: Passage) -> str:
+    """What is embedded: the heading path first, so a question naming a case finds its passages."""
+    return f"{p.heading_path()}\n{p.text}"
+
+
+def _keyword_text(p: Passage) -> str:
+    return " ".join(keywords.tokens(embed_text(p)))
+
+
+def _bm25_retriever(nodes):
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    # Text is pre-segmented by jieba and joined by spaces: BM25 must split on spaces only,
+    # since its default \w\w+ pattern sees a whole Chinese sentence as one token.
+    return BM25Retriever(nodes=nodes, skip_stemming=True, token_pattern=r"[^ ]+",
+                         similarity_top_k=len(nodes))
+
+
+def write(passages: list[Passage], embedder: Embedder, folder: Path, manifest: dict,
+          batch: int = 16, progress: bool = False) -> dict:
+    """Embed and write every artefact of one index version into an (empty) folder."""
+    import faiss
+    from llama_index.core.schema import TextNode
+    from llama_index.vector_stores.faiss import FaissVectorStore
+
+    started = time.perf_counter()
+    texts = [embed_text(p) for p in passages]
+    chunks = range(0, len(texts), batch)
+    if progress:
+        from tqdm import tqdm
+
+        chunks = tqdm(chunks, desc="嵌入段落 embedding", unit="批", total=len(chunks))
+    vectors = np.concatenate([embedder.passages(texts[i:i + batch]) for i in chunks]) if texts else np.zeros((0, embedder.dim), np.float32)
+
+    # Inner product over L2-normalised vectors is cosine similarity; exact search at this size.
+    store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(embedder.dim))
+    store.add([TextNode(id_=p.id, text="", embedding=v.tolist()) for p, v in zip(passages, vectors)])
+    store.persist(persist_path=str(folder / DENSE))
+
+    bm25 = _bm25_retriever([TextNode(id_=p.id, text=_keyword_text(p)) for p in passages])
+    (folder / BM25_DIR).mkdir()
+    bm25.persist(str(folder / BM25_DIR))
+
+    with open(folder / PASSAGES, "w", encoding="utf-8") as f:
+        for p in passages:
+            f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+    manifest = dict(manifest, format=FORMAT, passages=len(passages),
+                    embedding={"name": embedder.name, "dim": embedder.dim},
+                    faiss_index="IndexFlatIP", build_seconds=round(time.perf_counter() - started, 3))
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    return manifest
+
+
+@dataclass
+class LoadedIndex:
+    folder: Path
+    manifest: dict
+    passages: list[Passage]
+    dense: object  # FaissVectorStore
+    bm25: object  # BM25Retriever
+
+    def dense_ranking(self, query_vector: np.ndarray, n: int) -> list[tuple[int, float]]:
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
+        result = self.dense.query(VectorStoreQuery(query_embedding=query_vector.tolist(), similarity_top_k=n))
+        return [(int(i), float(s)) for i, s in zip(result.ids, result.similarities)]
+
+    def bm25_ranking(self, query: str, n: int) -> list[tuple[int, float]]:
+        from llama_index.core.schema import QueryBundle
+
+        query_tokens = keywords.tokens(query)
+        if not query_tokens:
+            return []
+        position = {p.id: i for i, p in enumerate(self.passages)}
+        hits = self.bm25.retrieve(QueryBundle(query_str=" ".join(query_tokens)))
+        return [(position[h.node.node_id], float(h.score)) for h in hits[:n] if h.score > 0]
+
+
+def load(folder: Path) -> LoadedIndex:
+    """Load one version; any missing or corrupt artefact raises IndexStaleError naming it."""
+    from llama_index.retrievers.bm25 import BM25Retriever
+    from llama_index.vector_stores.faiss import FaissVectorStore
+
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise IndexStaleError(f"索引清单缺失或损坏：{folder / MANIFEST}（manifest missing or corrupt）")
+    try:
+        with open(folder / PASSAGES, encoding="utf-8") as f:
+            passages = [Passage.from_dict(json.loads(line)) for line in f if line.strip()]
+        dense = FaissVectorStore.from_persist_path(str(folder / DENSE))
+        bm25 = BM25Retriever.from_persist_dir(str(folder / BM25_DIR), show_progress=False)
+    except Exception as err:  # faiss raises RuntimeError, json ValueError, files OSError: all mean "rebuild"
+        raise IndexStaleError(f"索引文件损坏或不完整：{folder}（{type(err).__name__}）（index files damaged）") from None
+    if not (len(passages) == manifest.get("passages") == dense.client.ntotal):
+        raise IndexStaleError(f"索引文件互不一致：{folder}（index files disagree）")
+    if dense.client.d != manifest.get("embedding", {}).get("dim"):
+        raise IndexStaleError(f"向量维度与清单不符：{folder}（vector dimension mismatch）")
+    bm25.similarity_top_k = len(passages)
+    return LoadedIndex(folder, manifest, passages, dense, bm25)

@@ -1,0 +1,70 @@
+"""The Passage: a cited piece of the report, the unit that crosses every layer."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+KINDS = ("text", "commentary", "epigraph", "caption", "toc", "cover")
+
+
+@dataclass
+class Passage:
+    id: str
+    text: str  # original text, for display and quoting
+    chapter: str = ""  # e.g. 第三章 “一体两翼”的探索与实践
+    case: str = ""  # e.g. 常州：新能源产教联合体的“破壁·共生·赋能”
+    section: str = ""  # full heading path inside the case, parts joined by " / "
+    page: int | None = None  # start page of the case (or chapter) in the printed report
+    kind: str = "text"  # one of KINDS
+    source: str = ""  # file name inside the corpus folder
+    speaker: str = ""  # who is quoted, for commentaries
+    incomplete: bool = False  # the case is cut off in the corpus text
+    score: float = 0.0  # fused retrieval score, set by search
+    dense: float | None = None  # cosine similarity from the dense index
+    bm25: float | None = None  # BM25 score from the keyword index
+    ordinal: int = 0  # position in the corpus, for stable ordering
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def chapter_number(self) -> str:
+        match = re.match(r"第[一二三四五六七八九十百零\d]+章", self.chapter)
+        return match.group(0) if match else self.chapter
+
+    @property
+    def citation(self) -> str:
+        """Human-readable reference, e.g. 第三章 · 常州：… · 三、成果成效 · 第71页起."""
+        parts = [self.chapter_number, self.case]
+        if self.kind == "commentary":
+            parts.append(f"点评（{self.speaker}）" if self.speaker else "点评")
+        elif self.kind == "epigraph":
+            parts.append("题记")
+        elif self.kind == "toc":
+            parts.append("目录")
+        else:
+            parts.extend(p for p in self.section.split(" / ") if p)
+        if self.page is not None:
+            parts.append(f"第{self.page}页起")
+        if self.incomplete:
+            parts.append("（本案例在语料中不完整）")
+        return " · ".join(p for p in parts if p)
+
+    def heading_path(self) -> str:
+        """The headings above the text, prefixed to what is embedded and keyword-indexed."""
+        parts = [self.chapter if self.kind in ("toc", "cover") else "", self.case, self.section]
+        if self.kind == "commentary":
+            parts.append(f"点评 {self.speaker} {self.extra.get('speaker_latin', '')}".strip())
+        elif self.kind == "epigraph":
+            parts.append("题记")
+        elif self.kind == "caption":
+            parts.append("图片说明")
+        return " > ".join(p for p in parts if p)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["citation"] = self.citation
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Passage":
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)

@@ -1,0 +1,187 @@
+"""Report: one corpus folder and its index folder, opened lazily, rebuilt when stale, searched."""
+from __future__ import annotations
+
+import dataclasses
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import index as index_io
+from .chunk import CHUNKER_VERSION, chunk
+from .config import Settings, load_settings
+from .corpus import corpus_hash, read_corpus
+from .embed import Embedder, make_embedder
+from .errors import CorpusError, IndexStaleError, RagError
+from .passage import Passage
+from .retrieve import Retriever
+from .store import CURRENT, current_version, new_version
+from .structure import parse
+
+_embedders: dict[tuple, Embedder] = {}
+_embedders_lock = threading.Lock()
+
+
+def shared_embedder(settings: Settings) -> Embedder:
+    """One model per process and configuration: loading it twice only costs memory."""
+    key = (settings.embed_backend, settings.embed_model)
+    with _embedders_lock:
+        if key not in _embedders:
+            _embedders[key] = make_embedder(settings.embed_backend, settings.embed_model)
+        return _embedders[key]
+
+
+@dataclass
+class BuildResult:
+    passages: int
+    seconds: float
+    model: str
+    skipped: list[dict]
+    folder: Path
+
+
+class Report:
+    """The object API; rag.search/rag.build use a default one over ./corpus and ./index."""
+
+    def __init__(self, corpus_dir: str | Path | None = None, index_dir: str | Path | None = None,
+                 settings: Settings | None = None, embedder: Embedder | None = None,
+                 auto_rebuild: bool = True):
+        settings = settings or load_settings()
+        if corpus_dir is not None:
+            settings = dataclasses.replace(settings, corpus_dir=Path(corpus_dir))
+        if index_dir is not None:
+            settings = dataclasses.replace(settings, index_dir=Path(index_dir))
+        self.settings = settings
+        self.auto_rebuild = auto_rebuild
+        self._embedder = embedder
+        self._lock = threading.RLock()
+        self._retriever: Retriever | None = None
+        self._current_stamp = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = shared_embedder(self.settings)
+        return self._embedder
+
+    # -- building --------------------------------------------------------------
+    def parse_corpus(self) -> tuple[list[Passage], dict]:
+        """Every file of the corpus folder, parsed and chunked; skipped files are listed, not fatal."""
+        digest = corpus_hash(self.settings.corpus_dir)  # before reading: a file edited meanwhile means stale
+        texts, skipped = read_corpus(self.settings.corpus_dir)
+        passages: list[Passage] = []
+        sources, outline = [], []
+        skipped = [dataclasses.asdict(s) for s in skipped]
+        for src in texts:
+            try:
+                doc = parse(src.text, src.name)
+                doc_passages = chunk(doc, self.settings.chunk_max_chars)
+            except Exception as err:  # one malformed document must not stop the others
+                skipped.append({"name": src.name, "reason": f"解析失败（parse error: {type(err).__name__}）"})
+                continue
+            if not doc_passages:
+                skipped.append({"name": src.name, "reason": "没有可索引的文字（no text to index）"})
+                continue
+            passages += doc_passages
+            outline += [dataclasses.asdict(e) | {"source": src.name} for e in doc.toc]
+            sources.append({"name": src.name, "encoding": src.encoding, "title": doc.title,
+                            "passages": len(doc_passages), "incomplete_cases": doc.incomplete_cases})
+        if not passages:
+            raise CorpusError(f"语料中没有可索引的文字：{self.settings.corpus_dir}（nothing to index）")
+        for i, p in enumerate(passages):
+            p.ordinal = i
+        manifest = {
+            "chunker_version": CHUNKER_VERSION,
+            "chunk_max_chars": self.settings.chunk_max_chars,
+            "corpus_hash": digest,
+            "corpus_dir": str(self.settings.corpus_dir),
+            "sources": sources,
+            "skipped": skipped,
+            "outline": outline,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        return passages, manifest
+
+    def build(self, progress: bool = False) -> BuildResult:
+        started = time.perf_counter()
+        passages, manifest = self.parse_corpus()
+        with new_version(self.settings.index_dir) as folder:
+            manifest = index_io.write(passages, self.embedder, folder, manifest,
+                                      batch=self.settings.embed_batch, progress=progress)
+        with self._lock:
+            self._retriever = None  # next search opens the new version
+        version = current_version(self.settings.index_dir) or folder
+        return BuildResult(len(passages), round(time.perf_counter() - started, 2),
+                           manifest["embedding"]["name"], manifest["skipped"], version)
+
+    # -- opening ---------------------------------------------------------------
+    def stale_reasons(self, manifest: dict | None) -> list[str]:
+        """Why the index on disk cannot serve this corpus and model; empty when it can."""
+        if manifest is None:
+            return ["尚未建立索引（no index yet）"]
+        reasons = []
+        if manifest.get("format") != index_io.FORMAT or manifest.get("chunker_version") != CHUNKER_VERSION:
+            reasons.append("切分程序版本已更新（chunker changed）")
+        if manifest.get("chunk_max_chars") != self.settings.chunk_max_chars:
+            reasons.append("段落长度设置已改变（chunk size changed）")
+        embedding = manifest.get("embedding", {})
+        if embedding.get("name") != self.embedder.name or embedding.get("dim") != self.embedder.dim:
+            reasons.append(f"嵌入模型不同：索引用 {embedding.get('name')}，当前为 {self.embedder.name}（embedding model changed）")
+        if manifest.get("corpus_hash") != corpus_hash(self.settings.corpus_dir):
+            reasons.append("语料文件已改变（corpus changed）")
+        return reasons
+
+    def _stamp(self):
+        try:
+            stat = (self.settings.index_dir / CURRENT).stat()
+            return (stat.st_mtime_ns, stat.st_ino, stat.st_size)
+        except OSError:
+            return None
+
+    def _open(self) -> Retriever:
+        version = current_version(self.settings.index_dir)
+        loaded, reasons = None, []
+        if version is not None:
+            try:
+                loaded = index_io.load(version)
+            except IndexStaleError as err:
+                reasons = [str(err)]
+        try:
+            reasons = reasons or self.stale_reasons(loaded.manifest if loaded else None)
+        except CorpusError as err:
+            raise IndexStaleError(f"索引无法核对也无法重建：{err}") from None
+        if reasons:
+            if not self.auto_rebuild:
+                raise IndexStaleError(f"索引需要重建：{'；'.join(reasons)}。请运行 python -m rag index（index is stale）")
+            print(f"正在重建索引：{'；'.join(reasons)}", file=sys.stderr)
+            self.build(progress=sys.stderr.isatty())
+            loaded = index_io.load(current_version(self.settings.index_dir))
+        return Retriever(loaded, self.embedder, self.settings.rrf_k, self.settings.candidates)
+
+    def retriever(self) -> Retriever:
+        """The open index; switches to a newer complete version as soon as one is published."""
+        stamp = self._stamp()
+        with self._lock:
+            if self._retriever is None or stamp != self._current_stamp:
+                self._retriever = self._open()
+                self._current_stamp = self._stamp()
+            return self._retriever
+
+    # -- reading -----------------------------------------------------------------
+    def search(self, query: str, k: int = 5, case: str | None = None, chapter: str | None = None,
+               kind: str | None = None, mode: str = "hybrid") -> list[Passage]:
+        return self.retriever().search(query, k=k, case=case, chapter=chapter, kind=kind, mode=mode)
+
+    def passages(self) -> list[Passage]:
+        return list(self.retriever().index.passages)
+
+    def outline(self) -> list[dict]:
+        """Chapters and cases with their start pages, from the tables of contents."""
+        return list(self.retriever().index.manifest.get("outline", []))
+
+    def manifest(self) -> dict:
+        return dict(self.retriever().index.manifest)
+
+
+__all__ = ["Report", "BuildResult", "RagError"]
