@@ -10,7 +10,7 @@ from .structure import Block, Document
 from .textnorm import split_sentences
 
 # Bump when chunking changes what passages contain: the index manifest then forces a rebuild.
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "4"
 
 
 def _pack(sentences: list[str], max_chars: int) -> list[str]:
@@ -84,6 +84,7 @@ def chunk(doc: Document, max_chars: int = 200) -> list[Passage]:
                 page=first.page,
                 kind=first.kind,
                 source=doc.source,
+                document=doc.title,
                 speaker=first.speaker,
                 incomplete=first.incomplete,
                 extra={"speaker_latin": speaker_latin(first.speaker)} if first.speaker else {},

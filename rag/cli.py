@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.required = True
     sub.add_parser("index", help="重建索引（rebuild the index from every corpus file）")
     search = sub.add_parser("search", help="检索段落（search passages）")
-    search.add_argument("query")
+    search.add_argument("query", nargs="?", help="问题；省略时逐行读入问题（interactive when omitted）")
     search.add_argument("-k", type=int, default=5, help="返回段落数（default 5）")
     search.add_argument("--case", help="只看某个案例，如 常州")
     search.add_argument("--chapter", help="只看某一章，如 第三章 或 3")
@@ -48,7 +48,25 @@ def _index(report: Report) -> int:
     return 0
 
 
+def _interactive(report: Report, args) -> int:
+    print("请输入问题，回车检索；空行或 Ctrl-D 退出。", file=sys.stderr)
+    while True:
+        try:
+            line = input("问题> ").strip()
+        except EOFError:
+            return 0
+        if not line:
+            return 0
+        args.query = line
+        try:
+            _search(report, args)
+        except RagError as err:  # a bad question must not end the session
+            _fail(str(err))
+
+
 def _search(report: Report, args) -> int:
+    if args.query is None:
+        return _interactive(report, args)
     hits = report.search(args.query, k=args.k, case=args.case, chapter=args.chapter, kind=args.kind, mode=args.mode)
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))

@@ -80,7 +80,8 @@ class SentenceTransformerEmbedder:
         default_q, default_p = _prefixes(model_dir)
         self.query_prefix = default_q if query_prefix is None else query_prefix
         self.passage_prefix = default_p if passage_prefix is None else passage_prefix
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         self.name = f"sentence-transformers/{model_dir.name}"
         self._lock = threading.Lock()
 

@@ -64,7 +64,7 @@ def write(passages: list[Passage], embedder: Embedder, folder: Path, manifest: d
 
     bm25 = _bm25_retriever([TextNode(id_=p.id, text=_keyword_text(p)) for p in passages])
     (folder / BM25_DIR).mkdir()
-    bm25.persist(str(folder / BM25_DIR))
+    bm25.persist(str(folder / BM25_DIR), show_progress=False)
 
     with open(folder / PASSAGES, "w", encoding="utf-8") as f:
         for p in passages:

@@ -17,6 +17,7 @@ class Passage:
     page: int | None = None  # start page of the case (or chapter) in the printed report
     kind: str = "text"  # one of KINDS
     source: str = ""  # file name inside the corpus folder
+    document: str = ""  # title of the document the passage comes from
     speaker: str = ""  # who is quoted, for commentaries
     incomplete: bool = False  # the case is cut off in the corpus text
     score: float = 0.0  # fused retrieval score, set by search
@@ -33,6 +34,8 @@ class Passage:
     @property
     def citation(self) -> str:
         """Human-readable reference, e.g. 第三章 · 常州：… · 三、成果成效 · 第71页起."""
+        if self.kind == "cover":
+            return f"《{self.document}》 · 封面" if self.document else "封面"
         parts = [self.chapter_number, self.case]
         if self.kind == "commentary":
             parts.append(f"点评（{self.speaker}）" if self.speaker else "点评")

@@ -16,7 +16,7 @@ from .embed import Embedder, make_embedder
 from .errors import CorpusError, IndexStaleError, RagError
 from .passage import Passage
 from .retrieve import Retriever
-from .store import CURRENT, current_version, new_version
+from .store import CURRENT, current_version, new_version, read_manifest
 from .structure import parse
 
 _embedders: dict[tuple, Embedder] = {}
@@ -141,16 +141,17 @@ class Report:
 
     def _open(self) -> Retriever:
         version = current_version(self.settings.index_dir)
-        loaded, reasons = None, []
-        if version is not None:
+        loaded = None
+        try:
+            # The manifest is checked before any artefact is read: a mismatched index is never used.
+            reasons = self.stale_reasons(read_manifest(version) if version else None)
+        except CorpusError as err:
+            raise IndexStaleError(f"索引无法核对也无法重建：{err}") from None
+        if not reasons:
             try:
                 loaded = index_io.load(version)
             except IndexStaleError as err:
                 reasons = [str(err)]
-        try:
-            reasons = reasons or self.stale_reasons(loaded.manifest if loaded else None)
-        except CorpusError as err:
-            raise IndexStaleError(f"索引无法核对也无法重建：{err}") from None
         if reasons:
             if not self.auto_rebuild:
                 raise IndexStaleError(f"索引需要重建：{'；'.join(reasons)}。请运行 python -m rag index（index is stale）")

