@@ -14,7 +14,7 @@ MODES = ("hybrid", "dense", "bm25")
 MAX_QUERY_CHARS = 1000  # e5 reads 512 tokens; more text only dilutes the question
 _CN_DIGITS = "零一二三四五六七八九十"
 # Questions about where things are in the printed report are answered by the table of contents.
-_STRUCTURE_INTENT = re.compile(r"第几页|哪一?页|页码|多少页|\bpages?\b|目录|哪些案例|哪几个案例|几个案例|哪一章|第几章|哪个章节|\bchapters?\b", re.I)
+STRUCTURE_INTENT = re.compile(r"第几页|哪一?页|页码|多少页|\bpages?\b|目录|哪些案例|哪几个案例|几个案例|哪一章|第几章|哪个章节|\bchapters?\b", re.I)
 
 
 def case_aliases(title: str) -> set[str]:
@@ -122,7 +122,7 @@ class Retriever:
             p = passages[i]
             return p.case in named or (p.kind == "toc" and any(_mentions(for_search(p.text), a) for a in aliases))
 
-        wants_toc = mode == "hybrid" and bool(_STRUCTURE_INTENT.search(query))
+        wants_toc = mode == "hybrid" and bool(STRUCTURE_INTENT.search(query))
         order = sorted(fused, key=lambda i: (not (named and about_named_case(i)),
                                              not (wants_toc and passages[i].kind == "toc"), -fused[i], i))
         return [
