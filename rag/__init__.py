@@ -4,11 +4,12 @@ from __future__ import annotations
 import threading
 
 from .errors import CorpusError, IndexBuildError, IndexStaleError, QueryError, RagError
+from .answer import Answer, Answerer
 from .passage import Passage
 from .report import BuildResult, Report
 
 __all__ = [
-    "Passage", "Report", "BuildResult", "search", "build", "default_report",
+    "Passage", "Answer", "Report", "BuildResult", "search", "ask", "ask_stream", "build", "default_report",
     "RagError", "CorpusError", "IndexBuildError", "IndexStaleError", "QueryError",
 ]
 
@@ -34,3 +35,17 @@ def search(query: str, k: int = 5, case: str | None = None, chapter: str | None 
 def build(progress: bool = False) -> BuildResult:
     """Rebuild the default index from every file in the corpus folder."""
     return default_report().build(progress=progress)
+
+
+def ask_stream(question: str, history=None, backend: str | None = None, **filters):
+    """Text pieces as they are checked and released, then the final Answer (citations final there)."""
+    yield from Answerer(default_report()).stream(question, history, backend, **filters)
+
+
+def ask(question: str, history=None, backend: str | None = None, **filters) -> Answer:
+    """A cited answer: backend "local" (default), "openai" or "extractive"; found=False when not covered."""
+    final = None
+    for item in ask_stream(question, history, backend, **filters):
+        if isinstance(item, Answer):
+            final = item
+    return final

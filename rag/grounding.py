@@ -1,0 +1,91 @@
+"""Every figure of an answer must be in a passage it cites: checked and fixed sentence by sentence."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .figures import DATE, QUANTITY, Figure, extract_figures, units_compatible
+from .passage import Passage
+
+_CITE = re.compile(r"\[(\d{1,2})\]")
+# A sentence ends at Chinese 。！？； or at English . ! ? followed by a space (never inside 3.5).
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?])(?![”’」』）)\]\[])|(?<=[.!?][”’\")\]])\s|(?<=[a-zA-Z\])][.!?])\s+|\n+")
+
+
+def split_answer(text: str) -> tuple[list[str], str]:
+    """Complete sentences of a growing answer, and the unfinished rest."""
+    pieces = _SENTENCE_END.split(text)
+    done = [p for p in pieces[:-1] if p.strip()]
+    return done, pieces[-1]
+
+
+def _checked_figures(sentence: str, question: str) -> list[Figure]:
+    """Amounts and years need support; ordinals (第三章) and labels (图5) do not; the question's own don't."""
+    asked = extract_figures(question, include_all=True)
+    return [f for f in extract_figures(_CITE.sub("", sentence), include_all=True)
+            if f.kind in (QUANTITY, DATE)
+            and not any(f.value == a.value and units_compatible(f.unit, a.unit) for a in asked)]
+
+
+def _supports(passage: Passage, figure: Figure) -> bool:
+    return _supports_text(passage.text, figure)
+
+
+@dataclass
+class Citer:
+    """Checks sentences against the retrieved passages and numbers citations in order of first use."""
+    passages: list[Passage]  # as numbered in the prompt: [1] is passages[0]
+    question: str = ""
+    order: list[int] = field(default_factory=list)  # prompt indices in display order
+    dropped: list[str] = field(default_factory=list)
+
+    def check(self, sentence: str) -> str | None:
+        """The sentence with citations completed and renumbered, or None when a figure has no source."""
+        cited = [int(n) - 1 for n in _CITE.findall(sentence) if 0 < int(n) <= len(self.passages)]
+        body = _CITE.sub("", sentence).rstrip()
+        needed: list[int] = list(dict.fromkeys(cited))
+        figures = _checked_figures(body, self.question)
+        if figures:
+            # A citation that supports none of the sentence's figures is a wrong citation: removed.
+            needed = [i for i in needed if any(_supports(self.passages[i], f) for f in figures)]
+        for figure in figures:
+            if any(_supports(self.passages[i], figure) for i in needed):
+                continue
+            source = next((i for i, p in enumerate(self.passages) if _supports(p, figure)), None)
+            if source is None:  # in no retrieved passage: never presented as the report's
+                self.dropped.append(sentence.strip())
+                return None
+            needed.append(source)  # the model forgot (or misplaced) the citation: attach the right one
+        if not needed:
+            return sentence if not body.strip() else body + self._tail(sentence)
+        for i in needed:
+            if i not in self.order:
+                self.order.append(i)
+        marks = "".join(f"[{self.order.index(i) + 1}]" for i in needed)
+        end = re.search(r"[。！？；.!?]+[”’」』）)]*\s*$", body)
+        if end:
+            return body[: end.start()] + marks + body[end.start():]
+        return body + marks
+
+    @staticmethod
+    def _tail(sentence: str) -> str:
+        return "\n" if sentence.endswith("\n") else ""
+
+    @property
+    def citations(self) -> list[Passage]:
+        return [self.passages[i] for i in self.order]
+
+
+def answer_is_grounded(answer) -> bool:
+    """Whether every amount and year of an Answer is stated in one of its cited passages."""
+    cited = [p.text for p in answer.citations]
+    for sentence in split_answer(answer.text + "\n")[0]:
+        for figure in _checked_figures(sentence, answer.standalone_question or answer.question):
+            if not any(_supports_text(text, figure) for text in cited):
+                return False
+    return True
+
+
+def _supports_text(text: str, figure: Figure) -> bool:
+    return any(figure.value == other.value and units_compatible(figure.unit, other.unit)
+               for other in extract_figures(text, include_all=True))

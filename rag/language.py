@@ -1,0 +1,22 @@
+"""Which language a question is in, and what kind of answer it asks for."""
+from __future__ import annotations
+
+import re
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+QUANTITY = re.compile(r"多少|几[个项家名次场批所年月天人份]|多大|比例|比重|占比|金额|规模|数量|how (?:many|much)|what (?:share|percentage|proportion|number|amount)|number of|percentage|\bsum\b", re.I)
+YEAR = re.compile(r"哪一?年|何时|什么时候|年份|\bwhen\b|\bwhat year\b", re.I)
+
+
+def is_english(text: str) -> bool:
+    """English when it has Latin letters and no Chinese: 'What did 常州 do?' is answered in Chinese."""
+    return bool(_LATIN.search(text)) and not _CJK.search(text)
+
+
+def asks_quantity(question: str) -> bool:
+    return bool(QUANTITY.search(question))
+
+
+def asks_year(question: str) -> bool:
+    return bool(YEAR.search(question))

@@ -1,0 +1,27 @@
+"""History handling and the detection of questions that point back to earlier turns."""
+import pytest
+
+from rag import QueryError
+from rag.followup import MAX_TURNS, clean_history, heuristic_standalone, points_back
+
+
+def test_questions_that_point_back():
+    for question in ("市政府为此配套了多少经费？", "它的理事长是谁？", "这个联合体在哪里？", "那晋江呢？", "What about its budget?"):
+        assert points_back(question), question
+    for question in ("常州联合体每年的日常运行经费是多少？", "How many majors did Changzhou add?"):
+        assert not points_back(question), question
+
+
+def test_history_is_checked_and_trimmed():
+    turns = [(f"问题{i}", f"回答{i}") for i in range(300)]
+    assert clean_history(turns) == turns[-MAX_TURNS:]
+    assert clean_history([["问", None]]) == [("问", "")]
+    assert len(clean_history([("问" * 50_000, "答")])[0][0]) == 600
+    for bad in ("not a list", [("only one",)], [(1, 2)], [{"q": "a"}]):
+        with pytest.raises(QueryError, match="对话历史格式错误"):
+            clean_history(bad)
+
+
+def test_without_a_model_the_previous_question_gives_the_subject():
+    history = [("常州联合体新增了多少个专业？", "18个")]
+    assert heuristic_standalone("市政府为此配套了多少经费？", history) == "常州联合体新增了多少个专业？ 市政府为此配套了多少经费？"

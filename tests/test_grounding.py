@@ -1,0 +1,49 @@
+"""The figure check on real passages: false figures are caught, citations fixed and renumbered."""
+import pytest
+
+from rag.grounding import Citer, split_answer
+
+
+@pytest.fixture(scope="module")
+def funds_and_training(report):
+    funds = report.search("每年安排200万元日常运行经费", k=1)[0]
+    training = report.search("联合体面向企业提供培训项目 265 个，累计培训在岗人员 3.5 万人次", k=1)[0]
+    assert "200万元" in funds.text and "3.5 万人次" in training.text
+    return [funds, training]
+
+
+def test_an_injected_false_figure_drops_its_sentence(funds_and_training):
+    citer = Citer(funds_and_training, "联合体每年的运行经费是多少？")
+    assert citer.check("联合体每年安排300万元日常运行经费[1]。") is None
+    assert citer.check("联合体共有成员企业5000家。") is None
+    assert citer.dropped == ["联合体每年安排300万元日常运行经费[1]。", "联合体共有成员企业5000家。"]
+    assert citer.citations == []
+
+
+def test_a_year_that_no_passage_gives_is_dropped(funds_and_training):
+    assert Citer(funds_and_training, "联合体哪年成立？").check("联合体成立于2019年[1]。") is None
+
+
+def test_missing_and_wrong_citations_are_fixed(funds_and_training):
+    citer = Citer(funds_and_training, "经费和培训各是多少？")
+    assert citer.check("培训在岗人员3.5万人次。") == "培训在岗人员3.5万人次[1]。"  # attached: passage 2 -> shown as [1]
+    assert citer.check("每年日常运行经费200万元[2]。") == "每年日常运行经费200万元[2]。"  # [2] was wrong: passage 1
+    assert [p.id for p in citer.citations] == [funds_and_training[1].id, funds_and_training[0].id]
+
+
+def test_number_notation_does_not_matter(funds_and_training):
+    citer = Citer(funds_and_training, "How many person-times were trained?")
+    assert citer.check("It trained 35,000 person-times.") == "It trained 35,000 person-times[1]."
+    assert citer.check("每年日常运行经费两百万元[1]。") == "每年日常运行经费两百万元[2]。"
+
+
+def test_figures_from_the_question_and_ordinals_need_no_source(funds_and_training):
+    citer = Citer(funds_and_training, "第三章里2024年度的案例讲了什么？")
+    assert citer.check("第三章收录了2024年度的案例。") == "第三章收录了2024年度的案例。"
+
+
+def test_sentences_are_released_only_when_complete():
+    done, rest = split_answer("每年安排200万元[1]。培训3.5万人次[2]；并且")
+    assert done == ["每年安排200万元[1]。", "培训3.5万人次[2]；"] and rest == "并且"
+    done, rest = split_answer("It trained 3.5 thousand people [1]. Then")
+    assert done == ["It trained 3.5 thousand people [1]."] and rest == "Then"
