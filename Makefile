@@ -9,7 +9,7 @@ install:
 
 run: install
 	.venv/bin/python -m rag index
-	.venv/bin/python -m rag search
+	.venv/bin/python -m rag ask
 
 test: install
 	.venv/bin/python -m pytest

@@ -1,7 +1,6 @@
 """Cited answers: retrieval, then a language model (or extraction), then the figure check in code."""
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 

@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--mode", default="hybrid", help="hybrid（默认）、bm25 或 dense")
     search.add_argument("--json", action="store_true", help="输出 JSON")
     ask = sub.add_parser("ask", help="回答问题并给出出处（answer with numbered sources）")
-    ask.add_argument("question")
+    ask.add_argument("question", nargs="?", help="问题；省略时进入对话（interactive, follow-ups understood）")
     ask.add_argument("--backend", help="local（默认，本地模型）、openai 或 extractive")
     ask.add_argument("--case", help="只看某个案例，如 常州")
     ask.add_argument("--chapter", help="只看某一章")
@@ -86,18 +86,41 @@ def _search(report: Report, args) -> int:
 
 
 def _ask(report: Report, args) -> int:
-    from .answer import Answer, Answerer
+    from .answer import Answerer
+
+    answerer = Answerer(report)
+    if args.question is not None:
+        _answer_one(answerer, args, args.question, [])
+        return 0
+    print("请输入问题，回车提问（可追问）；空行或 Ctrl-D 退出。", file=sys.stderr)
+    history: list[tuple[str, str]] = []
+    while True:
+        try:
+            line = input("问题> ").strip()
+        except EOFError:
+            return 0
+        if not line:
+            return 0
+        try:
+            answer = _answer_one(answerer, args, line, history)
+            history.append((line, answer.text))
+        except RagError as err:  # a bad question must not end the conversation
+            _fail(str(err))
+
+
+def _answer_one(answerer, args, question: str, history):
+    from .answer import Answer
 
     answer = None
     stream = not args.json and sys.stdout.isatty()
-    for item in Answerer(report).stream(args.question, backend=args.backend, case=args.case, chapter=args.chapter):
+    for item in answerer.stream(question, history=history, backend=args.backend, case=args.case, chapter=args.chapter):
         if isinstance(item, Answer):
             answer = item
         elif stream:
             print(item, end="", flush=True)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
-        return 0
+        return answer
     if stream:
         print()
     else:
@@ -108,8 +131,8 @@ def _ask(report: Report, args) -> int:
         print("\n出处：")
         for n, passage in enumerate(answer.citations, 1):
             print(f"[{n}] {passage.citation}")
-    print(f"（回答方式：{answer.backend}）")
-    return 0
+    print(f"（回答方式：{answer.backend}）\n")
+    return answer
 
 
 def _info(report: Report) -> int:

@@ -30,7 +30,7 @@ class Settings:
     llm_threads: int = 2
     llm_n_ctx: int = 4096
     llm_max_tokens: int = 320
-    answer_passages: int = 4  # passages given to the model: few keep the prompt and first token short
+    answer_passages: int = 3  # passages given to the model: few keep the prompt and first token short
     openai_base_url: str = ""
     openai_api_key: str = field(default="", repr=False)  # never printed with the settings
     openai_model: str = ""

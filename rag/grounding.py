@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import keywords
 from .figures import DATE, QUANTITY, Figure, extract_figures, units_compatible
 from .passage import Passage
 
@@ -56,8 +57,11 @@ class Citer:
                 self.dropped.append(sentence.strip())
                 return None
             needed.append(source)  # the model forgot (or misplaced) the citation: attach the right one
-        if not needed:
-            return sentence if not body.strip() else body + self._tail(sentence)
+        if not needed and body.strip():
+            closest = self._closest(body)
+            if closest is None:  # nothing to cite it with: kept as connecting text, not as a fact
+                return body + self._tail(sentence)
+            needed = [closest]  # a fact stated without [n]: cite the passage it was taken from
         for i in needed:
             if i not in self.order:
                 self.order.append(i)
@@ -66,6 +70,15 @@ class Citer:
         if end:
             return body[: end.start()] + marks + body[end.start():]
         return body + marks
+
+    def _closest(self, body: str, share: float = 0.5) -> int | None:
+        """The passage holding most of the sentence's words, if it holds at least `share` of them."""
+        words = set(keywords.tokens(body))
+        if not words:
+            return None
+        overlaps = [len(words & set(keywords.tokens(p.heading_path() + p.text))) / len(words) for p in self.passages]
+        best = max(range(len(overlaps)), key=overlaps.__getitem__, default=None)
+        return best if best is not None and overlaps[best] >= share else None
 
     @staticmethod
     def _tail(sentence: str) -> str:

@@ -50,3 +50,16 @@ def test_bad_file_is_reported_and_the_rest_indexed(mini_corpus, tmp_path):
     built = rag("--corpus", str(mini_corpus), "--index", str(tmp_path / "index"), "index")
     assert built.returncode == 0
     assert "已跳过 broken.txt" in built.stderr and "个段落" in built.stdout
+
+
+def test_ask_prints_answer_and_sources(index_copy):
+    corpus = str(ROOT / "corpus")
+    result = rag("--corpus", corpus, "--index", str(index_copy), "ask", "联合体面向企业提供了多少个培训项目？",
+                 "--backend", "extractive", "--json")
+    answer = json.loads(result.stdout)
+    assert answer["found"] and answer["backend"] == "extractive" and "265" in answer["text"]
+    assert answer["citations"][0]["citation"].endswith("第71页起")
+    talk = rag("--corpus", corpus, "--index", str(index_copy), "ask", "--backend", "extractive",
+               stdin="常州联合体新增了多少个专业？\n市政府为此配套了多少经费？\n\n")
+    assert talk.returncode == 0 and "专业18个" in talk.stdout and "近400万元" in talk.stdout
+    assert "出处：\n[1] 第三章 · 常州" in talk.stdout

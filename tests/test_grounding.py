@@ -47,3 +47,9 @@ def test_sentences_are_released_only_when_complete():
     assert done == ["每年安排200万元[1]。", "培训3.5万人次[2]；"] and rest == "并且"
     done, rest = split_answer("It trained 3.5 thousand people [1]. Then")
     assert done == ["It trained 3.5 thousand people [1]."] and rest == "Then"
+
+
+def test_a_fact_stated_without_citation_gets_the_passage_it_came_from(funds_and_training):
+    citer = Citer(funds_and_training, "理事长由谁担任？")
+    assert citer.check("理事长由市政府分管副市长担任。") == "理事长由市政府分管副市长担任[1]。"
+    assert citer.check("以上是报告的说法。") == "以上是报告的说法。"  # connecting text: nothing to cite
