@@ -19,7 +19,9 @@ from rag.metrics import load_questions  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 LOCAL_SAMPLE = int(os.environ.get("BENCH_LOCAL_QUESTIONS", "40"))
-TYPICAL = ["常州联合体每年的日常运行经费是多少？", "联合体面向企业提供了多少个培训项目？", "毕业生留在本地就业的比例是多少？"]
+# Distinct single-fact questions: each meets a prompt the model's cache has not seen (only the rules are shared).
+TYPICAL = ["常州联合体每年的日常运行经费是多少？", "联合体面向企业提供了多少个培训项目？", "毕业生留在本地就业的比例是多少？",
+           "获得了多少项江苏省科学技术奖？", "新能源人才供需洽谈会开了多少场？", "有多少名院校教师受聘为企业工程师？"]
 
 
 def timed(answerer: Answerer, question: str, backend: str, history=None):
@@ -73,17 +75,19 @@ def main() -> None:
     local = {"first_piece_s": [], "answer_s": [], "first_piece_new_context_s": []}
     timed(answerer, "预热：联合体是什么？", "local")  # loads the model once, as the web app does at start-up
     for question in TYPICAL:
-        for _ in range(RUNS):
-            first, total, answer = timed(answerer, question, "local")
-            local["first_piece_s"].append(first)
-            local["answer_s"].append(total)
-    sample = [q for q in questions if q.type == "not_covered"] + [q for q in questions if q.type != "not_covered"]
-    sample = sample[:LOCAL_SAMPLE // 2] + sample[-(LOCAL_SAMPLE // 2):]
+        first, total, answer = timed(answerer, question, "local")
+        local["first_piece_s"].append(first)
+        local["answer_s"].append(total)
+    uncovered = [q for q in questions if q.type == "not_covered"]
+    answerable = [q for q in questions if q.type != "not_covered"]
+    step = max(1, len(answerable) // (LOCAL_SAMPLE // 2))  # every type, in the file's proportions
+    sample = uncovered[:LOCAL_SAMPLE // 2] + answerable[::step][:LOCAL_SAMPLE // 2]
     figures = {
         "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
         "extractive_ms_p50": round(statistics.median(extractive_ms), 1),
         "extractive_ms_p95": round(sorted(extractive_ms)[int(0.95 * (len(extractive_ms) - 1))], 1),
         "local_first_piece_s_median": round(statistics.median(local["first_piece_s"]), 2),
+        "local_first_piece_s_max": round(max(local["first_piece_s"]), 2),
         "local_answer_s_median": round(statistics.median(local["answer_s"]), 2),
         "extractive": score(answerer, questions, "extractive"),
         "local": score(answerer, sample, "local"),

@@ -52,18 +52,19 @@ class Answerer:
     def standalone(self, question: str, history: list[tuple[str, str]], model, english: bool) -> tuple[str, str]:
         """(the question put to the model, the text retrieval searches for).
 
-        A follow-up becomes standalone; an English question is also searched in Chinese, while the model
-        still gets it in English so that it answers in English.
+        A follow-up becomes standalone. An English question is put to the model in Chinese, which a small
+        model answers far more reliably (the answer is translated back afterwards), and is searched in both.
         """
         asked = query = question
         if history and followup.points_back(question):
             rewrite = self._rewrite(model, prompts.condense_messages(question, history), question)
-            asked = rewrite or question
             # Retrieval sees both: the rewrite names the subject, the original keeps the wording.
-            query = f"{rewrite} {question}" if rewrite else followup.heuristic_standalone(question, history)
+            asked = rewrite or followup.heuristic_standalone(question, history)
+            query = f"{rewrite} {question}" if rewrite else asked
         if english and model is not None:
             chinese = self._rewrite(model, prompts.translate_messages(asked), asked)
-            query = f"{chinese} {query}" if chinese else query
+            if chinese:
+                asked, query = chinese, f"{chinese} {query}"
         return asked, query
 
     @staticmethod
@@ -123,7 +124,10 @@ class Answerer:
             return
         if model is not None:
             try:
-                yield from self._generate(model, backend, question, asked, standalone, english, hits)
+                if english:
+                    yield from self._in_english(model, backend, question, asked, standalone, hits)
+                else:
+                    yield from self._generate(model, backend, question, asked, standalone, False, hits)
                 return
             except LLMError as err:
                 notice = f"{LABELS[backend]}出错（{err}），改用摘录式回答。"
@@ -133,7 +137,7 @@ class Answerer:
         citer = Citer(hits, standalone)
         kept: list[str] = []
         pending = ""
-        messages = prompts.answer_messages(asked, hits, english)
+        messages = prompts.answer_messages(asked, hits, is_english(asked))  # asked may be a Chinese translation
 
         def emit(sentences):
             for sentence in sentences:
@@ -168,6 +172,27 @@ class Answerer:
             return
         text = "".join(kept).strip()
         yield Answer(text, citer.citations, True, backend, question, standalone, "", citer.dropped)
+
+    def _in_english(self, model, backend, question, asked, standalone, hits) -> Iterator[str | Answer]:
+        """Answer in Chinese (checked), then translate; the translation's figures are checked again."""
+        chinese = [a for a in self._generate(model, backend, question, asked, standalone, True, hits)
+                   if isinstance(a, Answer)][-1]
+        if not chinese.found or chinese.backend != backend:
+            yield chinese
+            return
+        reply = model.complete(prompts.translate_answer_messages(question, chinese.text),
+                               max_tokens=self.report.settings.llm_max_tokens, temperature=0.0)
+        citer = Citer(chinese.citations, standalone)
+        sentences = split_answer(reply.strip() + "\n")[0]
+        checked = [citer.check(s) for s in sentences]
+        if not sentences or any(c is None for c in checked) or not citer.citations:
+            chinese.notice = "英文译文中的数字无法核实，以下为中文回答（the English translation could not be verified）。"
+            yield chinese.text
+            yield chinese
+            return
+        text = " ".join(c.strip() for c in checked if c.strip())
+        yield text
+        yield Answer(text, citer.citations, True, backend, question, standalone, "", chinese.dropped)
 
     def _extract(self, question, standalone, english, hits, notice="") -> Iterator[str | Answer]:
         retriever = self.report.retriever()

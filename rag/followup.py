@@ -36,11 +36,15 @@ def points_back(question: str) -> bool:
 
 
 def heuristic_standalone(question: str, history: Sequence[tuple[str, str]]) -> str:
-    """Without a model: the previous question supplies what 它/此 refers to, for retrieval."""
-    return f"{history[-1][0]} {question}" if history else question
+    """Without a usable rewrite: the previous question supplies what 它/此 refers to."""
+    return f"（接上一问：{history[-1][0]}）{question}" if history else question
+
+
+_ASKS = re.compile(r"[？?]|多少|哪|什么|谁|几|如何|怎么|怎样|是否|吗|\b(?:what|which|who|how|when|where|why)\b", re.I)
 
 
 def acceptable_rewrite(rewrite: str, question: str) -> bool:
-    """A rewrite that is empty, an answer, or far longer than the question is not used."""
+    """A rewrite that is empty, an answer rather than a question, or far too long is not used."""
     rewrite = rewrite.strip()
-    return bool(rewrite) and "NOT_FOUND" not in rewrite and len(rewrite) <= max(3 * len(question), 80)
+    return (bool(rewrite) and "NOT_FOUND" not in rewrite and bool(_ASKS.search(rewrite))
+            and len(rewrite) <= max(3 * len(question), 80))

@@ -91,6 +91,8 @@ class Citer:
 
 def answer_is_grounded(answer) -> bool:
     """Whether every amount and year of an Answer is stated in one of its cited passages."""
+    if not answer.found:
+        return True  # a reply that the report does not cover the question claims nothing
     cited = [p.text for p in answer.citations]
     for sentence in split_answer(answer.text + "\n")[0]:
         for figure in _checked_figures(sentence, answer.standalone_question or answer.question):

@@ -36,3 +36,7 @@ def not_found_text(english: bool, closest: str = "") -> str:
 
 def translate_messages(question: str) -> list[dict]:
     return [{"role": "user", "content": template("translate").format(question=question)}]
+
+
+def translate_answer_messages(question: str, answer: str) -> list[dict]:
+    return [{"role": "user", "content": template("translate_answer").format(question=question, answer=answer)}]

@@ -24,4 +24,12 @@ def test_history_is_checked_and_trimmed():
 
 def test_without_a_model_the_previous_question_gives_the_subject():
     history = [("常州联合体新增了多少个专业？", "18个")]
-    assert heuristic_standalone("市政府为此配套了多少经费？", history) == "常州联合体新增了多少个专业？ 市政府为此配套了多少经费？"
+    assert heuristic_standalone("市政府为此配套了多少经费？", history) == "（接上一问：常州联合体新增了多少个专业？）市政府为此配套了多少经费？"
+
+
+def test_a_rewrite_must_still_be_a_question():
+    from rag.followup import acceptable_rewrite
+
+    assert acceptable_rewrite("常州市政府为新增专业配套了多少经费？", "市政府为此配套了多少经费？")
+    assert not acceptable_rewrite("常州新能源产教联合体依托常州工业职业技术学院牵头。", "它是依托哪个园区成立的？")
+    assert not acceptable_rewrite("NOT_FOUND", "它呢？") and not acceptable_rewrite("", "它呢？")
