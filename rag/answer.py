@@ -1,6 +1,8 @@
 """Cited answers: retrieval, then a language model (or extraction), then the figure check in code."""
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
@@ -9,7 +11,8 @@ from .backends import BACKENDS, LABELS, chat_model
 from .errors import QueryError
 from .extractive import Idf, best_evidence
 from .grounding import Citer, split_answer
-from .language import is_english
+from .figures import extract_figures
+from .language import expected_unit, is_english
 from .llm import LLMError
 from .passage import Passage
 from .report import Report
@@ -87,10 +90,22 @@ class Answerer:
                 return entry["title"], entry["page"]
         return None
 
+    def uncovered_chapter(self, question: str) -> str | None:
+        """A chapter the question names (第一章) of which the index holds nothing."""
+        chapters = {p.chapter_number for p in self.report.retriever().index.passages if p.chapter}
+        for named in re.findall(r"第[一二三四五六七八九十]+章", question):
+            if named not in chapters:
+                return named
+        return None
+
     def not_found(self, question: str, english: bool, hits: list[Passage], backend: str, standalone: str,
                   notice: str = "", dropped=None) -> Answer:
         uncovered = self.uncovered_case(standalone)
-        if uncovered:
+        chapter = self.uncovered_chapter(standalone)
+        if chapter:
+            closest = (f" The index holds nothing of {chapter} of the report." if english
+                       else f"当前索引中没有报告{chapter}的内容。")
+        elif uncovered:
             title, page = uncovered
             closest = (f" The table of contents lists “{title}” from page {page}, but its text is not in the index."
                        if english else f"报告目录列有「{title}」（第{page}页起），但该部分正文未收入当前索引。")
@@ -119,7 +134,9 @@ class Answerer:
                 notice = f"{LABELS[backend]}不可用（{err}），改用摘录式回答。"
         asked, standalone = self.standalone(question, turns, model, english)
         hits = self.report.search(standalone, k=k or settings.answer_passages, case=case, chapter=chapter)
-        if not hits or (self.uncovered_case(standalone) and not STRUCTURE_INTENT.search(standalone)):
+        outside = self.uncovered_chapter(standalone) or (self.uncovered_case(standalone)
+                                                         and not STRUCTURE_INTENT.search(standalone))
+        if not hits or outside:
             yield self.not_found(question, english, hits, backend if model else "extractive", standalone, notice)
             return
         if model is not None:
@@ -171,6 +188,11 @@ class Answerer:
             yield answer
             return
         text = "".join(kept).strip()
+        unit = expected_unit(asked)
+        if unit and not any(f.unit == unit for f in extract_figures(text)):
+            # Asked for money (or a share) and answered with some other figure: 起薪 is not 40%.
+            yield self.not_found(question, english, hits, backend, standalone, dropped=citer.dropped + kept)
+            return
         yield Answer(text, citer.citations, True, backend, question, standalone, "", citer.dropped)
 
     def _in_english(self, model, backend, question, asked, standalone, hits) -> Iterator[str | Answer]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from . import keywords
 from .figures import DATE, QUANTITY, extract_figures
-from .language import asks_quantity, asks_year
+from .language import asks_quantity, asks_year, expected_unit
 from .passage import Passage
 from .textnorm import for_search, split_sentences
 
@@ -37,8 +37,8 @@ class Idf:
         return math.log(1 + self.n / (1 + self.df.get(token, 0)))
 
 
-def _has(sentence: str, kind: str) -> bool:
-    return any(f.kind == kind for f in extract_figures(sentence, include_all=True))
+def _has(sentence: str, kind: str, unit: str | None = None) -> bool:
+    return any(f.kind == kind and (unit is None or f.unit == unit) for f in extract_figures(sentence, include_all=True))
 
 
 def _names_place(line: str, question: str, aliases: set[str]) -> bool:
@@ -61,7 +61,7 @@ def best_evidence(question: str, passages: list[Passage], idf: Idf, limit: int =
     if not wanted:
         return []
     total = sum(idf(t) for t in set(wanted))
-    need_number, need_year = asks_quantity(question), asks_year(question)
+    need_number, need_year, unit = asks_quantity(question), asks_year(question), expected_unit(question)
     found: list[Evidence] = []
     for rank, passage in enumerate(passages):
         if passage.kind == "toc" and not structural:
@@ -70,7 +70,7 @@ def best_evidence(question: str, passages: list[Passage], idf: Idf, limit: int =
             continue
         context = set(keywords.tokens(passage.heading_path()))
         for sentence in split_sentences(passage.text):
-            if need_number and not _has(sentence, QUANTITY):
+            if need_number and not _has(sentence, QUANTITY, unit):
                 continue
             if need_year and not _has(sentence, DATE):
                 continue

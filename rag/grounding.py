@@ -10,7 +10,8 @@ from .passage import Passage
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
 # A sentence ends at Chinese 。！？； or at English . ! ? followed by a space (never inside 3.5).
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?])(?![”’」』）)\]\[])|(?<=[.!?][”’\")\]])\s|(?<=[a-zA-Z\])][.!?])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?])(?![”’」』）)\]\[\n])|(?<=[.!?][”’\")\]])\s|(?<=[a-zA-Z\])][.!?])\s+|(?<=\n)(?!\n)")
+MAX_UNCITED_CHARS = 20  # longer text that no passage supports is a claim, not a connecting phrase
 
 
 def split_answer(text: str) -> tuple[list[str], str]:
@@ -44,6 +45,7 @@ class Citer:
         """The sentence with citations completed and renumbered, or None when a figure has no source."""
         cited = [int(n) - 1 for n in _CITE.findall(sentence) if 0 < int(n) <= len(self.passages)]
         body = _CITE.sub("", sentence).rstrip()
+        tail = "\n" if "\n" in sentence[len(sentence.rstrip()):] else ""  # keeps list items on their lines
         needed: list[int] = list(dict.fromkeys(cited))
         figures = _checked_figures(body, self.question)
         if figures:
@@ -59,8 +61,11 @@ class Citer:
             needed.append(source)  # the model forgot (or misplaced) the citation: attach the right one
         if not needed and body.strip():
             closest = self._closest(body)
-            if closest is None:  # nothing to cite it with: kept as connecting text, not as a fact
-                return body + self._tail(sentence)
+            if closest is None:
+                if len(body.strip()) > MAX_UNCITED_CHARS:  # a claim no passage supports: never shown
+                    self.dropped.append(sentence.strip())
+                    return None
+                return body + tail  # a short connecting phrase
             needed = [closest]  # a fact stated without [n]: cite the passage it was taken from
         for i in needed:
             if i not in self.order:
@@ -68,21 +73,17 @@ class Citer:
         marks = "".join(f"[{self.order.index(i) + 1}]" for i in needed)
         end = re.search(r"[。！？；.!?]+[”’」』）)]*\s*$", body)
         if end:
-            return body[: end.start()] + marks + body[end.start():]
-        return body + marks
+            return body[: end.start()] + marks + body[end.start():] + tail
+        return body + marks + tail
 
     def _closest(self, body: str, share: float = 0.5) -> int | None:
-        """The passage holding most of the sentence's words, if it holds at least `share` of them."""
+        """The passage holding most of the sentence's words: at least `share` of them, and two or more."""
         words = set(keywords.tokens(body))
         if not words:
             return None
-        overlaps = [len(words & set(keywords.tokens(p.heading_path() + p.text))) / len(words) for p in self.passages]
-        best = max(range(len(overlaps)), key=overlaps.__getitem__, default=None)
-        return best if best is not None and overlaps[best] >= share else None
-
-    @staticmethod
-    def _tail(sentence: str) -> str:
-        return "\n" if sentence.endswith("\n") else ""
+        shared = [len(words & set(keywords.tokens(p.heading_path() + p.text))) for p in self.passages]
+        best = max(range(len(shared)), key=shared.__getitem__, default=None)
+        return best if best is not None and shared[best] >= 2 and shared[best] / len(words) >= share else None
 
     @property
     def citations(self) -> list[Passage]:

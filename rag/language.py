@@ -20,3 +20,17 @@ def asks_quantity(question: str) -> bool:
 
 def asks_year(question: str) -> bool:
     return bool(YEAR.search(question))
+
+_MONEY = re.compile(r"经费|资金|钱|金额|投入|薪|工资|收入|产值|合同额|登记额|预算|money|fund|budget|salary|income|revenue|yuan|worth", re.I)
+_SHARE = re.compile(r"比例|比率|比重|占比|百分|[就升]业率|share|percentage|proportion|\brate\b", re.I)
+
+
+def expected_unit(question: str) -> str | None:
+    """元 for a question about money, % for a share; None when the question does not say."""
+    if not asks_quantity(question):
+        return None
+    if _SHARE.search(question):
+        return "%"
+    if _MONEY.search(question):
+        return "元"
+    return None

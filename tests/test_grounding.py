@@ -53,3 +53,12 @@ def test_a_fact_stated_without_citation_gets_the_passage_it_came_from(funds_and_
     citer = Citer(funds_and_training, "理事长由谁担任？")
     assert citer.check("理事长由市政府分管副市长担任。") == "理事长由市政府分管副市长担任[1]。"
     assert citer.check("以上是报告的说法。") == "以上是报告的说法。"  # connecting text: nothing to cite
+    invented = "联合体还获得过《中国青年报》《人民日报》等多家媒体的专题报道。"
+    assert citer.check(invented) is None and invented in citer.dropped  # a claim nothing supports
+
+
+def test_list_items_keep_their_lines(funds_and_training):
+    done, _ = split_answer("经费如下：\n1. 日常运行经费200万元[1]\n2. 专项建设经费2000万元[1]\n")
+    assert done == ["经费如下：\n", "1. 日常运行经费200万元[1]\n", "2. 专项建设经费2000万元[1]\n"]
+    citer = Citer(funds_and_training, "经费有哪些？")
+    assert "".join(citer.check(s) for s in done) == "经费如下：\n1. 日常运行经费200万元[1]\n2. 专项建设经费2000万元[1]\n"
