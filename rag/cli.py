@@ -54,8 +54,9 @@ def _index(report: Report) -> int:
     return 0
 
 
-def _interactive(report: Report, args) -> int:
-    print("请输入问题，回车检索；空行或 Ctrl-D 退出。", file=sys.stderr)
+def _prompt_loop(greeting: str, handle) -> int:
+    """Read one question per line until an empty line or end of input; errors never end the session."""
+    print(greeting, file=sys.stderr)
     while True:
         try:
             line = input("问题> ").strip()
@@ -63,11 +64,18 @@ def _interactive(report: Report, args) -> int:
             return 0
         if not line:
             return 0
-        args.query = line
         try:
-            _search(report, args)
-        except RagError as err:  # a bad question must not end the session
+            handle(line)
+        except RagError as err:
             _fail(str(err))
+
+
+def _interactive(report: Report, args) -> int:
+    def handle(line: str) -> None:
+        args.query = line
+        _search(report, args)
+
+    return _prompt_loop("请输入问题，回车检索；空行或 Ctrl-D 退出。", handle)
 
 
 def _search(report: Report, args) -> int:
@@ -92,20 +100,13 @@ def _ask(report: Report, args) -> int:
     if args.question is not None:
         _answer_one(answerer, args, args.question, [])
         return 0
-    print("请输入问题，回车提问（可追问）；空行或 Ctrl-D 退出。", file=sys.stderr)
     history: list[tuple[str, str]] = []
-    while True:
-        try:
-            line = input("问题> ").strip()
-        except EOFError:
-            return 0
-        if not line:
-            return 0
-        try:
-            answer = _answer_one(answerer, args, line, history)
-            history.append((line, answer.text))
-        except RagError as err:  # a bad question must not end the conversation
-            _fail(str(err))
+
+    def handle(line: str) -> None:
+        answer = _answer_one(answerer, args, line, history)
+        history.append((line, answer.text))
+
+    return _prompt_loop("请输入问题，回车提问（可追问）；空行或 Ctrl-D 退出。", handle)
 
 
 def _answer_one(answerer, args, question: str, history):
