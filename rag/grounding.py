@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import keywords
-from .figures import DATE, QUANTITY, Figure, extract_figures, units_compatible
+from .figures import DATE, QUANTITY, Figure, extract_figures, is_grounded
 from .passage import Passage
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
@@ -23,14 +23,12 @@ def split_answer(text: str) -> tuple[list[str], str]:
 
 def _checked_figures(sentence: str, question: str) -> list[Figure]:
     """Amounts and years need support; ordinals (第三章) and labels (图5) do not; the question's own don't."""
-    asked = extract_figures(question, include_all=True)
     return [f for f in extract_figures(_CITE.sub("", sentence), include_all=True)
-            if f.kind in (QUANTITY, DATE)
-            and not any(f.value == a.value and units_compatible(f.unit, a.unit) for a in asked)]
+            if f.kind in (QUANTITY, DATE) and not is_grounded(f, question)]
 
 
 def _supports(passage: Passage, figure: Figure) -> bool:
-    return _supports_text(passage.text, figure)
+    return is_grounded(figure, passage.text)
 
 
 @dataclass
@@ -97,11 +95,7 @@ def answer_is_grounded(answer) -> bool:
     cited = [p.text for p in answer.citations]
     for sentence in split_answer(answer.text + "\n")[0]:
         for figure in _checked_figures(sentence, answer.standalone_question or answer.question):
-            if not any(_supports_text(text, figure) for text in cited):
+            if not any(is_grounded(figure, text) for text in cited):
                 return False
     return True
 
-
-def _supports_text(text: str, figure: Figure) -> bool:
-    return any(figure.value == other.value and units_compatible(figure.unit, other.unit)
-               for other in extract_figures(text, include_all=True))

@@ -84,6 +84,9 @@ class LoadedIndex:
     dense: object  # FaissVectorStore
     bm25: object  # BM25Retriever
 
+    def __post_init__(self) -> None:
+        self.position = {p.id: i for i, p in enumerate(self.passages)}  # BM25 returns ids, fusion needs rows
+
     def dense_ranking(self, query_vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         from llama_index.core.vector_stores.types import VectorStoreQuery
 
@@ -96,9 +99,8 @@ class LoadedIndex:
         query_tokens = keywords.tokens(query)
         if not query_tokens:
             return []
-        position = {p.id: i for i, p in enumerate(self.passages)}
         hits = self.bm25.retrieve(QueryBundle(query_str=" ".join(query_tokens)))
-        return [(position[h.node.node_id], float(h.score)) for h in hits[:n] if h.score > 0]
+        return [(self.position[h.node.node_id], float(h.score)) for h in hits[:n] if h.score > 0]
 
 
 def load(folder: Path) -> LoadedIndex:
