@@ -1,13 +1,18 @@
-"""Command line: python -m rag index | search | info; errors are one line, never a traceback."""
+"""Command line: python -m rag index | search | ask | info | eval; errors are one line, never a traceback."""
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
+from .config import PROJECT_ROOT
 from .errors import RagError
 from .report import Report
+
+
+EVAL_DIR = PROJECT_ROOT / "eval"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--chapter", help="只看某一章")
     ask.add_argument("--json", action="store_true", help="输出 JSON")
     sub.add_parser("info", help="索引概况：段落数、模型、目录")
+    ev = sub.add_parser("eval", help="评测：检索与回答质量，对比上次结果（exit 1 when below a threshold）")
+    ev.add_argument("--quick", action="store_true", help="只评检索与摘录式回答（数秒）；CI 运行此项")
+    ev.add_argument("--backend", action="append", help="只评这些回答方式（可重复）：local、openai、extractive")
+    ev.add_argument("--questions", default=str(EVAL_DIR / "questions.jsonl"), help="题目文件")
+    ev.add_argument("--thresholds", default=str(EVAL_DIR / "thresholds.toml"), help="门槛文件")
+    ev.add_argument("--results", default=str(EVAL_DIR / "results"), help="结果目录")
+    ev.add_argument("--type", action="append", help="只评某类题目（可重复），如 figure")
     return parser
 
 
@@ -136,6 +148,42 @@ def _answer_one(answerer, args, question: str, history):
     return answer
 
 
+def _eval(report: Report, args) -> int:
+    from . import eval_report, evaluation
+    from .metrics import load_questions
+
+    try:
+        questions = load_questions(Path(args.questions))
+        thresholds = eval_report.load_thresholds(Path(args.thresholds))
+    except (OSError, ValueError, KeyError) as err:
+        return _fail(f"题目或门槛文件无法读取（{type(err).__name__}: {err}）")
+    if args.type:
+        questions = [q for q in questions if q.type in args.type]
+    if not questions:
+        return _fail(f"没有可评测的题目：{args.questions}（no questions）")
+    verbose = os.environ.get("RAG_EVAL_PROGRESS") or sys.stderr.isatty()
+    results = evaluation.run(report, questions, args.backend, quick=args.quick,
+                             progress=(lambda line: print(line, file=sys.stderr)) if verbose else None)
+    try:
+        json_path, md_path, checks = eval_report.write(results, Path(args.results), thresholds)
+    except OSError as err:
+        return _fail(f"结果无法写入：{args.results}（{type(err).__name__}: {err}）")
+    for backend, why in results["skipped_backends"].items():
+        print(f"未评测 {backend}：{why}")
+    print(f"检索 hybrid：hit@1 {results['retrieval']['hybrid']['overall']['hit@1']}，"
+          f"hit@5 {results['retrieval']['hybrid']['overall']['hit@5']}，MRR {results['retrieval']['hybrid']['overall']['mrr']}")
+    for backend, per_type in results["answers"].items():
+        o = per_type["overall"]
+        print(f"回答 {backend}：正确 {o['right']}，数字/要点 {o['accuracy']}，引用 {o['citation_accuracy']}，"
+              f"拒答准确 {o['refusal_accuracy']}，误拒 {o['false_refusal_rate']}，数字有据 {o['grounding']}，"
+              f"p50 {o['latency_p50_s']} s")
+    print(f"结果：{json_path}\n报告：{md_path}（用时 {results['seconds']} 秒）")
+    failed = [c for c in checks if c.passed is False]
+    for c in failed:
+        print(f"低于门槛：{c.metric} = {c.value}（要求 {'≥' if c.minimum else '≤'} {c.bound}）", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def _info(report: Report) -> int:
     manifest = report.manifest()
     print(f"段落数：{manifest['passages']}；嵌入模型：{manifest['embedding']['name']}（{manifest['embedding']['dim']} 维）")
@@ -151,13 +199,16 @@ def _info(report: Report) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
-        report = Report(corpus_dir=args.corpus, index_dir=args.index)
+        # The evaluation never silently rebuilds: it measures the index that is being served.
+        report = Report(corpus_dir=args.corpus, index_dir=args.index, auto_rebuild=args.command != "eval")
         if args.command == "index":
             return _index(report)
         if args.command == "search":
             return _search(report, args)
         if args.command == "ask":
             return _ask(report, args)
+        if args.command == "eval":
+            return _eval(report, args)
         return _info(report)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 0

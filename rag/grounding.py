@@ -88,14 +88,21 @@ class Citer:
         return [self.passages[i] for i in self.order]
 
 
-def answer_is_grounded(answer) -> bool:
-    """Whether every amount and year of an Answer is stated in one of its cited passages."""
+def figure_support(answer) -> tuple[int, int]:
+    """(amounts and years the answer states, how many of them a passage cited in their sentence states)."""
     if not answer.found:
-        return True  # a reply that the report does not cover the question claims nothing
-    cited = [p.text for p in answer.citations]
+        return 0, 0  # a reply that the report does not cover the question claims nothing
+    total = grounded = 0
     for sentence in split_answer(answer.text + "\n")[0]:
+        cited = [answer.citations[int(n) - 1].text for n in _CITE.findall(sentence)
+                 if 0 < int(n) <= len(answer.citations)]
         for figure in _checked_figures(sentence, answer.standalone_question or answer.question):
-            if not any(is_grounded(figure, text) for text in cited):
-                return False
-    return True
+            total += 1
+            grounded += any(is_grounded(figure, text) for text in cited)
+    return total, grounded
 
+
+def answer_is_grounded(answer) -> bool:
+    """Whether every amount and year of an Answer is stated in a passage its sentence cites."""
+    total, grounded = figure_support(answer)
+    return total == grounded
