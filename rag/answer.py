@@ -12,7 +12,7 @@ from .errors import QueryError
 from .extractive import Idf, best_evidence
 from .grounding import Citer, split_answer
 from .figures import extract_figures
-from .language import expected_unit, is_english
+from .language import expected_unit, is_english, unsupported_script
 from .llm import LLMError
 from .passage import Passage
 from .report import Report
@@ -120,6 +120,8 @@ class Answerer:
     def stream(self, question: str, history=None, backend: str | None = None, k: int | None = None,
                case: str | None = None, chapter: str | None = None) -> Iterator[str | Answer]:
         question = clean_query(question)
+        if unsupported_script(question):
+            raise QueryError("目前只能回答中文或英文提问，请用中文或英文重新提问（please ask in Chinese or English）")
         turns = followup.clean_history(history)
         settings = self.report.settings
         backend = backend or settings.llm_backend

@@ -14,6 +14,12 @@ def is_english(text: str) -> bool:
     return bool(_LATIN.search(text)) and not _CJK.search(text)
 
 
+def unsupported_script(text: str) -> bool:
+    """Letters but none Chinese or Latin (Сколько…, كم…): a language the report and the model do not serve."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and not _CJK.search(text) and not any(ch.isascii() for ch in letters)
+
+
 def asks_quantity(question: str) -> bool:
     return bool(QUANTITY.search(question))
 

@@ -49,9 +49,12 @@ def clean_query(query: str) -> str:
         raise QueryError("问题必须是文字（question must be a string）")
     # Control characters and NULs come from copy-paste and break tokenisers; they carry no meaning.
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in query)
-    text = re.sub(r"\s+", " ", text).strip()[:MAX_QUERY_CHARS]
+    text = re.sub(r"\s+", " ", text).strip()
     if not re.search(r"[\w\u3400-\u9fff]", text):
         raise QueryError("问题为空或只有标点，请输入要查询的内容（empty question）")
+    if len(text) > MAX_QUERY_CHARS:  # refused, not cut: a silently shortened question gets a wrong answer
+        raise QueryError(f"问题过长（{len(text)} 字），请精简到 {MAX_QUERY_CHARS} 字以内再问"
+                         f"（question too long: at most {MAX_QUERY_CHARS} characters）")
     return text
 
 
