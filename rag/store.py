@@ -71,10 +71,14 @@ def new_version(index_dir: Path):
             shutil.copyfile(final / MANIFEST, index_dir / f".{MANIFEST}.tmp")
             os.replace(index_dir / f".{MANIFEST}.tmp", index_dir / MANIFEST)
             _prune(index_dir, keep=final.name)
-    except OSError as err:
+    except (OSError, RuntimeError) as err:
         shutil.rmtree(staging, ignore_errors=True)
+        # FAISS reports a failed write (disk full, file too large) as a RuntimeError naming the write.
+        if isinstance(err, RuntimeError) and "write error" not in str(err):
+            raise
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err).rsplit("(", 1)[-1].rstrip(")")
         raise IndexBuildError(
-            f"写入索引失败（{err.strerror or err}），原有索引未改动（index write failed; previous index untouched）"
+            f"写入索引失败（{reason}），原有索引未改动（index write failed; previous index untouched）"
         ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

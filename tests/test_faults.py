@@ -1,0 +1,117 @@
+"""Faults: a full disk while building, a half-deleted or missing index, a model or endpoint failing
+mid-answer. Each is detected, said plainly, and leaves the previous index and the service intact."""
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+import threading
+import time
+from http.server import ThreadingHTTPServer
+
+import pytest
+
+from conftest import CORPUS, ROOT
+from rag import Answer, Answerer, IndexStaleError, Report
+from rag.llm import LLMError
+from test_llm import Handler
+
+# Builds over an existing index in a process that may write only small files: the disk is "full".
+DISK_FULL = """
+import resource, signal, sys
+from rag import Report, IndexBuildError
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # a write past the limit fails with EFBIG, as on a full disk
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+try:
+    Report(sys.argv[1], sys.argv[2], auto_rebuild=False).build()
+except IndexBuildError as err:
+    print("ERROR", err)
+    sys.exit(3)
+print("BUILT")
+"""
+
+
+def _current(index_dir):
+    return (index_dir / "CURRENT").read_text().strip()
+
+
+def test_a_full_disk_while_building_leaves_the_previous_index_serving(index_copy):
+    before = _current(index_copy)
+    done = subprocess.run([sys.executable, "-c", DISK_FULL, str(CORPUS), str(index_copy)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "写入索引失败" in done.stdout and "原有索引未改动" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert _current(index_copy) == before
+    assert not list(index_copy.glob(".build-*"))  # the half-written staging folder is gone
+    hits = Report(CORPUS, index_copy, auto_rebuild=False).search("常州联合体每年的日常运行经费是多少？", k=1)
+    assert "200万元" in hits[0].text
+
+
+@pytest.mark.parametrize("lost", ["dense.faiss", "passages.jsonl", "manifest.json"])
+def test_a_half_deleted_index_is_refused_with_what_to_run_or_rebuilt(index_copy, lost):
+    (index_copy / _current(index_copy) / lost).unlink()
+    with pytest.raises(IndexStaleError, match="python -m rag index"):
+        Report(CORPUS, index_copy, auto_rebuild=False).search("经费")
+    hits = Report(CORPUS, index_copy).search("常州联合体每年的日常运行经费是多少？", k=1)  # serving: rebuilt
+    assert "200万元" in hits[0].text
+
+
+def test_a_missing_index_folder_is_built_on_first_use(tmp_path):
+    hits = Report(CORPUS, tmp_path / "never-built").search("常州联合体每年的日常运行经费是多少？", k=1)
+    assert "200万元" in hits[0].text
+
+
+class _FailsMidway:
+    """Fault injection around the real local model: a few real tokens, then llama.cpp fails (as on an
+    out-of-memory or a corrupt tensor, which cannot be caused on purpose here)."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def complete(self, messages, **kw):
+        return self.model.complete(messages, **kw)
+
+    def stream(self, messages, **kw):
+        for n, piece in enumerate(self.model.stream(messages, **kw)):
+            if n == 3:
+                raise LLMError("llama.cpp failed: decode returned -1")
+            yield piece
+
+
+@pytest.mark.slow
+def test_the_local_model_failing_mid_answer_falls_back_and_says_so(report, model_path, monkeypatch):
+    from rag import answer as answer_module
+    from rag.backends import local_model
+
+    real = local_model(report.settings)
+    monkeypatch.setattr(answer_module, "chat_model", lambda settings, backend: _FailsMidway(real))
+    items = list(Answerer(report).stream("常州联合体每年的日常运行经费是多少？", backend="local"))
+    final = items[-1]
+    assert isinstance(final, Answer) and final.backend == "extractive"
+    assert "出错" in final.notice and "摘录" in final.notice
+    assert final.found and "200万元" in final.text
+
+
+@pytest.fixture(scope="module")
+def failing_endpoint():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("fault", ["e500", "garbage", "garbage-json", "nochoices", "error-event", "stall", "slow"])
+def test_a_failing_endpoint_falls_back_to_extraction_without_hanging(report, failing_endpoint, fault):
+    settings = dataclasses.replace(report.settings, openai_base_url=f"{failing_endpoint}/{fault}/v1",
+                                   openai_api_key="sk-never-shown", llm_timeout=1)
+    remote = Answerer(Report(CORPUS, report.settings.index_dir, settings=settings, auto_rebuild=False))
+    started = time.monotonic()
+    final = [a for a in remote.stream("常州联合体每年的日常运行经费是多少？", backend="openai")
+             if isinstance(a, Answer)][-1]
+    assert time.monotonic() - started < 10  # the configured 1 s time-out, not the server's silence
+    assert final.backend == "extractive" and "改用摘录式回答" in final.notice
+    assert final.found and "200万元" in final.text
+    assert "sk-never-shown" not in final.notice
