@@ -52,3 +52,24 @@ def test_index_and_search_without_network(backend, mini_corpus, tmp_path):
     assert "NETWORK ATTEMPT" not in result.stderr, result.stderr[-2000:]
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith("OK")
+
+
+ASK = GUARD + textwrap.dedent("""
+    from rag import Answer, Answerer, Report
+    answerer = Answerer(Report(sys.argv[1], sys.argv[2], auto_rebuild=False))
+    for backend in ("local", "extractive"):
+        final = [a for a in answerer.stream("晋江联合体由哪些单位牵头？", backend=backend) if isinstance(a, Answer)][-1]
+        assert final.backend == backend and final.found, final
+        print("OK", backend, final.text)
+""")
+
+
+@pytest.mark.slow
+def test_answering_with_the_local_model_opens_no_socket(built_index, model_path, tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "RAG_CONFIG": str(tmp_path / "none.toml"),
+           "RAG_LLM_MODEL_PATH": str(model_path)}
+    result = subprocess.run([sys.executable, "-c", ASK, str(ROOT / "corpus"), str(built_index)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert "NETWORK ATTEMPT" not in result.stderr, result.stderr[-2000:]
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.count("OK") == 2 and "泉州职业技术大学" in result.stdout
