@@ -3,6 +3,7 @@ mid-answer. Each is detected, said plainly, and leaves the previous index and th
 from __future__ import annotations
 
 import dataclasses
+import json
 import subprocess
 import sys
 import threading
@@ -115,3 +116,37 @@ def test_a_failing_endpoint_falls_back_to_extraction_without_hanging(report, fai
     assert final.backend == "extractive" and "改用摘录式回答" in final.notice
     assert final.found and "200万元" in final.text
     assert "sk-never-shown" not in final.notice
+
+
+def test_reindexing_while_serving_fails_no_request(index_copy):
+    """Searches run without pause while two new versions are built and published in another process."""
+    serving = Report(CORPUS, index_copy, auto_rebuild=False)
+    errors, answered, stop = [], [], threading.Event()
+
+    def client():
+        while not stop.is_set():
+            try:
+                hits = serving.search("常州联合体每年的日常运行经费是多少？", k=1)
+                answered.append("200万元" in hits[0].text)
+            except Exception as err:  # any failure during the swap is what this test exists to catch
+                errors.append(repr(err))
+
+    threads = [threading.Thread(target=client) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        versions = set()
+        for _ in range(2):
+            subprocess.run([sys.executable, "-m", "rag", "--index", str(index_copy), "index"], cwd=ROOT,
+                           check=True, capture_output=True, timeout=300)
+            versions.add(_current(index_copy))
+            time.sleep(0.5)  # let the readers pick the new version up
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert errors == []
+    assert len(versions) == 2 and len(answered) > 20 and all(answered)
+    newest = json.loads((index_copy / "manifest.json").read_text(encoding="utf-8"))
+    assert serving.manifest()["corpus_hash"] == newest["corpus_hash"]
+    assert serving.manifest()["built_at"] == newest["built_at"]  # switched to the newest complete version
