@@ -13,7 +13,7 @@ run: install
 
 # The quick evaluation gates the build (exit 1 below a threshold in eval/thresholds.toml); pytest runs last.
 test: install
-	bash scripts/install-browser.sh
+	bash scripts/install-system-deps.sh
 	.venv/bin/python -m rag index
 	.venv/bin/python -m rag eval --quick
 	.venv/bin/python -m pytest

@@ -27,9 +27,11 @@ def default_report() -> Report:
 
 
 def search(query: str, k: int = 5, case: str | None = None, chapter: str | None = None,
-           kind: str | None = None, mode: str = "hybrid") -> list[Passage]:
+           kind: str | None = None, mode: str = "hybrid", document: str | None = None,
+           year: int | None = None) -> list[Passage]:
     """Passages that answer the question, best first, each with its citation."""
-    return default_report().search(query, k=k, case=case, chapter=chapter, kind=kind, mode=mode)
+    return default_report().search(query, k=k, case=case, chapter=chapter, kind=kind, mode=mode,
+                                   document=document, year=year)
 
 
 def build(progress: bool = False) -> BuildResult:

@@ -118,7 +118,8 @@ class Answerer:
 
     # -- answering -----------------------------------------------------------------
     def stream(self, question: str, history=None, backend: str | None = None, k: int | None = None,
-               case: str | None = None, chapter: str | None = None) -> Iterator[str | Answer]:
+               case: str | None = None, chapter: str | None = None, document: str | None = None,
+               year: int | None = None) -> Iterator[str | Answer]:
         question = clean_query(question)
         if unsupported_script(question):
             raise QueryError("目前只能回答中文或英文提问，请用中文或英文重新提问（please ask in Chinese or English）")
@@ -135,7 +136,8 @@ class Answerer:
             except LLMError as err:
                 notice = f"{LABELS[backend]}不可用（{err}），改用摘录式回答。"
         asked, standalone = self.standalone(question, turns, model, english)
-        hits = self.report.search(standalone, k=k or settings.answer_passages, case=case, chapter=chapter)
+        hits = self.report.search(standalone, k=k or settings.answer_passages, case=case, chapter=chapter,
+                                  document=document, year=year)
         outside = self.uncovered_chapter(standalone) or (self.uncovered_case(standalone)
                                                          and not STRUCTURE_INTENT.search(standalone))
         if not hits or outside:

@@ -1,16 +1,17 @@
 """Cut parsed blocks into passages: by case and section, at Chinese sentence ends, with stable ids."""
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
-from itertools import groupby
+from itertools import accumulate, groupby
 
 from .passage import Passage
 from .structure import Block, Document
 from .textnorm import split_sentences
 
 # Bump when chunking changes what passages contain: the index manifest then forces a rebuild.
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"
 
 
 def _pack(sentences: list[str], max_chars: int) -> list[str]:
@@ -60,7 +61,28 @@ def _stable_id(*parts) -> str:
     return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
 
 
-def chunk(doc: Document, max_chars: int = 200) -> list[Passage]:
+def _sentences(blocks: list[Block]) -> tuple[list[str], list[int | None]]:
+    """Sentences of the blocks, each with the printed page it starts on (None when the source has no pages)."""
+    sentences: list[str] = []
+    pages: list[int | None] = []
+    for block in blocks:
+        cursor = 0
+        for sentence in split_sentences(block.text):
+            found = block.text.find(sentence, cursor)
+            cursor = found + len(sentence) if found >= 0 else cursor
+            sentences.append(sentence)
+            pages.append(next((page for start, page in reversed(block.pages) if start <= cursor - len(sentence)), None))
+    return sentences, pages
+
+
+def _chunk_pages(texts: list[str], sentences: list[str], pages: list[int | None]) -> list[int | None]:
+    # Packing only concatenates or cuts sentences, so each chunk starts at a known offset of their joined text.
+    starts = [0, *accumulate(len(s) for s in sentences)]
+    offsets = [0, *accumulate(len(t) for t in texts)]
+    return [pages[bisect.bisect_right(starts, offset) - 1] for offset in offsets[:-1]]
+
+
+def chunk(doc: Document, max_chars: int = 200, year: int | None = None) -> list[Passage]:
     passages: list[Passage] = []
     seen: dict[tuple, int] = {}
     for key, group in groupby(doc.blocks, key=_group_key):
@@ -68,9 +90,12 @@ def chunk(doc: Document, max_chars: int = 200) -> list[Passage]:
         first = blocks[0]
         if first.kind in ("toc", "cover"):
             texts = ["\n".join(b.text for b in blocks)]  # kept whole: a table of contents reads as one
+            pages: list[int | None] = [None]
         else:
-            texts = _pack([s for b in blocks for s in split_sentences(b.text)], max_chars)
-        for text in texts:
+            sentences, sentence_pages = _sentences(blocks)
+            texts = _pack(sentences, max_chars)
+            pages = _chunk_pages(texts, sentences, sentence_pages)
+        for text, page in zip(texts, pages):
             slot = (first.chapter, first.case, first.section, first.kind, first.speaker)
             n = seen.get(slot, 0)
             seen[slot] = n + 1
@@ -81,10 +106,13 @@ def chunk(doc: Document, max_chars: int = 200) -> list[Passage]:
                 chapter=first.chapter,
                 case=first.case,
                 section=" / ".join(first.section),
-                page=first.page,
+                page=first.page if page is None else page,
+                case_page=first.page,
+                page_exact=page is not None,
                 kind=first.kind,
                 source=doc.source,
                 document=doc.title,
+                year=year,
                 speaker=first.speaker,
                 incomplete=first.incomplete,
                 extra={"speaker_latin": speaker_latin(first.speaker)} if first.speaker else {},

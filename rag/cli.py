@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("-k", type=int, default=5, help="返回段落数（default 5）")
     search.add_argument("--case", help="只看某个案例，如 常州")
     search.add_argument("--chapter", help="只看某一章，如 第三章 或 3")
+    search.add_argument("--document", help="只看某份文档（文件名或标题的一部分）")
+    search.add_argument("--year", type=int, help="只看某一年度的报告，如 2024")
     search.add_argument("--kind", help="段落类型：text commentary epigraph caption toc cover")
     search.add_argument("--mode", default="hybrid", help="hybrid（默认）、bm25 或 dense")
     search.add_argument("--json", action="store_true", help="输出 JSON")
@@ -45,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--backend", help="local（默认，本地模型）、openai 或 extractive")
     ask.add_argument("--case", help="只看某个案例，如 常州")
     ask.add_argument("--chapter", help="只看某一章")
+    ask.add_argument("--document", help="只看某份文档（文件名或标题的一部分）")
+    ask.add_argument("--year", type=int, help="只看某一年度的报告，如 2024")
     ask.add_argument("--json", action="store_true", help="输出 JSON")
     sub.add_parser("info", help="索引概况：段落数、模型、目录")
     ev = sub.add_parser("eval", help="评测：检索与回答质量，对比上次结果（exit 1 when below a threshold）")
@@ -60,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
 def _index(report: Report) -> int:
     result = report.build(progress=sys.stderr.isatty())
     print(f"已建立索引：{result.passages} 个段落，用时 {result.seconds:.1f} 秒，嵌入模型 {result.model}")
+    print(f"段落：新增 {result.added}，修改 {result.changed}，删除 {result.removed}；"
+          f"向量：复用 {result.reused}，重新计算 {result.embedded}")
     print(f"索引位置：{result.folder}")
     for skipped in result.skipped:
         print(f"已跳过 {skipped['name']}：{skipped['reason']}", file=sys.stderr)
@@ -93,7 +99,8 @@ def _interactive(report: Report, args) -> int:
 def _search(report: Report, args) -> int:
     if args.query is None:
         return _interactive(report, args)
-    hits = report.search(args.query, k=args.k, case=args.case, chapter=args.chapter, kind=args.kind, mode=args.mode)
+    hits = report.search(args.query, k=args.k, case=args.case, chapter=args.chapter, kind=args.kind, mode=args.mode,
+                         document=args.document, year=args.year)
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
         return 0
@@ -126,7 +133,8 @@ def _answer_one(answerer, args, question: str, history):
 
     answer = None
     stream = not args.json and sys.stdout.isatty()
-    for item in answerer.stream(question, history=history, backend=args.backend, case=args.case, chapter=args.chapter):
+    for item in answerer.stream(question, history=history, backend=args.backend, case=args.case, chapter=args.chapter,
+                                document=args.document, year=args.year):
         if isinstance(item, Answer):
             answer = item
         elif stream:

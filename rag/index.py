@@ -1,6 +1,7 @@
 """Build and load the two indexes over passages: dense FAISS vectors and jieba-segmented BM25."""
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -41,21 +42,59 @@ def _bm25_retriever(nodes):
                          similarity_top_k=len(nodes))
 
 
+def text_hash(p: Passage) -> str:
+    """Identity of what is embedded: the same text gives the same vector under the same model."""
+    return hashlib.sha1(embed_text(p).encode("utf-8")).hexdigest()
+
+
+def previous_vectors(folder: Path) -> tuple[dict[str, str], dict[str, np.ndarray]]:
+    """Of a complete index version: passage id -> text hash, and text hash -> vector; empty when unreadable."""
+    import faiss
+
+    try:
+        with open(folder / PASSAGES, encoding="utf-8") as f:
+            passages = [Passage.from_dict(json.loads(line)) for line in f if line.strip()]
+        dense = faiss.read_index(str(folder / DENSE))
+        vectors = dense.reconstruct_n(0, dense.ntotal)
+    except Exception:  # a damaged previous version only means embedding everything again
+        return {}, {}
+    if len(passages) != len(vectors):
+        return {}, {}
+    hashes = [text_hash(p) for p in passages]
+    return dict(zip((p.id for p in passages), hashes)), dict(zip(hashes, vectors))
+
+
+def _vectors(passages: list[Passage], embedder: Embedder, reuse: dict[str, np.ndarray],
+             batch: int, progress: bool) -> tuple[np.ndarray, int]:
+    """One vector per passage, taken from reuse where its text hash is there; returns how many were reused."""
+    vectors = np.zeros((len(passages), embedder.dim), np.float32)
+    todo = []
+    for i, p in enumerate(passages):
+        known = reuse.get(text_hash(p))
+        if known is None or len(known) != embedder.dim:
+            todo.append(i)
+        else:
+            vectors[i] = known
+    chunks = range(0, len(todo), batch)
+    if progress:
+        from tqdm import tqdm
+
+        chunks = tqdm(chunks, desc="嵌入段落 embedding", unit="批", total=len(chunks))
+    for start in chunks:
+        rows = todo[start:start + batch]
+        vectors[rows] = embedder.passages([embed_text(passages[i]) for i in rows])
+    return vectors, len(passages) - len(todo)
+
+
 def write(passages: list[Passage], embedder: Embedder, folder: Path, manifest: dict,
-          batch: int = 16, progress: bool = False) -> dict:
-    """Embed and write every artefact of one index version into an (empty) folder."""
+          batch: int = 16, progress: bool = False, reuse: dict[str, np.ndarray] | None = None) -> dict:
+    """Embed (or reuse the vectors of unchanged texts) and write every artefact of one index version."""
     import faiss
     from llama_index.core.schema import TextNode
     from llama_index.vector_stores.faiss import FaissVectorStore
 
     started = time.perf_counter()
-    texts = [embed_text(p) for p in passages]
-    chunks = range(0, len(texts), batch)
-    if progress:
-        from tqdm import tqdm
-
-        chunks = tqdm(chunks, desc="嵌入段落 embedding", unit="批", total=len(chunks))
-    vectors = np.concatenate([embedder.passages(texts[i:i + batch]) for i in chunks]) if texts else np.zeros((0, embedder.dim), np.float32)
+    vectors, reused = _vectors(passages, embedder, reuse or {}, batch, progress)
 
     # Inner product over L2-normalised vectors is cosine similarity; exact search at this size.
     store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(embedder.dim))
@@ -71,7 +110,8 @@ def write(passages: list[Passage], embedder: Embedder, folder: Path, manifest: d
             f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
     manifest = dict(manifest, format=FORMAT, passages=len(passages),
                     embedding={"name": embedder.name, "dim": embedder.dim},
-                    faiss_index="IndexFlatIP", build_seconds=round(time.perf_counter() - started, 3))
+                    faiss_index="IndexFlatIP", reused=reused, embedded=len(passages) - reused,
+                    build_seconds=round(time.perf_counter() - started, 3))
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
 

@@ -14,10 +14,15 @@ class Passage:
     chapter: str = ""  # e.g. 第三章 “一体两翼”的探索与实践
     case: str = ""  # e.g. 常州：新能源产教联合体的“破壁·共生·赋能”
     section: str = ""  # full heading path inside the case, parts joined by " / "
-    page: int | None = None  # start page of the case (or chapter) in the printed report
+    # The page cited: where the passage is printed when the source has pages (PDF, page_exact), else the
+    # start page of its case (or chapter) from the table of contents, cited as "第71页起".
+    page: int | None = None
     kind: str = "text"  # one of KINDS
     source: str = ""  # file name inside the corpus folder
     document: str = ""  # title of the document the passage comes from
+    year: int | None = None  # year the document reports on (metadata sidecar, else its title)
+    case_page: int | None = None  # start page of the case (or chapter) in the printed report
+    page_exact: bool = False  # page is the page the passage is printed on, not its case's start page
     speaker: str = ""  # who is quoted, for commentaries
     incomplete: bool = False  # the case is cut off in the corpus text
     score: float = 0.0  # fused retrieval score, set by search
@@ -33,10 +38,12 @@ class Passage:
 
     @property
     def citation(self) -> str:
-        """Human-readable reference, e.g. 第三章 · 常州：… · 三、成果成效 · 第71页起."""
+        """Human-readable reference, e.g. 第三章 · 常州：… · 三、成果成效 · 第71页起 (第73页 from a PDF)."""
         if self.kind == "cover":
             return f"《{self.document}》 · 封面" if self.document else "封面"
-        parts = [self.chapter_number, self.case]
+        # With several documents indexed, a chapter or case name alone no longer says where to look.
+        named = self.extra.get("cite_document") and self.document
+        parts = [f"《{self.document}》" if named else "", self.chapter_number, self.case]
         if self.kind == "commentary":
             parts.append(f"点评（{self.speaker}）" if self.speaker else "点评")
         elif self.kind == "epigraph":
@@ -46,7 +53,7 @@ class Passage:
         else:
             parts.extend(p for p in self.section.split(" / ") if p)
         if self.page is not None:
-            parts.append(f"第{self.page}页起")
+            parts.append(f"第{self.page}页" if self.page_exact else f"第{self.page}页起")
         if self.incomplete:
             parts.append("（本案例在语料中不完整）")
         return " · ".join(p for p in parts if p)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 import threading
 import time
@@ -17,7 +18,7 @@ from .errors import CorpusError, IndexStaleError, RagError
 from .passage import Passage
 from .retrieve import Retriever
 from .store import CURRENT, current_version, new_version, read_manifest
-from .structure import parse
+from .structure import Document, parse
 
 _embedders: dict[tuple, Embedder] = {}
 _embedders_lock = threading.Lock()
@@ -39,6 +40,20 @@ class BuildResult:
     model: str
     skipped: list[dict]
     folder: Path
+    # Against the version it replaces, by passage id: new, text changed, gone; and vectors reused / computed.
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    reused: int = 0
+    embedded: int = 0
+
+
+def document_meta(doc: Document, sidecar: dict) -> dict:
+    """title, year, publisher: the sidecar's where given, else read from the document's own cover."""
+    title = sidecar.get("title") or doc.title or doc.source
+    year = re.search(r"(?:19|20)\d{2}(?=年)", title) or re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", title)
+    return {"title": title, "year": sidecar.get("year", int(year.group(0)) if year else None),
+            "publisher": sidecar.get("publisher") or doc.publisher}
 
 
 class Report:
@@ -75,8 +90,10 @@ class Report:
         skipped = [dataclasses.asdict(s) for s in skipped]
         for src in texts:
             try:
-                doc = parse(src.text, src.name)
-                doc_passages = chunk(doc, self.settings.chunk_max_chars)
+                doc = parse(src.text, src.name, src.line_pages, src.continued)
+                meta = document_meta(doc, src.meta)
+                doc.title = meta["title"]
+                doc_passages = chunk(doc, self.settings.chunk_max_chars, year=meta["year"])
             except Exception as err:  # one malformed document must not stop the others
                 skipped.append({"name": src.name, "reason": f"解析失败（parse error: {type(err).__name__}）"})
                 continue
@@ -85,12 +102,14 @@ class Report:
                 continue
             passages += doc_passages
             outline += [dataclasses.asdict(e) | {"source": src.name} for e in doc.toc]
-            sources.append({"name": src.name, "encoding": src.encoding, "title": doc.title,
+            sources.append({"name": src.name, "encoding": src.encoding, **meta, "pages": bool(src.line_pages),
                             "passages": len(doc_passages), "incomplete_cases": doc.incomplete_cases})
         if not passages:
             raise CorpusError(f"语料中没有可索引的文字：{self.settings.corpus_dir}（nothing to index）")
         for i, p in enumerate(passages):
             p.ordinal = i
+            if len(sources) > 1:
+                p.extra["cite_document"] = True
         manifest = {
             "chunker_version": CHUNKER_VERSION,
             "chunk_max_chars": self.settings.chunk_max_chars,
@@ -104,20 +123,41 @@ class Report:
         return passages, manifest
 
     def build(self, progress: bool = False) -> BuildResult:
+        """Write a new index version, embedding only passages whose embedded text is not in the current one."""
         started = time.perf_counter()
         passages, manifest = self.parse_corpus()
+        previous = current_version(self.settings.index_dir)
+        old_ids, reuse = {}, {}
+        if previous is not None and not self._model_reasons(read_manifest(previous)):
+            old_ids, reuse = index_io.previous_vectors(previous)
         with new_version(self.settings.index_dir) as folder:
-            manifest = index_io.write(passages, self.embedder, folder, manifest,
-                                      batch=self.settings.embed_batch, progress=progress)
+            manifest = index_io.write(passages, self.embedder, folder, manifest, batch=self.settings.embed_batch,
+                                      progress=progress, reuse=reuse)
         with self._lock:
             self._retriever = None  # next search opens the new version
         version = current_version(self.settings.index_dir) or folder
-        return BuildResult(len(passages), round(time.perf_counter() - started, 2),
-                           manifest["embedding"]["name"], manifest["skipped"], version)
+        new_ids = {p.id: index_io.text_hash(p) for p in passages}
+        return BuildResult(
+            len(passages), round(time.perf_counter() - started, 2), manifest["embedding"]["name"],
+            manifest["skipped"], version,
+            added=len(new_ids.keys() - old_ids.keys()),
+            changed=sum(1 for i, h in new_ids.items() if i in old_ids and old_ids[i] != h),
+            removed=len(old_ids.keys() - new_ids.keys()),
+            reused=manifest["reused"], embedded=manifest["embedded"],
+        )
 
     # -- opening ---------------------------------------------------------------
     def stale_reasons(self, manifest: dict | None) -> list[str]:
         """Why the index on disk cannot serve this corpus and model; empty when it can."""
+        if manifest is None:
+            return ["尚未建立索引（no index yet）"]
+        reasons = self._model_reasons(manifest)
+        if manifest.get("corpus_hash") != corpus_hash(self.settings.corpus_dir):
+            reasons.append("语料文件已改变（corpus changed）")
+        return reasons
+
+    def _model_reasons(self, manifest: dict | None) -> list[str]:
+        """Why vectors and passages of that index cannot be reused at all (a full rebuild), whatever the corpus."""
         if manifest is None:
             return ["尚未建立索引（no index yet）"]
         reasons = []
@@ -128,8 +168,6 @@ class Report:
         embedding = manifest.get("embedding", {})
         if embedding.get("name") != self.embedder.name or embedding.get("dim") != self.embedder.dim:
             reasons.append(f"嵌入模型不同：索引用 {embedding.get('name')}，当前为 {self.embedder.name}（embedding model changed）")
-        if manifest.get("corpus_hash") != corpus_hash(self.settings.corpus_dir):
-            reasons.append("语料文件已改变（corpus changed）")
         return reasons
 
     def _stamp(self):
@@ -171,8 +209,10 @@ class Report:
 
     # -- reading -----------------------------------------------------------------
     def search(self, query: str, k: int = 5, case: str | None = None, chapter: str | None = None,
-               kind: str | None = None, mode: str = "hybrid") -> list[Passage]:
-        return self.retriever().search(query, k=k, case=case, chapter=chapter, kind=kind, mode=mode)
+               kind: str | None = None, mode: str = "hybrid", document: str | None = None,
+               year: int | None = None) -> list[Passage]:
+        return self.retriever().search(query, k=k, case=case, chapter=chapter, kind=kind, mode=mode,
+                                       document=document, year=year)
 
     def passages(self) -> list[Passage]:
         return list(self.retriever().index.passages)

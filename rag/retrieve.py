@@ -67,6 +67,12 @@ def _chapter_matches(wanted: str, chapter: str) -> bool:
     return bool(wanted) and for_search(wanted) in for_search(chapter)
 
 
+def _document_matches(wanted: str, p: Passage) -> bool:
+    """A document is named by its file name or any part of its title."""
+    key = for_search(wanted.strip())
+    return bool(key) and (key == for_search(p.source) or key in for_search(p.document))
+
+
 class Retriever:
     def __init__(self, index: LoadedIndex, embedder, rrf_k: int = 60, candidates: int = 100):
         self.index, self.embedder, self.rrf_k, self.candidates = index, embedder, rrf_k, candidates
@@ -81,11 +87,14 @@ class Retriever:
         text = for_search(query)
         return {case for case, names in self.aliases.items() if any(_mentions(text, n) for n in names)}
 
-    def _allowed(self, case: str | None, chapter: str | None, kind: str | None) -> list[bool] | None:
-        if case is None and chapter is None and kind is None:
+    def _allowed(self, case: str | None, chapter: str | None, kind: str | None,
+                 document: str | None = None, year: int | None = None) -> list[bool] | None:
+        if case is None and chapter is None and kind is None and document is None and year is None:
             return None
         if kind is not None and kind not in KINDS:
             raise QueryError(f"未知的段落类型 {kind!r}，可选：{'、'.join(KINDS)}（unknown kind）")
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+            raise QueryError("year 必须是整数年份，如 2024（year must be an integer）")
         wanted_cases = None
         if case is not None:
             key = for_search(case.strip())
@@ -94,18 +103,21 @@ class Retriever:
             (wanted_cases is None or p.case in wanted_cases)
             and (chapter is None or _chapter_matches(chapter, p.chapter))
             and (kind is None or p.kind == kind)
+            and (document is None or _document_matches(document, p))
+            and (year is None or p.year == year)
             for p in self.index.passages
         ]
 
     def search(self, query: str, k: int = 5, case: str | None = None, chapter: str | None = None,
-               kind: str | None = None, mode: str = "hybrid") -> list[Passage]:
+               kind: str | None = None, mode: str = "hybrid", document: str | None = None,
+               year: int | None = None) -> list[Passage]:
         if mode not in MODES:
             raise QueryError(f"未知的检索方式 {mode!r}，可选：{'、'.join(MODES)}（unknown mode）")
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 200:
             raise QueryError("k 必须是 1 到 200 之间的整数（k must be an integer from 1 to 200）")
         query = clean_query(query)
         passages = self.index.passages
-        allowed = self._allowed(case, chapter, kind)
+        allowed = self._allowed(case, chapter, kind, document, year)
         # With a filter, rank everything so that k allowed passages always come back.
         n = len(passages) if allowed is not None else min(len(passages), max(self.candidates, k))
         dense = self.index.dense_ranking(self.embedder.query(query), n) if mode != "bm25" else []

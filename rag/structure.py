@@ -18,6 +18,13 @@ _CHAPTER = re.compile(rf"^第[{_CN_NUM}百\d]+章")
 _SECTION = re.compile(rf"^[{_CN_NUM}]+、")
 _SUBSECTION = re.compile(rf"^[（(][{_CN_NUM}]+[）)]")
 _CASE = re.compile(r"^[^\s：:]{2,20}[：:]")
+_FULL_STOP = re.compile(r"[。！？；][”’」』）)]*$")  # a paragraph may end here even at the margin
+_PUBLISHER = re.compile(r"^(\S.*?)\s*(?:编著|主编|编)$")
+
+
+def is_numbered_heading(title: str) -> bool:
+    """第N章, 一、, （一） or a bare chapter number: a heading that never continues the line before it."""
+    return bool(_CHAPTER.match(title) or _SECTION.match(title) or _SUBSECTION.match(title) or re.fullmatch(r"\d{1,3}", title))
 
 
 @dataclass(frozen=True)
@@ -40,12 +47,14 @@ class Block:
     page: int | None = None
     speaker: str = ""
     incomplete: bool = False
+    pages: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, printed page) where a page starts
 
 
 @dataclass
 class Document:
     source: str
     title: str = ""
+    publisher: str = ""  # from a cover line such as "中国教育科学研究院 编著"
     blocks: list[Block] = field(default_factory=list)
     toc: list[TocEntry] = field(default_factory=list)
 
@@ -55,9 +64,14 @@ class Document:
 
 
 class _Parser:
-    def __init__(self, source: str, text: str):
+    def __init__(self, source: str, text: str, line_pages: tuple[int | None, ...] = (),
+                 continued: frozenset[int] = frozenset()):
         self.doc = Document(source=source)
         self.lines = text.splitlines()
+        self.line_pages = line_pages
+        self.page: int | None = None  # printed page of the line being read, when the source has pages
+        self.continued = continued
+        self.line_block: Block | None = None  # the block the previous line went into
         self.toc_pass = [self._toc_entry(line) for line in self.lines]
         self.chapter, self.chapter_page = "", None
         self.case, self.case_page, self.section = "", None, ()
@@ -66,6 +80,9 @@ class _Parser:
         self.open_block: Block | None = None  # a paragraph whose sentence is not finished yet
         self.orphans: list[Block] = []  # body text found outside any case heading
         self.toc_chapter_text: dict[str, list[str]] = {}
+
+    def page_of(self, line: int) -> int | None:
+        return self.line_pages[line] if line < len(self.line_pages) else None
 
     @staticmethod
     def _toc_entry(line: str):
@@ -82,16 +99,23 @@ class _Parser:
     def run(self) -> Document:
         # The TOC can come after the first case in an excerpt, so collect it first.
         chapter, chapter_page = "", None
-        for line, entry in zip(self.lines, self.toc_pass):
+        for i, (line, entry) in enumerate(zip(self.lines, self.toc_pass)):
             head = _HEADING.match(line.strip())
             if head and _CHAPTER.match(clean_title(head.group(2))):
-                chapter, chapter_page = clean_title(head.group(2)), None
+                # A PDF knows the page its chapter heading is printed on; a text conversion prints it below.
+                chapter, chapter_page = clean_title(head.group(2)), self.page_of(i)
             elif chapter and chapter_page is None and _PAGE_NUMBER.match(line.strip()):
                 chapter_page = int(line.strip())
             elif entry:
                 self.doc.toc.append(TocEntry(chapter, entry[0], entry[1], chapter_page))
-        for line in self.lines:
-            self.feed(line.strip())
+        for i, line in enumerate(self.lines):
+            self.page = self.page_of(i)
+            previous, self.line_block = self.line_block, None
+            if i in self.continued and previous is not None and not _FULL_STOP.search(previous.text):
+                self.join(previous, line.strip())  # wrapped at the margin: even after a closing quote
+                self.open_block = None if ends_sentence(previous.text) else previous
+            else:
+                self.feed(line.strip())
         self.finish()
         return self.doc
 
@@ -122,7 +146,7 @@ class _Parser:
             # A caption may sit between the two halves of a sentence split by a page break.
             self.add(Block(re.sub(r"\s+", " ", line), kind="caption"), keep_open=True)
         elif self.open_block is not None:
-            self.open_block.text += line  # page break inside a sentence: join without a space
+            self.join(self.open_block, line)
             if ends_sentence(line):
                 self.open_block = None
         else:
@@ -133,7 +157,7 @@ class _Parser:
             return
         self.open_block = None
         if _CHAPTER.match(title):
-            self.mode, self.chapter, self.chapter_page = "chapter", title, None
+            self.mode, self.chapter, self.chapter_page = "chapter", title, self.page
             self.case, self.case_page, self.section = "", None, ()
         elif self.mode == "cover":
             self.cover.append(title)
@@ -163,15 +187,26 @@ class _Parser:
         self.orphans = []
 
     # -- blocks --------------------------------------------------------------
+    def join(self, block: Block, line: str) -> None:
+        """A line break inside a sentence (page break, PDF line wrap): join without a space, except between Latin words."""
+        if self.page is not None and (not block.pages or block.pages[-1][1] != self.page):
+            block.pages.append((len(block.text), self.page))
+        space = " " if re.search(r"[A-Za-z0-9]$", block.text) and re.match(r"[A-Za-z]", line) else ""
+        block.text += space + line
+        self.line_block = block
+
     def last_block(self) -> Block | None:
         return self.doc.blocks[-1] if self.doc.blocks else None
 
     def add(self, block: Block, keep_open: bool = False) -> None:
         block.chapter = block.chapter or self.chapter
         block.case, block.page = self.case, self.case_page if self.case else self.chapter_page
+        if self.page is not None:
+            block.pages = [(0, self.page)]
         if block.kind not in ("commentary",):
             block.section = self.section
         self.doc.blocks.append(block)
+        self.line_block = block
         if self.mode == "chapter":
             self.orphans.append(block)
         if not keep_open:
@@ -188,6 +223,8 @@ class _Parser:
         self.mark_open_incomplete()
         if self.cover:
             self.doc.title = re.sub(r"\s+", "", "".join(self.cover[:2]))
+            by = next((m for m in (_PUBLISHER.match(c) for c in self.cover) if m), None)
+            self.doc.publisher = by.group(1) if by else ""
             self.doc.blocks.insert(0, Block("\n".join(self.cover), kind="cover"))
         chapters: dict[str, list[TocEntry]] = {}
         for entry in self.doc.toc:
@@ -199,6 +236,11 @@ class _Parser:
             self.doc.blocks.append(Block("\n".join(lines), kind="toc", chapter=chapter, page=page))
 
 
-def parse(text: str, source: str) -> Document:
-    """Structure comes from heading text (第N章, 地名：…, 一、, （一）), never from the number of #."""
-    return _Parser(source, text).run()
+def parse(text: str, source: str, line_pages: tuple[int | None, ...] = (),
+          continued: frozenset[int] = frozenset()) -> Document:
+    """Structure comes from heading text (第N章, 地名：…, 一、, （一）), never from the number of #.
+
+    line_pages gives the printed page of each line (PDF): every block then records where its pages start;
+    continued names the lines that only wrap the line before them.
+    """
+    return _Parser(source, text, line_pages, continued).run()

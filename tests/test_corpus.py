@@ -22,13 +22,15 @@ def test_every_file_is_read_and_bad_ones_are_skipped(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)))
     (tmp_path / "report.docx").write_bytes(b"PK\3\4")
+    (tmp_path / "sheet.xlsx").write_bytes(b"PK\3\4")
     (tmp_path / ".hidden.txt").write_text(SAMPLE, encoding="utf-8")
     texts, skipped = read_corpus(tmp_path)
     assert {t.name for t in texts} == {"a.txt", "sub/b.md", "gbk.txt"}
     assert next(t for t in texts if t.name == "gbk.txt").text == SAMPLE  # GBK decoded, not mojibake
     reasons = {s.name: s.reason for s in skipped}
-    assert set(reasons) == {"empty.txt", "binary.txt", "report.docx"}
-    assert "空文件" in reasons["empty.txt"] and "二进制" in reasons["binary.txt"] and "不支持" in reasons["report.docx"]
+    assert set(reasons) == {"empty.txt", "binary.txt", "report.docx", "sheet.xlsx"}
+    assert "空文件" in reasons["empty.txt"] and "二进制" in reasons["binary.txt"] and "不支持" in reasons["sheet.xlsx"]
+    assert reasons["report.docx"].startswith("无法读取 DOCX")
 
 
 def test_nothing_readable_is_an_error_naming_the_files(tmp_path):
