@@ -101,3 +101,23 @@ def test_in_process_run_by_type(report):
     assert answers["overall"]["n"] == len(subset)
     assert {r["outcome"] for r in answers["questions"]} <= {"right", "wrong_items", "wrong_citation",
                                                            "false_refusal", "refused", "answered_uncovered"}
+
+
+@pytest.mark.slow
+def test_full_run_evaluates_every_usable_backend(report, llama_server, model_path):
+    import dataclasses
+
+    from conftest import SECRET
+    from rag import Report
+    from rag.evaluation import available_backends, run
+
+    settings = dataclasses.replace(report.settings, openai_base_url=llama_server, openai_api_key=SECRET,
+                                   openai_model="qwen", llm_timeout=120)
+    served = Report(settings=settings, auto_rebuild=False)
+    assert available_backends(served, quick=False) == (["extractive", "local", "openai"], {})
+    sample = [next(q for q in QUESTIONS if q.id == "fig-001"), next(q for q in QUESTIONS if q.type == "not_covered")]
+    results = run(served, sample, backends=["local", "openai"])
+    for backend in ("local", "openai"):
+        rows = results["answers"][backend]["questions"]
+        assert [r["outcome"] for r in rows] == ["right", "refused"], rows
+        assert results["answers"][backend]["overall"]["grounding"] == 1.0
