@@ -300,8 +300,12 @@ def units_compatible(a: str | None, b: str | None) -> bool:
     return False
 
 
-def _same(a: Figure, b: Figure) -> bool:
+def same_figure(a: Figure, b: Figure) -> bool:
+    """Same value with a compatible unit, whatever the notation (qualifiers such as 余 aside)."""
     return a.value == b.value and units_compatible(a.unit, b.unit)
+
+
+_same = same_figure
 
 
 def is_grounded(figure: Figure, passage_text: str) -> bool:
@@ -336,5 +340,6 @@ __all__ = [
     "extract_figures",
     "ignorable",
     "is_grounded",
+    "same_figure",
     "units_compatible",
 ]

@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass, field
 
 from . import keywords
-from .figures import DATE, QUANTITY, Figure, extract_figures, is_grounded
+from .figures import DATE, QUANTITY, Figure, extract_figures, is_grounded, same_figure
+from .language import is_english
 from .passage import Passage
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
@@ -57,6 +58,7 @@ class Citer:
                 self.dropped.append(sentence.strip())
                 return None
             needed.append(source)  # the model forgot (or misplaced) the citation: attach the right one
+        body = self._as_printed(body, figures, needed)
         if not needed and body.strip():
             closest = self._closest(body)
             if closest is None:
@@ -73,6 +75,18 @@ class Citer:
         if end:
             return body[: end.start()] + marks + body[end.start():] + tail
         return body + marks + tail
+
+    def _as_printed(self, body: str, figures: list[Figure], sources: list[int]) -> str:
+        """A qualifier is part of the figure (60余场 is not 60场, 近6亿 is not 6亿): a Chinese figure is
+        written as the passage it cites prints it."""
+        if is_english(body):
+            return body  # an English sentence words its qualifiers itself (more than 60)
+        for figure in sorted(figures, key=lambda f: f.start, reverse=True):
+            printed = next((g for i in sources for g in extract_figures(self.passages[i].text, include_all=True)
+                            if same_figure(figure, g)), None)
+            if printed is not None and printed.qualifier != figure.qualifier:
+                body = body[:figure.start] + re.sub(r"\s+", "", printed.raw) + body[figure.end:]
+        return body
 
     def _closest(self, body: str, share: float = 0.5) -> int | None:
         """The passage holding most of the sentence's words: at least `share` of them, and two or more."""

@@ -62,3 +62,13 @@ def test_list_items_keep_their_lines(funds_and_training):
     assert done == ["经费如下：\n", "1. 日常运行经费200万元[1]\n", "2. 专项建设经费2000万元[1]\n"]
     citer = Citer(funds_and_training, "经费有哪些？")
     assert "".join(citer.check(s) for s in done) == "经费如下：\n1. 日常运行经费200万元[1]\n2. 专项建设经费2000万元[1]\n"
+
+
+def test_a_dropped_or_changed_qualifier_is_written_as_the_passage_prints_it(report):
+    fairs = report.search("新能源人才供需洽谈会 60 余场", k=1)[0]
+    teachers = report.search("600余名院校教师受聘为企业工程师", k=1)[0]
+    citer = Citer([fairs, teachers], "洽谈会开了多少场？")
+    assert citer.check("洽谈会共举办60场[1]。") == "洽谈会共举办60余场[1]。"
+    assert citer.check("约600名院校教师受聘为企业工程师[2]。") == "600余名院校教师受聘为企业工程师[2]。"
+    assert citer.check("毕业生留在当地就业率超40%[1]。") == "毕业生留在当地就业率超40%[1]。"  # already as printed
+    assert citer.check("It held 60 job fairs [1].") == "It held 60 job fairs [1]."  # English keeps its words
