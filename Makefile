@@ -1,5 +1,5 @@
-# The two commands a newcomer needs: `make run` and `make test` (both install first).
-.PHONY: install run test bench eval
+# The two commands a newcomer needs: `make run` (the web chat) and `make test` (both install first).
+.PHONY: install run ask test bench eval
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -7,7 +7,12 @@ export TRANSFORMERS_OFFLINE := 1
 install:
 	bash scripts/install.sh
 
+# Indexing is incremental: an unchanged corpus takes well under a second.
 run: install
+	.venv/bin/python -m rag index
+	.venv/bin/python app.py
+
+ask: install
 	.venv/bin/python -m rag index
 	.venv/bin/python -m rag ask
 
@@ -25,3 +30,5 @@ eval: install
 
 bench: install
 	.venv/bin/python bench/bench_retrieval.py
+	.venv/bin/python bench/bench_answer.py
+	.venv/bin/python bench/bench_web.py

@@ -1,0 +1,192 @@
+"""The real app.py in a subprocess, called through gradio_client: /ask and /search, errors, auth, start-up."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+from gradio_client import Client
+from gradio_client.exceptions import AppError
+
+from conftest import CORPUS, ROOT, free_port
+
+FUNDS = "常州联合体每年的日常运行经费是多少？"
+
+
+@contextmanager
+def running_app(index_dir: Path, log_dir: Path, *args: str, env: dict | None = None,
+                timeout: float = 180) -> Iterator[str]:
+    """python app.py on a free loopback port until the page answers; yields its address, stops it after."""
+    port = free_port()
+    log = log_dir / f"app-{port}.log"
+    cmd = [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--corpus", str(CORPUS),
+           "--index", str(index_dir), "--feedback", str(log_dir / "feedback.jsonl"), *args]
+    environment = {k: v for k, v in os.environ.items() if k != "RAG_WEB_AUTH"} | (env or {})
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=environment)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"app.py exited {proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                with urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"app.py not serving after {timeout}s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def app_index(built_index, tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("web") / "index"
+    shutil.copytree(built_index, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def served(app_index, tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    """One extractive app for the module (instant answers); the slow test asks it for the local model."""
+    logs = tmp_path_factory.mktemp("web-logs")
+    with running_app(app_index, logs, "--backend", "extractive") as url:
+        yield url, logs
+
+
+@pytest.fixture(scope="module")
+def client(served) -> Client:
+    return Client(served[0], verbose=False)
+
+
+def test_only_ask_and_search_are_offered(client):
+    api = client.view_api(return_format="dict", print_info=False)
+    assert set(api["named_endpoints"]) == {"/ask", "/search"} and not api["unnamed_endpoints"]
+    names = [p["parameter_name"] for p in api["named_endpoints"]["/ask"]["parameters"]]
+    assert names == ["question", "history", "backend", "case", "chapter"]
+
+
+def test_ask_answers_with_the_figure_and_its_citation(client):
+    result = client.predict(FUNDS, api_name="/ask")
+    assert result["found"] and result["partial"] is False and result["backend"] == "extractive"
+    assert "200万元" in result["text"] and "[1]" in result["text"]
+    first = result["citations"][0]
+    assert "常州" in first["case"] and first["page"] == 71 and "第71页" in first["citation"]
+    assert "200万元" in first["text"]
+
+
+def test_ask_streams_partial_text_then_the_answer(client):
+    job = client.submit(FUNDS, api_name="/ask")
+    final = job.result(timeout=60)
+    outputs = job.outputs()
+    assert outputs[-1] == final and final["partial"] is False
+    assert outputs[0]["partial"] is True and outputs[0]["text"]
+
+
+@pytest.mark.parametrize("question", ["晋江联合体2023年培训了多少人？", "报告第一章的标题是什么，主要讲了哪些内容？",
+                                      "浙金院教材建设的“四化”分别指什么？"])
+def test_ask_says_when_the_report_does_not_cover_it(client, question):
+    result = client.predict(question, api_name="/ask")
+    assert result["found"] is False and result["citations"] == []
+    assert "没有" in result["text"] or "未收入" in result["text"]
+
+
+def test_ask_follows_up_with_history_as_list_or_json(client):
+    history = [[FUNDS, "常州联合体每年的日常运行经费是200万元[1]。"]]
+    for given in (history, json.dumps(history, ensure_ascii=False)):
+        result = client.predict("那专项建设经费呢？", given, api_name="/ask")
+        assert result["found"] and "2000万元" in result["text"]
+
+
+def test_ask_filters_by_case_and_chapter(client):
+    result = client.predict(FUNDS, None, "", "晋江", api_name="/ask")
+    assert all("晋江" in c["case"] for c in result["citations"])
+    result = client.predict(FUNDS, None, "", "", "第三章", api_name="/ask")
+    assert result["found"] and all(c["chapter"].startswith("第三章") for c in result["citations"])
+
+
+def test_search_returns_cited_passages_with_filters(client):
+    hits = client.predict("日常运行经费", 3, api_name="/search")
+    assert len(hits) == 3 and "200万元" in hits[0]["text"] and hits[0]["citation"].startswith("第三章")
+    hits = client.predict("经费", 2, "晋江", api_name="/search")
+    assert len(hits) == 2 and all(h["case"].startswith("晋江") for h in hits)
+
+
+@pytest.mark.parametrize("call, message", [
+    ({"question": "？？", "api_name": "/ask"}, "问题为空"),
+    ({"question": FUNDS, "history": "[[不是 JSON", "api_name": "/ask"}, "对话历史应为 JSON"),
+    ({"question": FUNDS, "history": [["只有问题"]], "api_name": "/ask"}, "对话历史格式错误"),
+    ({"question": FUNDS, "backend": "gpt-9", "api_name": "/ask"}, "未知的回答方式"),
+    ({"query": "经费", "k": 0, "api_name": "/search"}, "k 必须是"),
+    ({"query": "", "api_name": "/search"}, "问题为空"),
+])
+def test_bad_input_gets_a_clear_message_not_a_traceback(client, served, call, message):
+    with pytest.raises(AppError, match=message):
+        client.predict(**call)
+    assert "Traceback" not in (served[1] / next(p.name for p in served[1].glob("app-*.log"))).read_text()
+
+
+def test_auth_from_the_environment_is_required(app_index, tmp_path):
+    with running_app(app_index, tmp_path, "--backend", "extractive", env={"RAG_WEB_AUTH": "官员:s3cret"}) as url:
+        with pytest.raises(Exception):
+            Client(url, verbose=False).predict("经费", 1, api_name="/search")
+        hits = Client(url, auth=("官员", "s3cret"), verbose=False).predict("经费", 1, api_name="/search")
+        assert len(hits) == 1
+    assert "需登录" in next(tmp_path.glob("app-*.log")).read_text()
+
+
+def test_start_up_prints_what_was_loaded_and_the_address(served):
+    url, logs = served
+    log = next(logs.glob("app-*.log")).read_text()
+    assert "已载入 索引" in log and "原文摘录" in log and f"网页地址：{url}" in log
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--auth", "no-colon"], "--auth 应为 用户名:密码"),
+    (["--port", "abc"], "参数错误"),
+    (["--corpus", "/nonexistent/corpus", "--backend", "extractive"], "找不到语料目录"),
+])
+def test_start_up_errors_are_one_line(args, message, tmp_path):
+    index = tmp_path / "index" if "--corpus" in args else ROOT / "index"
+    done = subprocess.run([sys.executable, str(ROOT / "app.py"), "--index", str(index), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    errors = [line for line in done.stderr.splitlines() if line.startswith("错误：")]
+    assert done.returncode != 0 and len(errors) == 1 and message in errors[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_a_busy_port_is_reported(app_index, tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--index", str(app_index),
+                               "--backend", "extractive"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "端口已被占用" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_ask_with_the_local_model(client, model_path):
+    result = client.predict(FUNDS, None, "local", api_name="/ask")
+    assert result["backend"] == "local" and result["found"], result
+    assert "200万元" in result["text"] and "[1]" in result["text"]
+    assert result["citations"][0]["page"] == 71

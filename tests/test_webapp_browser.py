@@ -1,0 +1,143 @@
+"""End to end in Debian's Chromium (headless, Selenium): the local model's streamed answer, sources, follow-up."""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from test_webapp_api import running_app
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+ARTIFACTS = ROOT / "test-artifacts"
+FUNDS = "常州联合体每年的日常运行经费是多少？"
+ANSWER_WAIT = 240  # seconds: the local model on two busy cores, plus a follow-up rewrite
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+                       reason="needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)"),
+]
+
+
+@pytest.fixture(scope="module")
+def site(built_index, model_path, tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    """app.py with the local model (the real one), on a copy of the session's index."""
+    folder = tmp_path_factory.mktemp("browser")
+    shutil.copytree(built_index, folder / "index")
+    with running_app(folder / "index", folder, "--backend", "local") as url:
+        yield url, folder
+
+
+@pytest.fixture(scope="module")
+def page(site, tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--window-size=1400,1100", "--lang=zh-CN",
+                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        driver.get(site[0])
+        wait_for(driver, lambda d: d.find_elements("css selector", "#question textarea"), 60)
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait_for(driver, condition, timeout: float):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition)
+
+
+def answers(driver) -> list[str]:
+    """Texts of the assistant messages that are complete (they end with how they were answered)."""
+    texts = [m.text for m in driver.find_elements("css selector", "#chat [data-testid='bot']")]
+    return [t for t in texts if "回答方式" in t or "无法回答" in t]
+
+
+def ask(driver, question: str) -> tuple[str, bool]:
+    """Types the question and presses Enter; (the final answer, whether progress showed before it)."""
+    from selenium.webdriver.common.keys import Keys
+
+    before = len(answers(driver))
+    box = driver.find_element("css selector", "#question textarea")
+    box.send_keys(question)
+    box.send_keys(Keys.ENTER)
+    progressed = False
+    deadline = time.monotonic() + ANSWER_WAIT
+    while len(answers(driver)) <= before:
+        bots = driver.find_elements("css selector", "#chat [data-testid='bot']")
+        progressed |= len(bots) > before  # "正在查阅报告…" or the first sentences, before the final answer
+        assert time.monotonic() < deadline, f"no answer to {question!r} after {ANSWER_WAIT}s"
+        time.sleep(0.2)
+    return answers(driver)[-1], progressed
+
+
+def shot(driver, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / f"web-{name}.png"))
+
+
+def sources(driver) -> str:
+    return driver.find_element("css selector", "#sources").text
+
+
+def test_page_loads_nothing_from_elsewhere(page, site):
+    resources = page.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert resources and all(url.startswith(site[0]) for url in resources), resources
+    assert len(page.find_elements("css selector", ".example")) == 5
+
+
+def test_cited_answer_follow_up_and_not_covered(page):
+    answer, progressed = ask(page, FUNDS)
+    shot(page, "1-answer")
+    assert progressed, "nothing was shown while the answer was being generated"
+    assert "200万元" in answer and "[1]" in answer and "回答方式：本地模型" in answer
+    card = page.find_element("css selector", "#sources #source-1")
+    assert card.find_element("css selector", ".cite").text == "[1]"  # [1] in the answer is card [1]
+    assert "常州" in card.text and "第71页" in card.text
+    assert "200万元" in [m.text for m in card.find_elements("css selector", ".source-text mark")]
+    assert "回答方式：本地模型" in page.find_element("css selector", "#backend").text
+
+    answer, _ = ask(page, "那专项建设经费呢？")
+    shot(page, "2-follow-up")
+    assert "2000万元" in answer and "[1]" in answer
+    assert "2000万元" in [m.text for m in page.find_elements("css selector", "#sources .source-text mark")]
+
+    answer, _ = ask(page, "浙金院教材建设的“四化”分别指什么？")
+    shot(page, "3-not-covered")
+    assert "报告未涉及" in answer and "未收入当前索引" in answer
+    assert "报告未涉及这个问题" in sources(page)
+
+
+def test_earlier_answer_sources_feedback_and_an_example(page, site):
+    first = page.find_elements("css selector", "#chat [data-testid='bot']")[0]
+    first.click()  # the sources panel shows that answer's sources again; feedback is about it
+    wait_for(page, lambda d: "200万元" in sources(d) and "第71页" in sources(d), 30)
+    page.find_element("css selector", "#comment textarea").send_keys("核对：第71页")
+    page.find_element("css selector", "#rate-wrong_figure").click()
+    wait_for(page, lambda d: "数字有误" in d.find_element("css selector", "#feedback-status").text, 30)
+    shot(page, "4-feedback")
+    record = json.loads((site[1] / "feedback.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert (record["question"], record["rating"], record["comment"]) == (FUNDS, "wrong_figure", "核对：第71页")
+    assert "200万元" in record["answer"] and "第71页" in record["citations"][0]["citation"]
+
+    page.find_element("css selector", "#clear").click()
+    wait_for(page, lambda d: not d.find_elements("css selector", "#chat [data-testid='bot']"), 30)
+    example = page.find_elements("css selector", ".example")[0]
+    question = example.text
+    example.click()
+    wait_for(page, lambda d: answers(d), ANSWER_WAIT)
+    shot(page, "5-example")
+    user = page.find_element("css selector", "#chat [data-testid='user']").text
+    assert user == question and "[1]" in answers(page)[0]
