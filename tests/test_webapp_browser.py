@@ -141,3 +141,14 @@ def test_earlier_answer_sources_feedback_and_an_example(page, site):
     shot(page, "5-example")
     user = page.find_element("css selector", "#chat [data-testid='user']").text
     assert user == question and "[1]" in answers(page)[0]
+
+
+def test_markup_in_a_question_is_shown_as_text_never_run(page):
+    page.execute_script("window.__pwned = 0")
+    question = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>常州联合体有多少家成员企业？'
+    ask(page, question)
+    shot(page, "6-markup")
+    assert page.execute_script("return window.__pwned") == 0
+    assert not page.find_elements("css selector", "#chat img[src='x'], #sources img[src='x']")
+    shown = page.find_elements("css selector", "#chat [data-testid='user']")[-1].text
+    assert "常州联合体有多少家成员企业" in shown
