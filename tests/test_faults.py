@@ -150,3 +150,14 @@ def test_reindexing_while_serving_fails_no_request(index_copy):
     newest = json.loads((index_copy / "manifest.json").read_text(encoding="utf-8"))
     assert serving.manifest()["corpus_hash"] == newest["corpus_hash"]
     assert serving.manifest()["built_at"] == newest["built_at"]  # switched to the newest complete version
+
+
+def test_a_corrupt_model_file_falls_back_and_says_so(report, model_path, tmp_path):
+    broken = tmp_path / "truncated.gguf"
+    with open(model_path, "rb") as whole:
+        broken.write_bytes(whole.read(1 << 20))  # the real header, then nothing: a download cut short
+    settings = dataclasses.replace(report.settings, llm_model_path=str(broken))
+    final = [a for a in Answerer(Report(CORPUS, report.settings.index_dir, settings=settings, auto_rebuild=False))
+             .stream("常州联合体每年的日常运行经费是多少？", backend="local") if isinstance(a, Answer)][-1]
+    assert final.backend == "extractive" and "本地模型" in final.notice and "摘录" in final.notice
+    assert final.found and "200万元" in final.text
