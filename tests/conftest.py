@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import Request, urlopen
 
@@ -72,35 +73,27 @@ def model_path() -> Path:
     return assemble()
 
 
-@pytest.fixture(scope="session")
-def llama_server(model_path, tmp_path_factory) -> Iterator[str]:
-    """A real OpenAI-compatible server (llama_cpp.server) on a free loopback port, with an API key."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    cmd = [
-        sys.executable, "-m", "llama_cpp.server", "--model", str(model_path),
-        "--host", "127.0.0.1", "--port", str(port), "--chat_format", "chatml",
-        "--n_ctx", "4096", "--n_threads", "2", "--api_key", SECRET,
-    ]
+@contextmanager
+def serving(cmd: list[str], probe: Request, log: Path, timeout: float, env: dict | None = None) -> Iterator[None]:
+    """Runs a server process until `probe` answers 200; stops it afterwards, whatever happened."""
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy())
-    base = f"http://127.0.0.1:{port}/v1"
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env or os.environ.copy())
+    name = Path(cmd[1]).name if cmd[1] != "-m" else cmd[2]
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited {proc.returncode}:\n{log.read_text()[-3000:]}")
+                pytest.fail(f"{name} exited {proc.returncode}:\n{log.read_text()[-3000:]}")
             try:
-                req = Request(f"{base}/models", headers={"Authorization": f"Bearer {SECRET}"})
-                with urlopen(req, timeout=2) as resp:
-                    if resp.status == 200:
+                with urlopen(probe, timeout=2) as response:
+                    if response.status == 200:
                         break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"llama_cpp.server not ready in 120s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
-        yield base
+                pytest.fail(f"{name} not serving after {timeout}s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield
     finally:
         proc.terminate()
         try:
@@ -108,3 +101,18 @@ def llama_server(model_path, tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def llama_server(model_path, tmp_path_factory) -> Iterator[str]:
+    """A real OpenAI-compatible server (llama_cpp.server) on a free loopback port, with an API key."""
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "llama_cpp.server", "--model", str(model_path),
+        "--host", "127.0.0.1", "--port", str(port), "--chat_format", "chatml",
+        "--n_ctx", "4096", "--n_threads", "2", "--api_key", SECRET,
+    ]
+    base = f"http://127.0.0.1:{port}/v1"
+    probe = Request(f"{base}/models", headers={"Authorization": f"Bearer {SECRET}"})
+    with serving(cmd, probe, tmp_path_factory.mktemp("server") / "server.log", timeout=120):
+        yield base

@@ -7,17 +7,16 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.request import urlopen
+from urllib.request import Request
 
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
-from conftest import CORPUS, ROOT, free_port
+from conftest import CORPUS, ROOT, free_port, serving
 
 FUNDS = "常州联合体每年的日常运行经费是多少？"
 
@@ -31,31 +30,9 @@ def running_app(index_dir: Path, log_dir: Path, *args: str, env: dict | None = N
     cmd = [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--corpus", str(CORPUS),
            "--index", str(index_dir), "--feedback", str(log_dir / "feedback.jsonl"), *args]
     environment = {k: v for k, v in os.environ.items() if k != "RAG_WEB_AUTH"} | (env or {})
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=environment)
     url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"app.py exited {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                with urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"app.py not serving after {timeout}s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
+    with serving(cmd, Request(url), log, timeout, environment):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")
