@@ -29,6 +29,8 @@ eval: install
 	.venv/bin/python -m rag eval
 
 bench: install
+	.venv/bin/pip install -q -c constraints.txt -e ".[bench]"
 	.venv/bin/python bench/bench_retrieval.py
 	.venv/bin/python bench/bench_answer.py
 	.venv/bin/python bench/bench_web.py
+	.venv/bin/python bench/bench_scale.py

@@ -9,6 +9,7 @@ from pathlib import Path
 from .errors import RagError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VECTOR_STORES = ("faiss", "pgvector")
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,10 @@ class Settings:
     # and short passages keep both retrieval precise (measured: bench/bench_retrieval.py) and prompts short.
     chunk_max_chars: int = 200
     rrf_k: int = 60
+    # Where the dense vectors live: "faiss" (files in the index folder) or "pgvector" (a PostgreSQL table
+    # per index version, at pg_dsn). BM25 and passages stay in the index folder either way.
+    vector_store: str = "faiss"
+    pg_dsn: str = field(default="", repr=False)  # may hold a password: never printed with the settings
     candidates: int = 100
     # Answering: "local" (embedded GGUF via llama.cpp), "openai" (any compatible endpoint), "extractive".
     llm_backend: str = "local"
@@ -45,6 +50,8 @@ _ENV = {
     "RAG_EMBED_BACKEND": "embed_backend",
     "RAG_EMBED_MODEL": "embed_model",
     "RAG_CHUNK_MAX_CHARS": "chunk_max_chars",
+    "RAG_VECTOR_STORE": "vector_store",
+    "RAG_PG_DSN": "pg_dsn",
     "RAG_LLM": "llm_backend",
     "RAG_LLM_MODEL_PATH": "llm_model_path",
     "RAG_OPENAI_BASE_URL": "openai_base_url",
@@ -92,4 +99,7 @@ def load_settings(path: Path | None = None, **overrides) -> Settings:
         if os.environ.get(env):
             values[name] = os.environ[env]
     values.update({k: v for k, v in overrides.items() if v is not None})
-    return Settings(**{k: _coerce(k, v) for k, v in values.items()}, extra=extra)
+    settings = Settings(**{k: _coerce(k, v) for k, v in values.items()}, extra=extra)
+    if settings.vector_store not in VECTOR_STORES:
+        raise RagError(f"未知的向量库 vector_store={settings.vector_store!r}，可选：{'、'.join(VECTOR_STORES)}（unknown vector store）")
+    return settings

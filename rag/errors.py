@@ -19,3 +19,7 @@ class IndexStaleError(RagError):
 
 class QueryError(RagError):
     """The question or its filters cannot be searched."""
+
+
+class VectorStoreError(RagError):
+    """The vector database is not configured, cannot be reached, or refused a request."""

@@ -1,4 +1,4 @@
-"""Build and load the two indexes over passages: dense FAISS vectors and jieba-segmented BM25."""
+"""Build and load the two indexes over passages: dense vectors (FAISS or pgvector) and jieba-segmented BM25."""
 from __future__ import annotations
 
 import hashlib
@@ -10,17 +10,17 @@ from pathlib import Path
 
 import numpy as np
 
-from . import keywords
+from . import keywords, vectors as dense_stores
 from .embed import Embedder
 from .errors import IndexStaleError
 from .passage import Passage
 from .store import MANIFEST, read_manifest
+from .vectors import DenseStore
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 FORMAT = 1
 PASSAGES = "passages.jsonl"
-DENSE = "dense.faiss"
 BM25_DIR = "bm25"
 
 
@@ -47,16 +47,13 @@ def text_hash(p: Passage) -> str:
     return hashlib.sha1(embed_text(p).encode("utf-8")).hexdigest()
 
 
-def previous_vectors(folder: Path) -> tuple[dict[str, str], dict[str, np.ndarray]]:
+def previous_vectors(folder: Path, pg_dsn: str = "") -> tuple[dict[str, str], dict[str, np.ndarray]]:
     """Of a complete index version: passage id -> text hash, and text hash -> vector; empty when unreadable."""
-    import faiss
-
     try:
         with open(folder / PASSAGES, encoding="utf-8") as f:
             passages = [Passage.from_dict(json.loads(line)) for line in f if line.strip()]
-        dense = faiss.read_index(str(folder / DENSE))
-        vectors = dense.reconstruct_n(0, dense.ntotal)
-    except Exception:  # a damaged previous version only means embedding everything again
+        vectors = dense_stores.open_store(folder, read_manifest(folder) or {}, pg_dsn).vectors()
+    except Exception:  # a damaged or unreachable previous version only means embedding everything again
         return {}, {}
     if len(passages) != len(vectors):
         return {}, {}
@@ -87,19 +84,18 @@ def _vectors(passages: list[Passage], embedder: Embedder, reuse: dict[str, np.nd
 
 
 def write(passages: list[Passage], embedder: Embedder, folder: Path, manifest: dict,
-          batch: int = 16, progress: bool = False, reuse: dict[str, np.ndarray] | None = None) -> dict:
+          batch: int = 16, progress: bool = False, reuse: dict[str, np.ndarray] | None = None,
+          vector_store: str = "faiss", pg_dsn: str = "") -> dict:
     """Embed (or reuse the vectors of unchanged texts) and write every artefact of one index version."""
-    import faiss
     from llama_index.core.schema import TextNode
-    from llama_index.vector_stores.faiss import FaissVectorStore
 
     started = time.perf_counter()
     vectors, reused = _vectors(passages, embedder, reuse or {}, batch, progress)
 
-    # Inner product over L2-normalised vectors is cosine similarity; exact search at this size.
-    store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(embedder.dim))
-    store.add([TextNode(id_=p.id, text="", embedding=v.tolist()) for p, v in zip(passages, vectors)])
-    store.persist(persist_path=str(folder / DENSE))
+    # Row i of the dense store is passage i of passages.jsonl.
+    dense = dense_stores.create(vector_store, folder, embedder.dim, len(passages), pg_dsn)
+    dense.add(vectors)
+    store_entry = dense.persist(folder)
 
     bm25 = _bm25_retriever([TextNode(id_=p.id, text=_keyword_text(p)) for p in passages])
     (folder / BM25_DIR).mkdir()
@@ -110,7 +106,7 @@ def write(passages: list[Passage], embedder: Embedder, folder: Path, manifest: d
             f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
     manifest = dict(manifest, format=FORMAT, passages=len(passages),
                     embedding={"name": embedder.name, "dim": embedder.dim},
-                    faiss_index="IndexFlatIP", reused=reused, embedded=len(passages) - reused,
+                    vector_store=store_entry, reused=reused, embedded=len(passages) - reused,
                     build_seconds=round(time.perf_counter() - started, 3))
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
@@ -121,17 +117,14 @@ class LoadedIndex:
     folder: Path
     manifest: dict
     passages: list[Passage]
-    dense: object  # FaissVectorStore
+    dense: DenseStore
     bm25: object  # BM25Retriever
 
     def __post_init__(self) -> None:
         self.position = {p.id: i for i, p in enumerate(self.passages)}  # BM25 returns ids, fusion needs rows
 
     def dense_ranking(self, query_vector: np.ndarray, n: int) -> list[tuple[int, float]]:
-        from llama_index.core.vector_stores.types import VectorStoreQuery
-
-        result = self.dense.query(VectorStoreQuery(query_embedding=query_vector.tolist(), similarity_top_k=n))
-        return [(int(i), float(s)) for i, s in zip(result.ids, result.similarities)]
+        return self.dense.search(query_vector, n)
 
     def bm25_ranking(self, query: str, n: int) -> list[tuple[int, float]]:
         from llama_index.core.schema import QueryBundle
@@ -143,10 +136,9 @@ class LoadedIndex:
         return [(self.position[h.node.node_id], float(h.score)) for h in hits[:n] if h.score > 0]
 
 
-def load(folder: Path) -> LoadedIndex:
+def load(folder: Path, pg_dsn: str = "") -> LoadedIndex:
     """Load one version; any missing or corrupt artefact raises IndexStaleError naming it."""
     from llama_index.retrievers.bm25 import BM25Retriever
-    from llama_index.vector_stores.faiss import FaissVectorStore
 
     manifest = read_manifest(folder)
     if manifest is None:
@@ -154,13 +146,13 @@ def load(folder: Path) -> LoadedIndex:
     try:
         with open(folder / PASSAGES, encoding="utf-8") as f:
             passages = [Passage.from_dict(json.loads(line)) for line in f if line.strip()]
-        dense = FaissVectorStore.from_persist_path(str(folder / DENSE))
         bm25 = BM25Retriever.from_persist_dir(str(folder / BM25_DIR), show_progress=False)
-    except Exception as err:  # faiss raises RuntimeError, json ValueError, files OSError: all mean "rebuild"
+    except Exception as err:  # json raises ValueError, files OSError: both mean "rebuild"
         raise IndexStaleError(f"索引文件损坏或不完整：{folder}（{type(err).__name__}）（index files damaged）") from None
-    if not (len(passages) == manifest.get("passages") == dense.client.ntotal):
+    dense = dense_stores.open_store(folder, manifest, pg_dsn)
+    if not (len(passages) == manifest.get("passages") == len(dense)):
         raise IndexStaleError(f"索引文件互不一致：{folder}（index files disagree）")
-    if dense.client.d != manifest.get("embedding", {}).get("dim"):
+    if dense.dim != manifest.get("embedding", {}).get("dim"):
         raise IndexStaleError(f"向量维度与清单不符：{folder}（vector dimension mismatch）")
     bm25.similarity_top_k = len(passages)
     return LoadedIndex(folder, manifest, passages, dense, bm25)

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import index as index_io
+from . import index as index_io, vectors as dense_stores
 from .chunk import CHUNKER_VERSION, chunk
 from .config import Settings, load_settings
 from .corpus import corpus_hash, read_corpus
@@ -129,10 +129,11 @@ class Report:
         previous = current_version(self.settings.index_dir)
         old_ids, reuse = {}, {}
         if previous is not None and not self._model_reasons(read_manifest(previous)):
-            old_ids, reuse = index_io.previous_vectors(previous)
-        with new_version(self.settings.index_dir) as folder:
+            old_ids, reuse = index_io.previous_vectors(previous, self.settings.pg_dsn)
+        with new_version(self.settings.index_dir, release=self._release) as folder:
             manifest = index_io.write(passages, self.embedder, folder, manifest, batch=self.settings.embed_batch,
-                                      progress=progress, reuse=reuse)
+                                      progress=progress, reuse=reuse, vector_store=self.settings.vector_store,
+                                      pg_dsn=self.settings.pg_dsn)
         with self._lock:
             self._retriever = None  # next search opens the new version
         version = current_version(self.settings.index_dir) or folder
@@ -146,6 +147,9 @@ class Report:
             reused=manifest["reused"], embedded=manifest["embedded"],
         )
 
+    def _release(self, folder: Path) -> None:
+        dense_stores.release(folder, self.settings.pg_dsn)
+
     # -- opening ---------------------------------------------------------------
     def stale_reasons(self, manifest: dict | None) -> list[str]:
         """Why the index on disk cannot serve this corpus and model; empty when it can."""
@@ -154,6 +158,9 @@ class Report:
         reasons = self._model_reasons(manifest)
         if manifest.get("corpus_hash") != corpus_hash(self.settings.corpus_dir):
             reasons.append("语料文件已改变（corpus changed）")
+        if dense_stores.store_kind(manifest) != self.settings.vector_store:
+            reasons.append(f"向量库设置已改变：索引在 {dense_stores.store_kind(manifest)}，当前为 "
+                           f"{self.settings.vector_store}（vector store changed）")
         return reasons
 
     def _model_reasons(self, manifest: dict | None) -> list[str]:
@@ -187,7 +194,7 @@ class Report:
             raise IndexStaleError(f"索引无法核对也无法重建：{err}") from None
         if not reasons:
             try:
-                loaded = index_io.load(version)
+                loaded = index_io.load(version, self.settings.pg_dsn)
             except IndexStaleError as err:
                 reasons = [str(err)]
         if reasons:
@@ -195,7 +202,7 @@ class Report:
                 raise IndexStaleError(f"索引需要重建：{'；'.join(reasons)}。请运行 python -m rag index（index is stale）")
             print(f"正在重建索引：{'；'.join(reasons)}", file=sys.stderr)
             self.build(progress=sys.stderr.isatty())
-            loaded = index_io.load(current_version(self.settings.index_dir))
+            loaded = index_io.load(current_version(self.settings.index_dir), self.settings.pg_dsn)
         return Retriever(loaded, self.embedder, self.settings.rrf_k, self.settings.candidates)
 
     def retriever(self) -> Retriever:

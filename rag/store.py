@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import IndexBuildError
@@ -52,9 +53,18 @@ def build_lock(index_dir: Path):
         yield
 
 
+def _remove(folder: Path, release: Callable[[Path], None] | None) -> None:
+    """Delete a version or staging folder, first freeing what it holds elsewhere (a database table)."""
+    if release is not None:
+        release(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextlib.contextmanager
-def new_version(index_dir: Path):
-    """Yield an empty staging folder; on success it becomes the current version in one rename."""
+def new_version(index_dir: Path, release: Callable[[Path], None] | None = None):
+    """Yield an empty staging folder; on success it becomes the current version in one rename.
+
+    release(folder) is called before any version or staging folder is deleted."""
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         staging = index_dir / f".build-{os.getpid()}-{time.time_ns()}"
@@ -70,9 +80,9 @@ def new_version(index_dir: Path):
             # A human-readable copy at the documented place; readers use the one inside the version.
             shutil.copyfile(final / MANIFEST, index_dir / f".{MANIFEST}.tmp")
             os.replace(index_dir / f".{MANIFEST}.tmp", index_dir / MANIFEST)
-            _prune(index_dir, keep=final.name)
+            _prune(index_dir, keep=final.name, release=release)
     except (OSError, RuntimeError) as err:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging, release)
         # FAISS reports a failed write (disk full, file too large) as a RuntimeError naming the write.
         if isinstance(err, RuntimeError) and "write error" not in str(err):
             raise
@@ -81,19 +91,19 @@ def new_version(index_dir: Path):
             f"写入索引失败（{reason}），原有索引未改动（index write failed; previous index untouched）"
         ) from None
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging, release)
         raise
 
 
-def _prune(index_dir: Path, keep: str) -> None:
+def _prune(index_dir: Path, keep: str, release: Callable[[Path], None] | None = None) -> None:
     """Keep the new version and the one before it: a reader that just resolved it can still load it."""
     versions = sorted((p for p in index_dir.glob("v-*") if p.is_dir()), key=lambda p: p.name)
     for old in [v for v in versions if v.name != keep][:-1]:
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old, release)
     for stale in index_dir.glob(".build-*"):
         pid = stale.name.split("-")[1]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)  # left by a build that crashed
+            _remove(stale, release)  # left by a build that crashed
 
 
 def _alive(pid: int) -> bool:

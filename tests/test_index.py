@@ -108,3 +108,20 @@ def test_unwritable_index_folder_is_a_clear_error(mini_corpus, tmp_path):
 
     with pytest.raises(IndexBuildError, match="无法写入索引目录"):
         Report(mini_corpus, blocker / "index", auto_rebuild=False).build()
+
+
+def test_large_indexes_use_hnsw_and_search_like_exact(mini_corpus, tmp_path, monkeypatch):
+    from rag import vectors
+
+    exact = Report(mini_corpus, tmp_path / "flat", auto_rebuild=False)
+    exact.build()
+    monkeypatch.setattr(vectors, "HNSW_FROM", 1)  # the mini corpus stands in for a large one
+    monkeypatch.setattr(vectors, "HNSW_EF_SEARCH", 4)  # so that a filtered search ranks past the graph's reach
+    hnsw = Report(mini_corpus, tmp_path / "hnsw", auto_rebuild=False)
+    assert hnsw.build().reused == 0
+    assert hnsw.manifest()["vector_store"] == {"kind": "faiss", "faiss_index": "IndexHNSWFlat"}
+    assert exact.manifest()["vector_store"] == {"kind": "faiss", "faiss_index": "IndexFlatIP"}
+    question = "晋江联合体依托哪个开发区、由哪两家单位牵头？"
+    assert [h.id for h in hnsw.search(question, k=3, mode="dense")] == [h.id for h in exact.search(question, k=3, mode="dense")]
+    filtered = hnsw.search("经费", k=len(hnsw.passages()), kind="text")
+    assert [h.id for h in filtered] == [h.id for h in exact.search("经费", k=len(exact.passages()), kind="text")]

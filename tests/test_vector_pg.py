@@ -1,0 +1,161 @@
+"""pgvector as the dense store: a throwaway PostgreSQL cluster, the real corpus, FAISS as the reference."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, free_port
+from rag import Report
+from rag.config import load_settings
+from rag.errors import RagError, VectorStoreError
+from rag.store import CURRENT, current_version
+from rag.vector_pg import POINTER
+
+PG_BIN = Path(os.environ.get("RAG_PG_BIN", "/usr/lib/postgresql/15/bin"))
+QUESTIONS = [
+    "常州联合体每年的日常运行经费是多少？",
+    "晋江联合体依托哪个开发区、由哪两家单位牵头？",
+    "联合体面向企业提供了多少个培训项目？",
+    "职业教育国际化有哪些做法？",
+]
+
+
+def _as_cluster_owner() -> list[str]:
+    """PostgreSQL refuses to run as root: as root, run its binaries as the Debian package's postgres user."""
+    if os.geteuid() != 0:
+        return []
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        pytest.skip("以 root 运行且没有 postgres 用户（running as root without a postgres user）")
+    return ["runuser", "-u", "postgres", "--"]
+
+
+@pytest.fixture(scope="module")
+def pg_dsn() -> str:
+    """A PostgreSQL cluster in a temporary folder on a free loopback port, trust auth, stopped afterwards."""
+    if not (PG_BIN / "initdb").is_file():
+        pytest.skip(f"没有 PostgreSQL 程序 {PG_BIN}（apt-get install postgresql postgresql-15-pgvector）")
+    owner = _as_cluster_owner()
+    # Not under pytest's tmp_path: its parents are private to root, and the cluster runs as postgres.
+    base = Path(tempfile.mkdtemp(prefix="rag-pg-"))
+    if owner:
+        shutil.chown(base, "postgres")
+    data, port = base / "data", free_port()
+    run = dict(check=True, capture_output=True, text=True)
+    subprocess.run(owner + [str(PG_BIN / "initdb"), "-D", str(data), "-U", "rag", "--auth=trust", "-E", "UTF8"], **run)
+    options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off"
+    pg_ctl = owner + [str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-t", "60"]
+    subprocess.run(pg_ctl + ["-l", str(base / "log"), "-o", options, "start"], **run)
+    dsn = f"postgresql://rag@127.0.0.1:{port}/postgres"
+    try:
+        import psycopg
+
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            try:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            except psycopg.Error as err:
+                pytest.fail(f"pgvector 扩展不可用（apt-get install postgresql-15-pgvector）：{err}")
+        yield dsn
+    finally:
+        subprocess.run(pg_ctl + ["-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _settings(dsn: str, **changes):
+    return dataclasses.replace(load_settings(), vector_store="pgvector", pg_dsn=dsn, **changes)
+
+
+def _tables(dsn: str) -> set[str]:
+    import psycopg
+
+    with psycopg.connect(dsn) as conn:
+        return {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE tablename LIKE 'rag_dense_%'")}
+
+
+def _table_of(version: Path) -> str:
+    import json
+
+    return json.loads((version / POINTER).read_text(encoding="utf-8"))["table"]
+
+
+def test_pgvector_index_returns_the_same_passages_as_faiss(pg_dsn, report, index_copy):
+    # The FAISS copy becomes the previous version: the switch reuses its vectors and embeds nothing.
+    pg_report = Report(CORPUS, index_copy, settings=_settings(pg_dsn), auto_rebuild=False)
+    assert any("向量库设置已改变" in r for r in pg_report.stale_reasons(report.manifest()))
+    built = pg_report.build()
+    assert built.reused == built.passages and built.embedded == 0
+    version = current_version(index_copy)
+    assert not (version / "dense.faiss").exists() and _table_of(version) in _tables(pg_dsn)
+    assert pg_report.manifest()["vector_store"]["kind"] == "pgvector"
+    for question in QUESTIONS:
+        for mode in ("dense", "hybrid"):
+            expected = report.search(question, k=5, mode=mode)
+            got = pg_report.search(question, k=5, mode=mode)
+            assert [h.id for h in got] == [h.id for h in expected], (question, mode)
+            assert [h.dense for h in got] == pytest.approx([h.dense for h in expected], abs=1e-5)
+    assert "200万元日常运行经费" in pg_report.search(QUESTIONS[0], k=1)[0].text
+    filtered = pg_report.search("经费", k=3, case="晋江")  # a filter ranks every row of the table
+    assert filtered and all(h.case.startswith("晋江") for h in filtered)
+
+
+def test_a_rebuild_switches_versions_atomically_and_prunes_old_tables(pg_dsn, mini_corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    reader = Report(mini_corpus, index_dir, settings=_settings(pg_dsn), auto_rebuild=False)
+    reader.build()
+    first = current_version(index_dir)
+    question = "晋江联合体依托哪个开发区、由哪两家单位牵头？"
+    old_index = reader.retriever()  # a reader mid-request keeps this version
+    assert any("福建盼盼食品有限公司" in h.text for h in reader.search(question, k=3))
+
+    path = mini_corpus / "jinjiang.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("福建盼盼食品有限公司", "某某食品公司"), encoding="utf-8")
+    writer = Report(mini_corpus, index_dir, settings=_settings(pg_dsn), auto_rebuild=False)
+    assert writer.build().embedded == 1
+    second = current_version(index_dir)
+    first_table, second_table = _table_of(first), _table_of(second)
+    assert first_table != second_table and {first_table, second_table} <= _tables(pg_dsn)
+    assert any("福建盼盼食品有限公司" in h.text for h in old_index.search(question, k=3))  # old table still serves
+    assert any("某某食品公司" in h.text for h in reader.search(question, k=3))  # readers switch when complete
+
+    writer.build()  # a third version: the first is pruned, folder and table together
+    assert not first.exists() and first_table not in _tables(pg_dsn)
+    assert second_table in _tables(pg_dsn) and len(list(index_dir.glob("v-*"))) == 2
+
+
+def test_an_unreachable_database_is_a_clear_error(pg_dsn, mini_corpus, tmp_path):
+    closed = f"postgresql://rag:hunter2@127.0.0.1:{free_port()}/postgres"
+    index_dir = tmp_path / "index"
+    with pytest.raises(VectorStoreError, match="无法连接向量数据库 PostgreSQL 127.0.0.1") as err:
+        Report(mini_corpus, index_dir, settings=_settings(closed), auto_rebuild=False).build()
+    assert "hunter2" not in str(err.value) and "\n" not in str(err.value)
+    assert current_version(index_dir) is None and not list(index_dir.glob(".build-*"))
+
+    Report(mini_corpus, index_dir, settings=_settings(pg_dsn), auto_rebuild=False).build()
+    before = (index_dir / CURRENT).read_text()
+    with pytest.raises(VectorStoreError, match="无法连接向量数据库"):
+        Report(mini_corpus, index_dir, settings=_settings(closed), auto_rebuild=False).search("经费")
+    with pytest.raises(VectorStoreError, match="pg_dsn"):
+        Report(mini_corpus, index_dir, settings=_settings(""), auto_rebuild=False).search("经费")
+    assert (index_dir / CURRENT).read_text() == before
+
+
+def test_the_switch_is_read_from_file_and_environment(tmp_path, monkeypatch):
+    config = tmp_path / "rag.toml"
+    config.write_text('[rag]\nvector_store = "pgvector"\npg_dsn = "postgresql://rag:pw@db/rag"\n', encoding="utf-8")
+    settings = load_settings(config)
+    assert (settings.vector_store, settings.pg_dsn) == ("pgvector", "postgresql://rag:pw@db/rag")
+    assert "pw@" not in repr(settings)
+    monkeypatch.setenv("RAG_VECTOR_STORE", "faiss")
+    monkeypatch.setenv("RAG_PG_DSN", "postgresql://other/rag")
+    assert (load_settings(config).vector_store, load_settings(config).pg_dsn) == ("faiss", "postgresql://other/rag")
+    monkeypatch.setenv("RAG_VECTOR_STORE", "milvus")
+    with pytest.raises(RagError, match="未知的向量库"):
+        load_settings(config)
