@@ -53,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("info", help="索引概况：段落数、模型、目录")
     ev = sub.add_parser("eval", help="评测：检索与回答质量，对比上次结果（exit 1 when below a threshold）")
     ev.add_argument("--quick", action="store_true", help="只评检索与摘录式回答（数秒）；CI 运行此项")
-    ev.add_argument("--backend", action="append", help="只评这些回答方式（可重复）：local、openai、extractive")
+    ev.add_argument("--backend", action="append", choices=("local", "openai", "extractive"),
+                    help="只评这些回答方式（可重复）：local、openai、extractive")
     ev.add_argument("--questions", default=str(EVAL_DIR / "questions.jsonl"), help="题目文件")
     ev.add_argument("--thresholds", default=str(EVAL_DIR / "thresholds.toml"), help="门槛文件")
     ev.add_argument("--results", default=str(EVAL_DIR / "results"), help="结果目录")
