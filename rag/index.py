@@ -122,18 +122,32 @@ class LoadedIndex:
 
     def __post_init__(self) -> None:
         self.position = {p.id: i for i, p in enumerate(self.passages)}  # BM25 returns ids, fusion needs rows
+        self._bm25_rows = np.array([self.position[d["node_id"]] for d in self.bm25.corpus])
 
     def dense_ranking(self, query_vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         return self.dense.search(query_vector, n)
 
     def bm25_ranking(self, query: str, n: int) -> list[tuple[int, float]]:
-        from llama_index.core.schema import QueryBundle
+        """The n best keyword matches, scored by bm25s's vectorised scorer.
+
+        BM25Retriever.retrieve turns every ranked hit into a llama-index node, which costs more than the
+        scoring itself on large corpora: only the top n are taken, with argpartition.
+        """
+        import bm25s
 
         query_tokens = keywords.tokens(query)
         if not query_tokens:
             return []
-        hits = self.bm25.retrieve(QueryBundle(query_str=" ".join(query_tokens)))
-        return [(self.position[h.node.node_id], float(h.score)) for h in hits[:n] if h.score > 0]
+        # Same tokenizer settings as the retriever's own (space-separated jieba tokens, no stemming).
+        tokens = bm25s.tokenize(" ".join(query_tokens), token_pattern=self.bm25.token_pattern, stopwords="en",
+                                stemmer=None, return_ids=False, show_progress=False)[0]
+        if not tokens:
+            return []
+        scores = self.bm25.bm25.get_scores(tokens)
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
+        top = top[np.lexsort((top, -scores[top]))]  # best first; ties in corpus order, as bm25s did
+        return [(int(self._bm25_rows[i]), float(scores[i])) for i in top if scores[i] > 0]
 
 
 def load(folder: Path, pg_dsn: str = "") -> LoadedIndex:
@@ -154,5 +168,4 @@ def load(folder: Path, pg_dsn: str = "") -> LoadedIndex:
         raise IndexStaleError(f"索引文件互不一致：{folder}（index files disagree）")
     if dense.dim != manifest.get("embedding", {}).get("dim"):
         raise IndexStaleError(f"向量维度与清单不符：{folder}（vector dimension mismatch）")
-    bm25.similarity_top_k = len(passages)
     return LoadedIndex(folder, manifest, passages, dense, bm25)
