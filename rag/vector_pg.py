@@ -29,16 +29,18 @@ def _where(dsn: str) -> str:
     return f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
 
 
-def _table(folder: Path) -> tuple[str, int]:
-    """Table name and dimension recorded in a version folder."""
+def _table(folder: Path) -> tuple[str, int, dict | None]:
+    """Table name, dimension and HNSW parameters (None: exact search) recorded in a version folder."""
     try:
         pointer = json.loads((folder / POINTER).read_text(encoding="utf-8"))
-        table, dim = str(pointer["table"]), int(pointer["dim"])
+        table, dim, hnsw = str(pointer["table"]), int(pointer["dim"]), pointer.get("hnsw")
+        if hnsw is not None:
+            hnsw = {key: int(hnsw[key]) for key in ("m", "ef_construction", "ef_search")}
     except (OSError, ValueError, KeyError, TypeError):
         raise IndexStaleError(f"向量表记录缺失或损坏：{folder / POINTER}（pgvector pointer damaged）") from None
     if not TABLE.fullmatch(table):
         raise IndexStaleError(f"向量表名无效：{folder / POINTER}（bad table name）")
-    return table, dim
+    return table, dim, hnsw
 
 
 def connect(dsn: str):
@@ -60,19 +62,24 @@ def _literal(vector: np.ndarray) -> str:
 
 
 class PgDense:
-    """Rows (passage positions) and their vectors in one table; search is exact by inner product (<#>)."""
+    """Rows (passage positions) and their vectors in one table, searched by inner product (<#>).
+
+    Exact search on small tables; on large ones (the same size rule as FAISS) an HNSW index, built once the
+    rows are in, answers top-k queries up to its ef_search, and larger rankings (filtered searches) stay exact.
+    """
 
     kind = "pgvector"
 
-    def __init__(self, dsn: str, table: str, dim: int) -> None:
-        self.dsn, self.table, self.dim = dsn, table, dim
+    def __init__(self, dsn: str, table: str, dim: int, hnsw: dict | None = None) -> None:
+        self.dsn, self.table, self.dim, self.hnsw = dsn, table, dim, hnsw
         self._conn = None
         self._lock = threading.Lock()  # one connection per open version; queries are short
 
     @classmethod
-    def create(cls, folder: Path, dsn: str, dim: int) -> PgDense:
-        store = cls(dsn, f"rag_dense_{secrets.token_hex(8)}", dim)
-        (folder / POINTER).write_text(json.dumps({"table": store.table, "dim": dim}), encoding="utf-8")
+    def create(cls, folder: Path, dsn: str, dim: int, hnsw: dict | None = None) -> PgDense:
+        store = cls(dsn, f"rag_dense_{secrets.token_hex(8)}", dim, hnsw)
+        pointer = {"table": store.table, "dim": dim, "hnsw": hnsw}
+        (folder / POINTER).write_text(json.dumps(pointer), encoding="utf-8")
         store._execute("CREATE EXTENSION IF NOT EXISTS vector", need_vector=True)
         store._execute(f"CREATE TABLE {store.table} (row integer PRIMARY KEY, embedding vector({dim}) NOT NULL)")
         return store
@@ -84,13 +91,19 @@ class PgDense:
             raise IndexStaleError(f"数据库中没有该索引版本的向量表 {store.table}（vector table missing）：请重建索引")
         return store
 
+    def _connect(self):
+        conn = connect(self.dsn)
+        if self.hnsw:  # a session setting: every search on this connection explores as many candidates
+            conn.execute(f"SET hnsw.ef_search = {self.hnsw['ef_search']}")
+        return conn
+
     def _execute(self, sql: str, params: tuple = (), need_vector: bool = False) -> list[tuple]:
         import psycopg
 
         with self._lock:
             for attempt in (1, 2):
                 if self._conn is None or self._conn.closed:
-                    self._conn = connect(self.dsn)
+                    self._conn = self._connect()
                 try:
                     with self._conn.cursor() as cur:
                         cur.execute(sql, params)
@@ -108,7 +121,7 @@ class PgDense:
         start = len(self)
         with self._lock:
             if self._conn is None or self._conn.closed:
-                self._conn = connect(self.dsn)
+                self._conn = self._connect()
             with self._conn.transaction(), self._conn.cursor() as cur:
                 with cur.copy(f"COPY {self.table} (row, embedding) FROM STDIN") as copy:
                     for i, v in enumerate(vectors):
@@ -116,12 +129,23 @@ class PgDense:
 
     def search(self, query: np.ndarray, n: int) -> list[tuple[int, float]]:
         # <#> is the negative inner product; over normalised vectors, the same order and scores as IndexFlatIP.
-        rows = self._execute(f"SELECT row, -(embedding <#> %s::vector) FROM {self.table} "
-                             f"ORDER BY embedding <#> %s::vector, row LIMIT %s", (_literal(query), _literal(query), n))
-        return [(int(r), float(s)) for r, s in rows]
+        vector = _literal(query)
+        if self.hnsw and n <= self.hnsw["ef_search"]:
+            # Ordered by the distance alone, so that the planner can walk the HNSW index.
+            sql = f"SELECT row, -(embedding <#> %s::vector) FROM {self.table} ORDER BY embedding <#> %s::vector LIMIT %s"
+        else:
+            # Adding 0 hides the expression from the index: an HNSW scan returns at most ef_search rows,
+            # fewer than a filtered search must rank.
+            sql = (f"SELECT row, -(embedding <#> %s::vector) FROM {self.table} "
+                   f"ORDER BY (embedding <#> %s::vector) + 0, row LIMIT %s")
+        return [(int(r), float(s)) for r, s in self._execute(sql, (vector, vector, n))]
 
     def persist(self, folder: Path) -> dict:
-        return {"kind": self.kind, "table": self.table}  # rows were committed by add; the folder has POINTER
+        # Rows were committed by add and the folder has POINTER; the HNSW index is built in one pass at the end.
+        if self.hnsw:
+            self._execute(f"CREATE INDEX {self.table}_hnsw ON {self.table} USING hnsw (embedding vector_ip_ops) "
+                          f"WITH (m = {self.hnsw['m']}, ef_construction = {self.hnsw['ef_construction']})")
+        return {"kind": self.kind, "table": self.table, "index": "hnsw" if self.hnsw else "exact"}
 
     def vectors(self) -> np.ndarray:
         rows = self._execute(f"SELECT embedding::text FROM {self.table} ORDER BY row")

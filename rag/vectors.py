@@ -112,7 +112,8 @@ def create(kind: str, folder: Path, dim: int, n: int, pg_dsn: str = "") -> Dense
     if kind == "pgvector":
         from .vector_pg import PgDense
 
-        return PgDense.create(folder, pg_dsn, dim)
+        hnsw = {"m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION, "ef_search": HNSW_EF_SEARCH}
+        return PgDense.create(folder, pg_dsn, dim, hnsw if faiss_index_type(n) == "IndexHNSWFlat" else None)
     raise VectorStoreError(f"未知的向量库：{kind}（可选 faiss 或 pgvector；unknown vector store）")
 
 

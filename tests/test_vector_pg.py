@@ -159,3 +159,30 @@ def test_the_switch_is_read_from_file_and_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("RAG_VECTOR_STORE", "milvus")
     with pytest.raises(RagError, match="未知的向量库"):
         load_settings(config)
+
+
+def _plan(dsn: str, table: str, sql: str) -> str:
+    import psycopg
+
+    with psycopg.connect(dsn) as conn:
+        conn.execute("SET enable_seqscan = off")  # on 31 rows the planner would scan them all anyway
+        vector = conn.execute(f"SELECT embedding::text FROM {table} LIMIT 1").fetchone()[0]
+        return "\n".join(r[0] for r in conn.execute("EXPLAIN " + sql.format(t=table, v=vector)))
+
+
+def test_a_large_index_is_searched_through_an_hnsw_index(pg_dsn, report, tmp_path, monkeypatch):
+    # 31 passages stand in for 50,000: the size rule is lowered, the code path is the one a large corpus takes.
+    monkeypatch.setattr("rag.vectors.HNSW_FROM", 10)
+    pg_report = Report(CORPUS, tmp_path / "index", settings=_settings(pg_dsn), auto_rebuild=False)
+    pg_report.build()
+    assert pg_report.manifest()["vector_store"]["index"] == "hnsw"
+    table = _table_of(current_version(tmp_path / "index"))
+    top_k = "SELECT row FROM {t} ORDER BY embedding <#> '{v}'::vector LIMIT 5"
+    exact = "SELECT row FROM {t} ORDER BY (embedding <#> '{v}'::vector) + 0, row LIMIT 500"
+    assert f"Index Scan using {table}_hnsw" in _plan(pg_dsn, table, top_k)
+    assert "_hnsw" not in _plan(pg_dsn, table, exact)  # a filtered search ranks every row exactly
+    for question in QUESTIONS:  # HNSW over 31 vectors misses nothing: the same passages as FAISS
+        assert [h.id for h in pg_report.search(question, k=5, mode="dense")] == \
+               [h.id for h in report.search(question, k=5, mode="dense")], question
+    filtered = pg_report.search("经费", k=3, case="晋江")
+    assert filtered and all(h.case.startswith("晋江") for h in filtered)
