@@ -16,9 +16,13 @@ from .language import expected_unit, is_english, unsupported_script
 from .llm import LLMError
 from .passage import Passage
 from .report import Report
-from .retrieve import STRUCTURE_INTENT, clean_query
+from .retrieve import STRUCTURE_INTENT, clean_query, mentions
+from .textnorm import for_search
 
 NOT_FOUND_MARK = "NOT_FOUND"
+# Two things asked at once: each needs its own passage, so retrieval looks wider, or once per named case.
+COMPARISON_INTENT = re.compile(r"分别|各自|各是|各有|各为|各多少|哪个多|哪个更|哪一笔|相比|比较|对比|两处|两个|两者|二者|"
+                               r"是否一致|\bcompar|\bversus\b|\bvs\b|\bboth\b|\brespectively\b", re.I)
 
 
 @dataclass
@@ -52,6 +56,24 @@ class Answerer:
         return self._idf[1]
 
     # -- the pieces ----------------------------------------------------------------
+    def passages(self, standalone: str, k: int, case: str | None = None, **filters) -> list[Passage]:
+        """The passages an answer is drawn from: k, or for a comparison k + 2, shared out among the cases
+        it names so that one case's passages cannot crowd out the other's."""
+        if not COMPARISON_INTENT.search(standalone):
+            return self.report.search(standalone, k=k, case=case, **filters)
+        k += 2
+        retriever = self.report.retriever()
+        text = for_search(standalone)
+        named = [] if case is not None else sorted(
+            retriever.cases_named(standalone),
+            key=lambda c: min(text.find(n) for n in retriever.aliases[c] if mentions(text, n)))
+        if len(named) < 2:
+            return self.report.search(standalone, k=k, case=case, **filters)
+        each = [self.report.search(self._about(standalone, c, named), k=-(-k // len(named)), case=c, **filters)
+                for c in named]
+        merged = {p.id: p for rank in range(k) for hits in each if rank < len(hits) for p in [hits[rank]]}
+        return list(merged.values())[:k]
+
     def standalone(self, question: str, history: list[tuple[str, str]], model, english: bool) -> tuple[str, str]:
         """(the question put to the model, the text retrieval searches for).
 
@@ -80,6 +102,15 @@ class Answerer:
             return ""
         text = text.splitlines()[0].strip() if text else ""
         return text if followup.acceptable_rewrite(text, question) and text != question else ""
+
+    def _about(self, question: str, case: str, named: list[str]) -> str:
+        """The question as asked of one case: the other cases' names would only pull in their wording."""
+        aliases = self.report.retriever().aliases
+        for other in named:
+            if other != case:
+                for name in sorted(aliases[other], key=len, reverse=True):
+                    question = re.sub(re.escape(name), "", question, flags=re.I)
+        return question
 
     def uncovered_case(self, question: str) -> tuple[str, int] | None:
         """A case the question names that the index holds only as a contents line: say where it is."""
@@ -136,8 +167,8 @@ class Answerer:
             except LLMError as err:
                 notice = f"{LABELS[backend]}不可用（{err}），改用摘录式回答。"
         asked, standalone = self.standalone(question, turns, model, english)
-        hits = self.report.search(standalone, k=k or settings.answer_passages, case=case, chapter=chapter,
-                                  document=document, year=year)
+        hits = self.passages(standalone, k or settings.answer_passages, case=case, chapter=chapter,
+                             document=document, year=year)
         outside = self.uncovered_chapter(standalone) or (self.uncovered_case(standalone)
                                                          and not STRUCTURE_INTENT.search(standalone))
         if not hits or outside:
@@ -155,7 +186,7 @@ class Answerer:
         yield from self._extract(question, standalone, english, hits, notice)
 
     def _generate(self, model, backend, question, asked, standalone, english, hits) -> Iterator[str | Answer]:
-        citer = Citer(hits, standalone)
+        citer = Citer(hits, standalone, self.report.retriever().aliases)
         kept: list[str] = []
         pending = ""
         messages = prompts.answer_messages(asked, hits, is_english(asked))  # asked may be a Chinese translation
@@ -208,7 +239,7 @@ class Answerer:
             return
         reply = model.complete(prompts.translate_answer_messages(question, chinese.text),
                                max_tokens=self.report.settings.llm_max_tokens, temperature=0.0)
-        citer = Citer(chinese.citations, standalone)
+        citer = Citer(chinese.citations, standalone, self.report.retriever().aliases)
         sentences = split_answer(reply.strip() + "\n")[0]
         checked = [citer.check(s) for s in sentences]
         if not sentences or any(c is None for c in checked) or not citer.citations:
@@ -229,7 +260,7 @@ class Answerer:
         if not evidence:
             yield self.not_found(question, english, hits, "extractive", standalone, notice)
             return
-        citer = Citer(hits, standalone)
+        citer = Citer(hits, standalone, retriever.aliases)
         sentences = []
         for item in evidence:
             marked = citer.check(f"{item.sentence.rstrip('。；')}[{hits.index(item.passage) + 1}]。")

@@ -8,6 +8,8 @@ from . import keywords
 from .figures import DATE, QUANTITY, Figure, extract_figures, is_grounded, same_figure
 from .language import is_english
 from .passage import Passage
+from .retrieve import mentions
+from .textnorm import for_search
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
 # A sentence ends at Chinese 。！？； or at English . ! ? followed by a space (never inside 3.5).
@@ -37,6 +39,7 @@ class Citer:
     """Checks sentences against the retrieved passages and numbers citations in order of first use."""
     passages: list[Passage]  # as numbered in the prompt: [1] is passages[0]
     question: str = ""
+    aliases: dict[str, set[str]] = field(default_factory=dict)  # case title -> names; empty: no case check
     order: list[int] = field(default_factory=list)  # prompt indices in display order
     dropped: list[str] = field(default_factory=list)
 
@@ -67,6 +70,9 @@ class Citer:
                     return None
                 return body + tail  # a short connecting phrase
             needed = [closest]  # a fact stated without [n]: cite the passage it was taken from
+        if needed and not self._cases_agree(body, needed):  # 常州 said of a passage about 晋江
+            self.dropped.append(sentence.strip())
+            return None
         for i in needed:
             if i not in self.order:
                 self.order.append(i)
@@ -75,6 +81,16 @@ class Citer:
         if end:
             return body[: end.start()] + marks + body[end.start():] + tail
         return body + marks + tail
+
+    def _cases_agree(self, body: str, cited: list[int]) -> bool:
+        """Every case the sentence names is the case of a cited passage, or named in one."""
+        text = for_search(body)
+        for case, names in self.aliases.items():
+            if any(mentions(text, n) for n in names) and not any(
+                    self.passages[i].case == case or any(mentions(for_search(self.passages[i].text), n) for n in names)
+                    for i in cited):
+                return False
+        return True
 
     def _as_printed(self, body: str, figures: list[Figure], sources: list[int]) -> str:
         """A qualifier is part of the figure (60余场 is not 60场, 近6亿 is not 6亿): a Chinese figure is

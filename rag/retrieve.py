@@ -38,7 +38,8 @@ def case_aliases(title: str) -> set[str]:
     return names
 
 
-def _mentions(text: str, alias: str) -> bool:
+def mentions(text: str, alias: str) -> bool:
+    """Whether normalised text names alias (ASCII aliases as whole words: changzhou, not changzhoustreet)."""
     if alias.isascii():
         return re.search(rf"\b{re.escape(alias)}\b", text) is not None
     return alias in text
@@ -85,7 +86,7 @@ class Retriever:
 
     def cases_named(self, query: str) -> set[str]:
         text = for_search(query)
-        return {case for case, names in self.aliases.items() if any(_mentions(text, n) for n in names)}
+        return {case for case, names in self.aliases.items() if any(mentions(text, n) for n in names)}
 
     def _allowed(self, case: str | None, chapter: str | None, kind: str | None,
                  document: str | None = None, year: int | None = None) -> list[bool] | None:
@@ -135,7 +136,7 @@ class Retriever:
 
         def about_named_case(i: int) -> bool:
             p = passages[i]
-            return p.case in named or (p.kind == "toc" and any(_mentions(for_search(p.text), a) for a in aliases))
+            return p.case in named or (p.kind == "toc" and any(mentions(for_search(p.text), a) for a in aliases))
 
         wants_toc = mode == "hybrid" and bool(STRUCTURE_INTENT.search(query))
         order = sorted(fused, key=lambda i: (not (named and about_named_case(i)),

@@ -184,3 +184,15 @@ def test_prompt_injection_inside_a_passage_changes_no_rule(tmp_path, report_text
     assert "无可奉告" not in answer.text and re.search(r"\[1\]", answer.text)
     assert "系统提示" in answer.citations[0].text  # the poisoned passage was indeed given to the model
     assert_grounded(answer)
+
+
+def test_a_comparison_of_two_cases_draws_passages_from_each(report):
+    from rag.answer import Answerer
+
+    answerer = Answerer(report)
+    hits = answerer.passages("常州和晋江两个联合体分别由哪些单位牵头？", 3)
+    assert len(hits) == 5 and {h.case.split("：")[0] for h in hits} == {"常州", "晋江"}
+    assert [h.case.split("：")[0] for h in hits[:2]] == ["常州", "晋江"]  # interleaved, in the question's order
+    within = answerer.passages("常州联合体负责人交流发言的次数和媒体报道次数各是多少？", 3)
+    assert len(within) == 5 and any("10 余次" in h.text for h in within) and any("110 余次" in h.text for h in within)
+    assert len(answerer.passages("常州联合体每年的日常运行经费是多少？", 3)) == 3  # one thing asked: as before

@@ -72,3 +72,17 @@ def test_a_dropped_or_changed_qualifier_is_written_as_the_passage_prints_it(repo
     assert citer.check("约600名院校教师受聘为企业工程师[2]。") == "600余名院校教师受聘为企业工程师[2]。"
     assert citer.check("毕业生留在当地就业率超40%[1]。") == "毕业生留在当地就业率超40%[1]。"  # already as printed
     assert citer.check("It held 60 job fairs [1].") == "It held 60 job fairs [1]."  # English keeps its words
+
+
+def test_a_sentence_about_one_case_citing_another_cases_passage_is_dropped(report):
+    # What the 1.5B model wrote when asked who leads each consortium: 晋江's leaders given to 常州.
+    jinjiang = report.search("由泉州职业技术大学、福建盼盼食品有限公司牵头", k=1, case="晋江")[0]
+    assert "福建盼盼食品有限公司" in jinjiang.text and "常州" not in jinjiang.text
+    citer = Citer([jinjiang], "常州和晋江两个联合体分别由哪些单位牵头？", report.retriever().aliases)
+    wrong = "常州联合体由泉州职业技术大学牵头，福建盼盼食品有限公司牵头[1]。"
+    assert citer.check(wrong) is None and citer.dropped == [wrong]
+    right = "晋江联合体由泉州职业技术大学、福建盼盼食品有限公司牵头[1]。"
+    assert citer.check(right) == right
+    # English names count too, and a sentence naming no case is not checked against cases.
+    assert citer.check("The Changzhou consortium is led by Panpan Foods [1].") is None
+    assert citer.check("福建盼盼食品有限公司是牵头单位[1]。") == "福建盼盼食品有限公司是牵头单位[1]。"
