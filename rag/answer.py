@@ -71,7 +71,11 @@ class Answerer:
             return self.report.search(standalone, k=k, case=case, **filters)
         each = [self.report.search(self._about(standalone, c, named), k=-(-k // len(named)), case=c, **filters)
                 for c in named]
-        merged = {p.id: p for rank in range(k) for hits in each if rank < len(hits) for p in [hits[rank]]}
+        merged: dict[str, Passage] = {}  # interleaved: each case's best, then each case's second, …
+        for rank in range(max(map(len, each))):
+            for hits in each:
+                if rank < len(hits):
+                    merged.setdefault(hits[rank].id, hits[rank])
         return list(merged.values())[:k]
 
     def standalone(self, question: str, history: list[tuple[str, str]], model, english: bool) -> tuple[str, str]:

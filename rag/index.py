@@ -146,7 +146,7 @@ class LoadedIndex:
         scores = self.bm25.bm25.get_scores(tokens)
         n = min(n, len(scores))
         top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
-        top = top[np.lexsort((top, -scores[top]))]  # best first; ties in corpus order, as bm25s did
+        top = top[np.lexsort((top, -scores[top]))]  # best first; ties in corpus order, so rankings are reproducible
         return [(int(self._bm25_rows[i]), float(scores[i])) for i in top if scores[i] > 0]
 
 
