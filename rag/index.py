@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from . import keywords, vectors as dense_stores
-from .embed import Embedder
+from .embed import Embedder, embed_batches
 from .errors import IndexStaleError
 from .passage import Passage
 from .store import MANIFEST, read_manifest
@@ -62,7 +62,7 @@ def previous_vectors(folder: Path, pg_dsn: str = "") -> tuple[dict[str, str], di
 
 
 def _vectors(passages: list[Passage], embedder: Embedder, reuse: dict[str, np.ndarray],
-             batch: int, progress: bool) -> tuple[np.ndarray, int]:
+             batch: int, progress: bool, workers: int = 0) -> tuple[np.ndarray, int]:
     """One vector per passage, taken from reuse where its text hash is there; returns how many were reused."""
     vectors = np.zeros((len(passages), embedder.dim), np.float32)
     todo = []
@@ -72,25 +72,25 @@ def _vectors(passages: list[Passage], embedder: Embedder, reuse: dict[str, np.nd
             todo.append(i)
         else:
             vectors[i] = known
-    chunks = range(0, len(todo), batch)
+    rows = [todo[start:start + batch] for start in range(0, len(todo), batch)]
+    done = embed_batches(embedder, [[embed_text(passages[i]) for i in chunk] for chunk in rows], workers)
     if progress:
         from tqdm import tqdm
 
-        chunks = tqdm(chunks, desc="嵌入段落 embedding", unit="批", total=len(chunks))
-    for start in chunks:
-        rows = todo[start:start + batch]
-        vectors[rows] = embedder.passages([embed_text(passages[i]) for i in rows])
+        done = tqdm(done, desc="嵌入段落 embedding", unit="批", total=len(rows))
+    for chunk, embedded in zip(rows, done):
+        vectors[chunk] = embedded
     return vectors, len(passages) - len(todo)
 
 
 def write(passages: list[Passage], embedder: Embedder, folder: Path, manifest: dict,
           batch: int = 16, progress: bool = False, reuse: dict[str, np.ndarray] | None = None,
-          vector_store: str = "faiss", pg_dsn: str = "") -> dict:
+          vector_store: str = "faiss", pg_dsn: str = "", workers: int = 0) -> dict:
     """Embed (or reuse the vectors of unchanged texts) and write every artefact of one index version."""
     from llama_index.core.schema import TextNode
 
     started = time.perf_counter()
-    vectors, reused = _vectors(passages, embedder, reuse or {}, batch, progress)
+    vectors, reused = _vectors(passages, embedder, reuse or {}, batch, progress, workers)
 
     # Row i of the dense store is passage i of passages.jsonl.
     dense = dense_stores.create(vector_store, folder, embedder.dim, len(passages), pg_dsn)

