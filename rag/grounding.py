@@ -42,6 +42,7 @@ class Citer:
     aliases: dict[str, set[str]] = field(default_factory=dict)  # case title -> names; empty: no case check
     order: list[int] = field(default_factory=list)  # prompt indices in display order
     dropped: list[str] = field(default_factory=list)
+    _named: dict[str, set[str]] = field(default_factory=dict, repr=False)  # text -> cases it names
 
     def check(self, sentence: str) -> str | None:
         """The sentence with citations completed and renumbered, or None when a figure has no source."""
@@ -84,13 +85,15 @@ class Citer:
 
     def _cases_agree(self, body: str, cited: list[int]) -> bool:
         """Every case the sentence names is the case of a cited passage, or named in one."""
-        text = for_search(body)
-        for case, names in self.aliases.items():
-            if any(mentions(text, n) for n in names) and not any(
-                    self.passages[i].case == case or any(mentions(for_search(self.passages[i].text), n) for n in names)
-                    for i in cited):
-                return False
-        return True
+        named = self._cases_in(body)
+        return all(any(self.passages[i].case == case or case in self._cases_in(self.passages[i].text) for i in cited)
+                   for case in named)
+
+    def _cases_in(self, text: str) -> set[str]:
+        if text not in self._named:  # passages are checked once per sentence: normalise each text once
+            key = for_search(text)
+            self._named[text] = {case for case, names in self.aliases.items() if any(mentions(key, n) for n in names)}
+        return self._named[text]
 
     def _as_printed(self, body: str, figures: list[Figure], sources: list[int]) -> str:
         """A qualifier is part of the figure (60余场 is not 60场, 近6亿 is not 6亿): a Chinese figure is
