@@ -307,7 +307,7 @@ def plot() -> None:
     if rate:
         xs = [r["vectors"] for r in rows if r["vectors"] > measured[-1][0]]
         right.plot([measured[-1][0]] + xs, [measured[-1][1]] + [x / rate / 60 for x in xs], "o--",
-                   label=f"extrapolated at {rate:.0f} passages/s")
+                   label=f"extrapolated at {rate:.1f} passages/s")
     right.set(xscale="log", yscale="log", xlabel="passages", ylabel="build time, minutes (2 cores)",
               title="Index build time (embedding dominates)")
     right.legend()
