@@ -10,7 +10,7 @@ from .errors import IndexStaleError, VectorStoreError
 
 FAISS_FILE = "dense.faiss"
 # Exact search while it is cheap, HNSW past this many vectors (bench/bench_scale.py, docs/scaling.md): one
-# IndexFlatIP query (k=100, one thread) took 2 ms at 31,000 vectors, 12 ms at 93,000 and 51 ms at 310,000,
+# IndexFlatIP query (k=100, one thread) took 2.6 ms at 31,000 vectors, 8 ms at 93,000 and 27 ms at 310,000,
 # against 20-30 ms to embed the question. Below 50,000 exact search costs under 5 ms, so its perfect recall
 # is worth keeping. On the real 31,000 vectors of the 1000x corpus (near-duplicate copies) HNSW with
 # efConstruction 80 / efSearch 128 found only 0.84 of the exact top 10; 200 / 512 finds 0.99 in 0.7 ms.
