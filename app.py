@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from rag.backends import BACKENDS
+from rag.llm.backends import BACKENDS
 from rag.config import PROJECT_ROOT, Settings, load_settings
 from rag.errors import RagError
 

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag import Answer, Answerer, default_report  # noqa: E402
-from rag.metrics import load_questions  # noqa: E402
+from rag.evaluate.metrics import load_questions  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 # Distinct single-fact questions: each meets a prompt the model's cache has not seen (only the rules are shared).

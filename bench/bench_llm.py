@@ -14,8 +14,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rag.llm import LocalLlama
-from rag.model_file import assemble
+from rag.llm.clients import LocalLlama
+from rag.llm.model_file import assemble
 
 # ~1500 characters from the report's 常州 section, as retrieval would hand them over.
 CONTEXT = """[1] 联合体创设新型治理模式，由市政府主导构建实体化市场化联合体运行机制。一是搭建协同治理架构。建立“理事会—战略咨询委员会—工作专班”三级组织架构，由市政府分管副市长担任理事长，每年安排200万元日常运行经费和2000万元专项建设经费，保障联合体持续运转。通过联合体章程明确各方权责，依托理事会联席会议压实任务，战略咨询委员会提供决策支持，各工作专班则具体推进联合体专业建设、贯通培养与技术服务工作。三是推进“双岗互聘”计划。已有来自万帮数字能源等100余家成员企业的1000余名技术骨干担任院校兼职教师，600余名院校教师受聘为企业工程师，显著促进人才共享与能力融合。

@@ -22,7 +22,7 @@ from urllib.request import urlopen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.metrics import load_questions  # noqa: E402
+from rag.evaluate.metrics import load_questions  # noqa: E402
 
 
 def free_port() -> int:

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag import Report  # noqa: E402
-from rag.metrics import load_questions  # noqa: E402
+from rag.evaluate.metrics import load_questions  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 COLD = "import time,sys; t=time.perf_counter(); import rag; r=rag.Report(sys.argv[1], sys.argv[2], auto_rebuild=False); r.search('常州联合体每年的日常运行经费是多少？'); print(time.perf_counter()-t)"

@@ -115,7 +115,7 @@ def _folder_bytes(folder: Path) -> int:
 
 def searched(report, copies: int) -> dict:
     """Hybrid search latency and planted-question accuracy on a built index."""
-    from rag.textnorm import for_search
+    from rag.text.normalize import for_search
 
     questions = planted(copies)
     report.search(questions[0][0], k=5)  # open the index outside the timings
@@ -146,7 +146,7 @@ def searched(report, copies: int) -> dict:
 
 def one(copies: int) -> dict:
     from rag import Report
-    from rag.store import current_version
+    from rag.index.versions import current_version
 
     corpus, index = WORK / f"corpus-{copies}", WORK / f"index-{copies}"
     make_corpus(copies, corpus)
@@ -183,7 +183,7 @@ def real_vectors() -> tuple[np.ndarray, np.ndarray]:
     """Passage vectors of the largest corpus built, and the embedded planted questions of that corpus."""
     import faiss
 
-    from rag.embed import make_embedder
+    from rag.index.embed import make_embedder
 
     built = sorted((p for p in WORK.glob("index-*") if (p / "CURRENT").is_file()), key=lambda p: int(p.name.split("-")[1]))
     if not built:
@@ -222,7 +222,7 @@ def _recall(found: np.ndarray, truth: np.ndarray, k: int) -> float:
 def ann(n: int, base: np.ndarray, queries: np.ndarray) -> dict:
     import faiss
 
-    from rag.vectors import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
+    from rag.index.dense import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 
     vectors = synthetic(base, n)
     dim, k = vectors.shape[1], min(100, n)
@@ -279,7 +279,7 @@ def plot() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from rag.vectors import HNSW_FROM
+    from rag.index.dense import HNSW_FROM
 
     data = json.loads(RESULTS.read_text(encoding="utf-8"))
     rows = sorted(data["ann"].values(), key=lambda r: r["vectors"])

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import threading
 
-from .errors import CorpusError, IndexBuildError, IndexStaleError, QueryError, RagError
-from .answer import Answer, Answerer
-from .passage import Passage
-from .report import BuildResult, Report
+from rag.errors import CorpusError, IndexBuildError, IndexStaleError, QueryError, RagError
+from rag.answer.answerer import Answer, Answerer
+from rag.passage import Passage
+from rag.report import BuildResult, Report
 
 __all__ = [
     "Passage", "Answer", "Report", "BuildResult", "search", "ask", "ask_stream", "build", "default_report",

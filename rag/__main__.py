@@ -1,6 +1,6 @@
 """Entry point for python -m rag."""
 import sys
 
-from .cli import main
+from rag.cli import main
 
 sys.exit(main())

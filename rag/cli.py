@@ -7,9 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from .config import PROJECT_ROOT
-from .errors import RagError
-from .report import Report
+from rag.config import PROJECT_ROOT
+from rag.errors import RagError
+from rag.report import Report
 
 
 EVAL_DIR = PROJECT_ROOT / "eval"
@@ -114,7 +114,7 @@ def _search(report: Report, args) -> int:
 
 
 def _ask(report: Report, args) -> int:
-    from .answer import Answerer
+    from rag.answer.answerer import Answerer
 
     answerer = Answerer(report)
     if args.question is not None:
@@ -130,7 +130,7 @@ def _ask(report: Report, args) -> int:
 
 
 def _answer_one(answerer, args, question: str, history):
-    from .answer import Answer
+    from rag.answer.answerer import Answer
 
     answer = None
     stream = not args.json and sys.stdout.isatty()
@@ -158,8 +158,9 @@ def _answer_one(answerer, args, question: str, history):
 
 
 def _eval(report: Report, args) -> int:
-    from . import eval_report, evaluation
-    from .metrics import load_questions
+    from rag.evaluate import results as eval_report
+    from rag.evaluate import run as evaluation
+    from rag.evaluate.metrics import load_questions
 
     try:
         questions = load_questions(Path(args.questions))

@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .errors import RagError
+from rag.errors import RagError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VECTOR_STORES = ("faiss", "pgvector")

@@ -9,16 +9,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import index as index_io, vectors as dense_stores
-from .chunk import CHUNKER_VERSION, chunk
-from .config import Settings, load_settings
-from .corpus import corpus_hash, read_corpus
-from .embed import Embedder, make_embedder
-from .errors import CorpusError, IndexStaleError, RagError
-from .passage import Passage
-from .retrieve import Retriever
-from .store import CURRENT, current_version, new_version, read_manifest
-from .structure import Document, parse
+from rag.index import artefacts as index_io
+from rag.index import dense as dense_stores
+from rag.ingest.chunk import CHUNKER_VERSION, chunk
+from rag.config import Settings, load_settings
+from rag.ingest.corpus import corpus_hash, read_corpus
+from rag.index.embed import Embedder, make_embedder
+from rag.errors import CorpusError, IndexStaleError, RagError
+from rag.passage import Passage
+from rag.retrieve.retriever import Retriever
+from rag.index.versions import CURRENT, current_version, new_version, read_manifest
+from rag.ingest.structure import Document, parse
 
 _embedders: dict[tuple, Embedder] = {}
 _embedders_lock = threading.Lock()

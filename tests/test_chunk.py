@@ -1,10 +1,10 @@
 """Passages: section boundaries, sentence ends, size, metadata and stable ids."""
 import json
 
-from rag.chunk import chunk, speaker_latin
-from rag.index import embed_text
-from rag.structure import parse
-from rag.textnorm import ends_sentence
+from rag.ingest.chunk import chunk, speaker_latin
+from rag.index.artefacts import embed_text
+from rag.ingest.structure import parse
+from rag.text.normalize import ends_sentence
 
 
 def _passages(report_text, max_chars=200):

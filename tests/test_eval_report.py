@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from rag.eval_report import check_thresholds, compare, load_thresholds, markdown, write
+from rag.evaluate.results import check_thresholds, compare, load_thresholds, markdown, write
 
 
 def _row(qid, outcome, **extra):

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from rag import Answerer
-from rag.evaluation import evaluate_answers, evaluate_retrieval, retrieval_query
-from rag.metrics import load_questions
+from rag.evaluate.run import evaluate_answers, evaluate_retrieval, retrieval_query
+from rag.evaluate.metrics import load_questions
 
 from conftest import ROOT
 
@@ -109,7 +109,7 @@ def test_full_run_evaluates_every_usable_backend(report, llama_server, model_pat
 
     from conftest import SECRET
     from rag import Report
-    from rag.evaluation import available_backends, run
+    from rag.evaluate.run import available_backends, run
 
     settings = dataclasses.replace(report.settings, openai_base_url=llama_server, openai_api_key=SECRET,
                                    openai_model="qwen", llm_timeout=120)

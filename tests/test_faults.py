@@ -14,7 +14,7 @@ import pytest
 
 from conftest import CORPUS, ROOT
 from rag import Answer, Answerer, IndexStaleError, Report
-from rag.llm import LLMError
+from rag.llm.clients import LLMError
 from test_llm import Handler
 
 # Builds over an existing index in a process that may write only small files: the disk is "full".
@@ -83,7 +83,7 @@ class _FailsMidway:
 @pytest.mark.slow
 def test_the_local_model_failing_mid_answer_falls_back_and_says_so(report, model_path, monkeypatch):
     from rag import answer as answer_module
-    from rag.backends import local_model
+    from rag.llm.backends import local_model
 
     real = local_model(report.settings)
     monkeypatch.setattr(answer_module, "chat_model", lambda settings, backend: _FailsMidway(real))

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from rag import Answer
-from rag.feedback import RATINGS, append, make_record
+from rag.serve.feedback import RATINGS, append, make_record
 
 
 @pytest.fixture

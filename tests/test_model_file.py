@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from rag import model_file
-from rag.model_file import ModelFileError, assemble_from, locate_parts, verify
+from rag.llm import model_file
+from rag.llm.model_file import ModelFileError, assemble_from, locate_parts, verify
 
 
 def _make_parts(folder: Path, pieces: list[bytes]) -> list[Path]:
@@ -140,7 +140,7 @@ def test_real_model_assembles_and_verifies(real_model_dir):
 @pytest.mark.slow
 def test_module_entry_point_prints_path(real_model_dir):
     out = subprocess.run(
-        [sys.executable, "-m", "rag.model_file", str(real_model_dir)],
+        [sys.executable, "-m", "rag.llm.model_file", str(real_model_dir)],
         capture_output=True, text=True, timeout=120, check=True,
         cwd=Path(__file__).resolve().parents[1],
     )

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 
 from rag import Report
-from rag.chunk import chunk
-from rag.corpus import read_corpus
-from rag.readers import printed_page_numbers, read_docx, read_pdf
-from rag.structure import parse
+from rag.ingest.chunk import chunk
+from rag.ingest.corpus import read_corpus
+from rag.ingest.readers import printed_page_numbers, read_docx, read_pdf
+from rag.ingest.structure import parse
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")  # Debian: fonts-wqy-zenhei (TrueType outlines)
 RUNNING_HEAD = "2024年度中国职业教育质量报告"
@@ -249,16 +249,16 @@ def test_bad_files_are_skipped_with_a_reason_and_the_rest_indexed(pdf_corpus, re
     (corpus / "broken.docx").write_bytes(b"PK\3\4 not a zip")
     (corpus / "gone.txt").write_text(sample, encoding="utf-8")
 
-    import rag.corpus
+    import rag.ingest.corpus
 
-    listed = rag.corpus.corpus_files
+    listed = rag.ingest.corpus.corpus_files
 
     def list_then_delete(folder):  # the file vanishes between listing the folder and reading it
         files = listed(folder)
         (folder / "gone.txt").unlink(missing_ok=True)
         return files
 
-    monkeypatch.setattr(rag.corpus, "corpus_files", list_then_delete)
+    monkeypatch.setattr(rag.ingest.corpus, "corpus_files", list_then_delete)
     texts, skipped = read_corpus(corpus)
     reasons = {s.name: s.reason for s in skipped}
     assert {t.name for t in texts} == {"good.pdf", "gbk.txt", "notes.md"}

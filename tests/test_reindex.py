@@ -2,7 +2,7 @@
 import json
 
 from rag import Report
-from rag.store import current_version
+from rag.index.versions import current_version
 
 SAMPLE = "## 常州：补充\n\n### 一、背景介绍\n\n补充材料说联合体新增了测试专业7个。\n\n补充材料还说联合体举办了洽谈会9场。\n"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from rag import QueryError
-from rag.metrics import evidence_rank, load_questions, summarise
+from rag.evaluate.metrics import evidence_rank, load_questions, summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from rag import Answer
-from rag.metrics import Question
-from rag.scoring import (ANSWERED_UNCOVERED, FALSE_REFUSAL, REFUSED, RIGHT, WRONG_CITATION, WRONG_ITEMS,
+from rag.evaluate.metrics import Question
+from rag.evaluate.scoring import (ANSWERED_UNCOVERED, FALSE_REFUSAL, REFUSED, RIGHT, WRONG_CITATION, WRONG_ITEMS,
                          missing_items, score, variant_present)
 
 FUNDS = Question("fig-001", "figure", "市政府每年拿出多少钱保障联合体日常运转？", ("每年安排200万元日常运行经费",),

@@ -1,5 +1,5 @@
 """Parsing the converted report: every defect of the PDF conversion is handled."""
-from rag.structure import parse
+from rag.ingest.structure import parse
 
 CHANGZHOU = "常州：新能源产教联合体的“破壁·共生·赋能”"
 JINJIANG = "晋江：市域产教联合体的“下沉县域样板”"

@@ -1,5 +1,5 @@
 """Spaces in numbers and Chinese sentence ends."""
-from rag.textnorm import clean_title, for_search, split_sentences, squeeze_spaces
+from rag.text.normalize import clean_title, for_search, split_sentences, squeeze_spaces
 
 
 def test_spaces_inside_numbers_are_removed_for_search():

@@ -15,8 +15,8 @@ from conftest import CORPUS, free_port
 from rag import Report
 from rag.config import load_settings
 from rag.errors import RagError, VectorStoreError
-from rag.store import CURRENT, current_version
-from rag.vector_pg import POINTER
+from rag.index.versions import CURRENT, current_version
+from rag.index.pgvector import POINTER
 
 PG_BIN = Path(os.environ.get("RAG_PG_BIN", "/usr/lib/postgresql/15/bin"))
 QUESTIONS = [
@@ -172,7 +172,7 @@ def _plan(dsn: str, table: str, sql: str) -> str:
 
 def test_a_large_index_is_searched_through_an_hnsw_index(pg_dsn, report, tmp_path, monkeypatch):
     # 31 passages stand in for 50,000: the size rule is lowered, the code path is the one a large corpus takes.
-    monkeypatch.setattr("rag.vectors.HNSW_FROM", 10)
+    monkeypatch.setattr("rag.index.dense.HNSW_FROM", 10)
     pg_report = Report(CORPUS, tmp_path / "index", settings=_settings(pg_dsn), auto_rebuild=False)
     pg_report.build()
     assert pg_report.manifest()["vector_store"]["index"] == "hnsw"

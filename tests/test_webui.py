@@ -7,8 +7,8 @@ import re
 import pytest
 
 from rag import Answer, Passage
-from rag import webui
-from rag.figures import extract_figures
+from rag.serve import webui
+from rag.text.figures import extract_figures
 
 FUNDS = "常州联合体每年的日常运行经费是多少？"
 
@@ -137,7 +137,7 @@ def test_example_questions_are_drawn_from_indexed_cases(report):
 
 @pytest.fixture
 def chat(report, tmp_path):
-    from rag.webapp import ChatApp
+    from rag.serve.webapp import ChatApp
 
     return ChatApp(report, "extractive", tmp_path / "feedback.jsonl")
 
@@ -197,7 +197,7 @@ def test_missing_model_falls_back_to_extraction_with_a_visible_notice(report, tm
     import dataclasses
 
     from rag import Report
-    from rag.webapp import build_app, warm_up
+    from rag.serve.webapp import build_app, warm_up
 
     settings = dataclasses.replace(report.settings, llm_model_path=str(tmp_path / "missing.gguf"))
     broken = Report(report.settings.corpus_dir, report.settings.index_dir, settings=settings, auto_rebuild=False)

@@ -1,0 +1,1 @@
+"""Stage 5, answer: cited answers from retrieved passages; every figure checked against the passage it cites."""

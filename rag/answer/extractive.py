@@ -1,0 +1,91 @@
+"""Extractive answers: the sentences of the retrieved passages that answer the question, no model."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from rag.text import keywords
+from rag.text.figures import DATE, QUANTITY, extract_figures
+from rag.text.language import asks_quantity, asks_year, expected_unit
+from rag.passage import Passage
+from rag.text.normalize import for_search, split_sentences
+
+# Share of the question's (IDF-weighted) content words a sentence must contain to count as an answer.
+# Calibrated on eval/questions.jsonl: answerable questions vs. not-covered ones (see README).
+MIN_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class Evidence:
+    sentence: str
+    passage: Passage
+    coverage: float  # 0..1: how much of the question the sentence covers
+
+
+class Idf:
+    """Inverse document frequency over the indexed passages: 联合体 says little, 扬帆计划 a lot."""
+
+    def __init__(self, passages: list[Passage]):
+        self.n = max(len(passages), 1)
+        self.df: dict[str, int] = {}
+        for p in passages:
+            for token in set(keywords.tokens(p.heading_path() + "\n" + p.text)):
+                self.df[token] = self.df.get(token, 0) + 1
+
+    def __call__(self, token: str) -> float:
+        return math.log(1 + self.n / (1 + self.df.get(token, 0)))
+
+
+def _has(sentence: str, kind: str, unit: str | None = None) -> bool:
+    return any(f.kind == kind and (unit is None or f.unit == unit) for f in extract_figures(sentence, include_all=True))
+
+
+def _names_place(line: str, question: str, aliases: set[str]) -> bool:
+    key = for_search(line)
+    if any(alias in key for alias in aliases if not alias.isascii()):
+        return True
+    chapter = re.search(r"第[一二三四五六七八九十]+章", question)
+    return bool(chapter) and line.startswith(chapter.group(0))
+
+
+def best_evidence(question: str, passages: list[Passage], idf: Idf, limit: int = 2,
+                  cases: set[str] | None = None, structural: bool = False,
+                  min_coverage: float = MIN_COVERAGE, aliases: set[str] = frozenset()) -> list[Evidence]:
+    """Sentences ranked by weighted coverage of the question; those lacking the asked-for kind are out.
+
+    cases: the cases the question names: a sentence of another case never answers it (晋江's funds are
+    not 常州's). structural: a question about pages or chapters, the only kind a contents line answers.
+    """
+    wanted = keywords.tokens(question)
+    if not wanted:
+        return []
+    total = sum(idf(t) for t in set(wanted))
+    need_number, need_year, unit = asks_quantity(question), asks_year(question), expected_unit(question)
+    found: list[Evidence] = []
+    for rank, passage in enumerate(passages):
+        if passage.kind == "toc" and not structural:
+            continue
+        if cases and passage.kind != "toc" and passage.case not in cases:
+            continue
+        context = set(keywords.tokens(passage.heading_path()))
+        for sentence in split_sentences(passage.text):
+            if need_number and not _has(sentence, QUANTITY, unit):
+                continue
+            if need_year and not _has(sentence, DATE):
+                continue
+            have = set(keywords.tokens(sentence)) | context
+            coverage = sum(idf(t) for t in set(wanted) if t in have) / total
+            if passage.kind == "toc" and _names_place(sentence, question, aliases):
+                coverage = 1.0  # the contents line of the case or chapter asked about answers where it is
+            found.append(Evidence(sentence, passage, coverage - 0.01 * rank))  # ties go to the better passage
+    found.sort(key=lambda e: -e.coverage)
+    picked: list[Evidence] = []
+    for evidence in found:
+        if evidence.coverage < min_coverage or len(picked) == limit:
+            break
+        if picked and evidence.coverage < 0.85 * picked[0].coverage:
+            break  # a second sentence only when it answers about as well (comparisons, two figures)
+        if all(evidence.sentence != p.sentence for p in picked):
+            picked.append(evidence)
+    return picked

@@ -1,0 +1,141 @@
+"""Every figure of an answer must be in a passage it cites: checked and fixed sentence by sentence."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.text import keywords
+from rag.text.figures import DATE, QUANTITY, Figure, extract_figures, is_grounded, same_figure
+from rag.text.language import is_english
+from rag.passage import Passage
+from rag.retrieve.retriever import mentions
+from rag.text.normalize import for_search
+
+_CITE = re.compile(r"\[(\d{1,2})\]")
+# A sentence ends at Chinese 。！？； or at English . ! ? followed by a space (never inside 3.5).
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?])(?![”’」』）)\]\[\n])|(?<=[.!?][”’\")\]])\s|(?<=[a-zA-Z\])][.!?])\s+|(?<=\n)(?!\n)")
+MAX_UNCITED_CHARS = 20  # longer text that no passage supports is a claim, not a connecting phrase
+
+
+def split_answer(text: str) -> tuple[list[str], str]:
+    """Complete sentences of a growing answer, and the unfinished rest."""
+    pieces = _SENTENCE_END.split(text)
+    done = [p for p in pieces[:-1] if p.strip()]
+    return done, pieces[-1]
+
+
+def _checked_figures(sentence: str, question: str) -> list[Figure]:
+    """Amounts and years need support; ordinals (第三章) and labels (图5) do not; the question's own don't."""
+    return [f for f in extract_figures(_CITE.sub("", sentence), include_all=True)
+            if f.kind in (QUANTITY, DATE) and not is_grounded(f, question)]
+
+
+def _supports(passage: Passage, figure: Figure) -> bool:
+    return is_grounded(figure, passage.text)
+
+
+@dataclass
+class Citer:
+    """Checks sentences against the retrieved passages and numbers citations in order of first use."""
+    passages: list[Passage]  # as numbered in the prompt: [1] is passages[0]
+    question: str = ""
+    aliases: dict[str, set[str]] = field(default_factory=dict)  # case title -> names; empty: no case check
+    order: list[int] = field(default_factory=list)  # prompt indices in display order
+    dropped: list[str] = field(default_factory=list)
+    _named: dict[str, set[str]] = field(default_factory=dict, repr=False)  # text -> cases it names
+
+    def check(self, sentence: str) -> str | None:
+        """The sentence with citations completed and renumbered, or None when a figure has no source."""
+        cited = [int(n) - 1 for n in _CITE.findall(sentence) if 0 < int(n) <= len(self.passages)]
+        body = _CITE.sub("", sentence).rstrip()
+        tail = "\n" if "\n" in sentence[len(sentence.rstrip()):] else ""  # keeps list items on their lines
+        needed: list[int] = list(dict.fromkeys(cited))
+        figures = _checked_figures(body, self.question)
+        if figures:
+            # A citation that supports none of the sentence's figures is a wrong citation: removed.
+            needed = [i for i in needed if any(_supports(self.passages[i], f) for f in figures)]
+        for figure in figures:
+            if any(_supports(self.passages[i], figure) for i in needed):
+                continue
+            source = next((i for i, p in enumerate(self.passages) if _supports(p, figure)), None)
+            if source is None:  # in no retrieved passage: never presented as the report's
+                self.dropped.append(sentence.strip())
+                return None
+            needed.append(source)  # the model forgot (or misplaced) the citation: attach the right one
+        body = self._as_printed(body, figures, needed)
+        if not needed and body.strip():
+            closest = self._closest(body)
+            if closest is None:
+                if len(body.strip()) > MAX_UNCITED_CHARS:  # a claim no passage supports: never shown
+                    self.dropped.append(sentence.strip())
+                    return None
+                return body + tail  # a short connecting phrase
+            needed = [closest]  # a fact stated without [n]: cite the passage it was taken from
+        if needed and not self._cases_agree(body, needed):  # 常州 said of a passage about 晋江
+            self.dropped.append(sentence.strip())
+            return None
+        for i in needed:
+            if i not in self.order:
+                self.order.append(i)
+        marks = "".join(f"[{self.order.index(i) + 1}]" for i in needed)
+        end = re.search(r"[。！？；.!?]+[”’」』）)]*\s*$", body)
+        if end:
+            return body[: end.start()] + marks + body[end.start():] + tail
+        return body + marks + tail
+
+    def _cases_agree(self, body: str, cited: list[int]) -> bool:
+        """Every case the sentence names is the case of a cited passage, or named in one."""
+        named = self._cases_in(body)
+        return all(any(self.passages[i].case == case or case in self._cases_in(self.passages[i].text) for i in cited)
+                   for case in named)
+
+    def _cases_in(self, text: str) -> set[str]:
+        if text not in self._named:  # passages are checked once per sentence: normalise each text once
+            key = for_search(text)
+            self._named[text] = {case for case, names in self.aliases.items() if any(mentions(key, n) for n in names)}
+        return self._named[text]
+
+    def _as_printed(self, body: str, figures: list[Figure], sources: list[int]) -> str:
+        """A qualifier is part of the figure (60余场 is not 60场, 近6亿 is not 6亿): a Chinese figure is
+        written as the passage it cites prints it."""
+        if is_english(body):
+            return body  # an English sentence words its qualifiers itself (more than 60)
+        for figure in sorted(figures, key=lambda f: f.start, reverse=True):
+            printed = next((g for i in sources for g in extract_figures(self.passages[i].text, include_all=True)
+                            if same_figure(figure, g)), None)
+            if printed is not None and printed.qualifier != figure.qualifier:
+                body = body[:figure.start] + re.sub(r"\s+", "", printed.raw) + body[figure.end:]
+        return body
+
+    def _closest(self, body: str, share: float = 0.5) -> int | None:
+        """The passage holding most of the sentence's words: at least `share` of them, and two or more."""
+        words = set(keywords.tokens(body))
+        if not words:
+            return None
+        shared = [len(words & set(keywords.tokens(p.heading_path() + p.text))) for p in self.passages]
+        best = max(range(len(shared)), key=shared.__getitem__, default=None)
+        return best if best is not None and shared[best] >= 2 and shared[best] / len(words) >= share else None
+
+    @property
+    def citations(self) -> list[Passage]:
+        return [self.passages[i] for i in self.order]
+
+
+def figure_support(answer) -> tuple[int, int]:
+    """(amounts and years the answer states, how many of them a passage cited in their sentence states)."""
+    if not answer.found:
+        return 0, 0  # a reply that the report does not cover the question claims nothing
+    total = grounded = 0
+    for sentence in split_answer(answer.text + "\n")[0]:
+        cited = [answer.citations[int(n) - 1].text for n in _CITE.findall(sentence)
+                 if 0 < int(n) <= len(answer.citations)]
+        for figure in _checked_figures(sentence, answer.standalone_question or answer.question):
+            total += 1
+            grounded += any(is_grounded(figure, text) for text in cited)
+    return total, grounded
+
+
+def answer_is_grounded(answer) -> bool:
+    """Whether every amount and year of an Answer is stated in a passage its sentence cites."""
+    total, grounded = figure_support(answer)
+    return total == grounded

@@ -1,0 +1,42 @@
+"""Prompt files from prompts/, filled in: answering, follow-up condensation, 'not in the report'."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rag.config import PROJECT_ROOT
+from rag.passage import Passage
+
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
+ENGLISH_RULE = "\n7. 用户用英文提问：请用英文回答，但每个数字都照资料原文写（如 200万元、3.5万人次），不要换算成英文单位；同样标注来源编号。"
+ENGLISH_TAIL = "\n\nAnswer in English. Copy every figure exactly as the sources write it (for example 200万元, 3.5万人次); do not convert it."
+
+
+@lru_cache(maxsize=None)
+def template(name: str) -> str:
+    return (PROMPTS_DIR / f"{name}.md").read_text(encoding="utf-8").strip()
+
+
+def answer_messages(question: str, passages: list[Passage], english: bool) -> list[dict]:
+    # Passages are numbered data inside the user turn; the rules live in the system turn.
+    sources = "\n\n".join(f"[{n}] 出处：{p.citation}\n{p.text}" for n, p in enumerate(passages, 1))
+    return [
+        {"role": "system", "content": template("answer").format(language=ENGLISH_RULE if english else "")},
+        {"role": "user", "content": f"资料：\n{sources}\n\n问题：{question}" + (ENGLISH_TAIL if english else "")},
+    ]
+
+
+def condense_messages(question: str, history: list[tuple[str, str]]) -> list[dict]:
+    lines = "\n".join(f"用户：{q}\n助手：{a}" for q, a in history)
+    return [{"role": "user", "content": template("condense").format(history=lines, question=question)}]
+
+
+def not_found_text(english: bool, closest: str = "") -> str:
+    return template("not_found_en" if english else "not_found").format(closest=closest)
+
+
+def translate_messages(question: str) -> list[dict]:
+    return [{"role": "user", "content": template("translate").format(question=question)}]
+
+
+def translate_answer_messages(question: str, answer: str) -> list[dict]:
+    return [{"role": "user", "content": template("translate_answer").format(question=question, answer=answer)}]

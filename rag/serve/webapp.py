@@ -1,0 +1,312 @@
+"""The Gradio web chat and its API endpoints (/ask, /search) over one Report loaded once per process."""
+# No `from __future__ import annotations`: gr.api reads the endpoints' type hints as real types.
+
+import html
+import json
+import logging
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import gradio as gr
+
+from rag.serve import feedback
+from rag.answer import prompts
+from rag.serve import webui
+from rag.answer.answerer import Answer, Answerer
+from rag.llm.backends import BACKENDS, chat_model
+from rag.errors import RagError
+from rag.llm.clients import LLMError
+from rag.report import Report
+
+log = logging.getLogger("rag.serve.webapp")
+
+SEARCH_CONCURRENCY = 4  # retrieval is milliseconds and thread safe
+REMOTE_CONCURRENCY = 4  # a remote endpoint or extraction can serve several visitors at once
+INTERNAL_ERROR = "抱歉，系统内部出错，未能回答。请稍后再试；如果一再出现，请联系管理员。"
+
+CSS = """
+.cite { display:inline-block; min-width:1.6em; padding:0 .25em; margin:0 .1em; border-radius:.4em;
+        background:#1d4ed8; color:#fff !important; font-size:.8em; font-weight:600; text-align:center; }
+mark { background:#fde68a; color:inherit; padding:0 .1em; border-radius:.2em; }
+.not-covered, .error { display:inline-block; padding:.1em .6em; border-radius:.4em; font-weight:600;
+                       background:#fee2e2; color:#991b1b; }
+.answer-meta { font-size:.85em; color:#6b7280; }
+.source-card { border:1px solid #d1d5db; border-radius:.5em; padding:.6em .8em; margin:.6em 0; }
+.source-head { font-weight:600; margin-bottom:.4em; }
+.source-text { line-height:1.7; }
+.section-text p { margin:.4em 0; line-height:1.7; }
+.section-text p.cited { border-left:3px solid #1d4ed8; padding-left:.5em; }
+.sources-title { font-weight:600; }
+.sources-empty { color:#6b7280; }
+#notice { background:#fef3c7; border-radius:.5em; padding:.3em .8em; }
+"""
+
+
+@dataclass
+class Turn:
+    """One question in the chat and what became of it (streaming, answered, or failed)."""
+    question: str
+    history: list[tuple[str, str]] = field(default_factory=list)  # the turns it was asked after
+    started: bool = False  # an answering event has taken it (a second click must not answer it twice)
+    partial: str = ""
+    answer: Answer | None = None
+    error: str = ""
+
+    @property
+    def done(self) -> bool:
+        return self.answer is not None or bool(self.error)
+
+
+def history_of(turns: list[Turn]) -> list[tuple[str, str]]:
+    """(question, answer) pairs the next question may refer back to; failed turns are left out."""
+    return [(t.question, t.answer.text) for t in turns if t.answer is not None]
+
+
+def chat_messages(turns: list[Turn]) -> list[dict]:
+    """Chatbot messages: the user's question, then the answer so far or in full."""
+    messages = []
+    for turn in turns:
+        if turn.answer is not None:
+            reply = webui.chat_message(turn.answer)
+        elif turn.error:
+            reply = webui.error_message(turn.error)
+        else:
+            reply = webui.format_answer_text(turn.partial) if turn.partial else webui.WAITING
+        messages += [{"role": "user", "content": html.escape(turn.question, quote=False)},
+                     {"role": "assistant", "content": reply}]
+    return messages
+
+
+def answer_concurrency(backend: str) -> int:
+    # llama.cpp decodes one prompt at a time on both cores: a second answer would only wait inside it.
+    return 1 if backend == "local" else REMOTE_CONCURRENCY
+
+
+def _filter(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
+
+
+def parse_history(history: list | str | None) -> list:
+    """History from the API: a list of [question, answer] pairs, or the same as a JSON string."""
+    if isinstance(history, str):
+        if not history.strip():
+            return []
+        try:
+            history = json.loads(history)
+        except json.JSONDecodeError:
+            raise gr.Error("对话历史应为 JSON 列表，如 [[\"问题\", \"回答\"]]（history must be a JSON list of pairs）",
+                           print_exception=False) from None
+    return history or []
+
+
+def warm_up(report: Report, backend: str) -> tuple[str, str, list[str]]:
+    """Open the index and load the models before the first visitor: (backend to use, notice, what was loaded)."""
+    manifest = report.manifest()
+    report.search("职业教育质量报告", k=1)  # loads the embedding model and the keyword tokenizer
+    loaded = [f"索引：{report.settings.index_dir}（{manifest['passages']} 个段落，嵌入模型 {manifest['embedding']['name']}）"]
+    if backend == "extractive":
+        return backend, "", loaded + ["回答方式：原文摘录（未载入语言模型）"]
+    try:
+        model = chat_model(report.settings, backend)
+    except LLMError as err:
+        notice = f"{webui.BACKEND_NAMES[backend]}不可用（{err}），目前以原文摘录方式回答。"
+        return "extractive", notice, loaded + [f"回答方式：原文摘录（{notice}）"]
+    if backend == "local":
+        # The rules open every answer prompt: evaluated now, llama.cpp reuses them for the first question.
+        threading.Thread(target=_prime, args=(model,), daemon=True).start()
+        return backend, "", loaded + [f"回答方式：本地模型 {model.model_path}"]
+    return backend, "", loaded + [f"回答方式：远程模型服务 {report.settings.openai_base_url}"]
+
+
+def _prime(model) -> None:
+    try:
+        model.complete(prompts.answer_messages("", [], False), max_tokens=1, temperature=0.0)
+    except LLMError as err:  # the first real question will report it
+        log.warning("warm-up of the local model failed: %s", err)
+
+
+class ChatApp:
+    """The event handlers, bound to one report, one backend and one feedback file."""
+
+    def __init__(self, report: Report, backend: str, feedback_path: Path):
+        self.report, self.backend, self.feedback_path = report, backend, feedback_path
+        self.answerer = Answerer(report)
+
+    def stream(self, question: str, history: list, backend: str | None, case: str | None,
+               chapter: str | None) -> Iterator[str | Answer]:
+        return self.answerer.stream(question, history, backend or self.backend, case=case, chapter=chapter)
+
+    # -- the chat page -------------------------------------------------------------
+    def add_question(self, text: str, turns: list[Turn]):
+        """Shows the question at once (the answer may wait in the queue) and empties the box."""
+        text = (text or "").strip()
+        if not text or (turns and not turns[-1].done):
+            gr.Info("请输入问题。" if not text else "请等上一个问题回答完再提问。")
+            return gr.skip(), turns, gr.skip()
+        turns = turns + [Turn(text, history_of(turns))]
+        return "", turns, chat_messages(turns)
+
+    def respond(self, turns: list[Turn], chapter: str, case: str):
+        """Streams the answer into the last turn; the final Answer replaces the streamed text."""
+        if not turns or turns[-1].started:
+            return
+        turn = turns[-1]
+        turn.started = True
+        yield chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
+        try:
+            for item in self.stream(turn.question, turn.history, None, _filter(case), _filter(chapter)):
+                if isinstance(item, Answer):
+                    turn.answer = item
+                else:
+                    turn.partial += item
+                    yield chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
+        except RagError as err:
+            turn.error = str(err)
+        except Exception:
+            log.exception("answering %r failed", turn.question)
+            turn.error = INTERNAL_ERROR
+        if turn.answer is None and not turn.error:
+            turn.error = INTERNAL_ERROR
+        yield chat_messages(turns), *self.sources(turns, len(turns) - 1), turns
+
+    def sources(self, turns: list[Turn], index: int | None) -> tuple[str, str, int | None]:
+        """(sources panel, answering-mode line, the turn shown) for one turn; feedback applies to that turn."""
+        if index is None or not 0 <= index < len(turns) or turns[index].answer is None:
+            return webui.SOURCES_EMPTY, "", None
+        answer = turns[index].answer
+        return webui.source_cards(answer, self.report.passages()), webui.backend_line(answer), index
+
+    def show_selected(self, turns: list[Turn], event: gr.SelectData):
+        # Each turn is two chatbot messages (question, answer).
+        return self.sources(turns, event.index // 2 if isinstance(event.index, int) else None)
+
+    def rate(self, turns: list[Turn], shown: int | None, rating: str, comment: str) -> str:
+        if shown is None or not 0 <= shown < len(turns) or turns[shown].answer is None:
+            return "还没有可以评价的回答。"
+        turn = turns[shown]
+        try:
+            feedback.append(self.feedback_path, feedback.make_record(turn.answer, turn.history, rating, comment))
+        except OSError as err:
+            log.error("feedback not written to %s: %s", self.feedback_path, err)
+            return "反馈未能保存，请联系管理员。"
+        return f"已记录对第 {shown + 1} 个问题的回答的意见：{feedback.RATINGS[rating]}。谢谢！"
+
+    # -- the API -------------------------------------------------------------------
+    def api_ask(self, question: str, history: list | str | None = None, backend: str = "", case: str = "",
+                chapter: str = "") -> Iterator[dict]:
+        """A cited answer. Streams {"text": so far, "partial": true}; the last result is the whole Answer
+        (text, citations with chapter/case/section/page/citation, found, backend, notice, …, "partial": false).
+        history: [[question, answer], …] or that list as JSON; backend: local, openai or extractive (empty:
+        the app's); case, chapter: optional filters such as 常州, 第三章."""
+        if backend and backend not in BACKENDS:
+            raise gr.Error(f"未知的回答方式 {backend!r}，可选：{'、'.join(BACKENDS)}（unknown backend）",
+                           print_exception=False)
+        text = ""
+        try:
+            for item in self.stream(question, parse_history(history), backend, _filter(case), _filter(chapter)):
+                if isinstance(item, Answer):
+                    yield item.to_dict() | {"partial": False}
+                    return
+                text += item
+                yield {"text": text, "partial": True}
+        except RagError as err:
+            raise gr.Error(str(err), print_exception=False) from None
+        except gr.Error:
+            raise
+        except Exception:
+            log.exception("API answer to %r failed", question)
+            raise gr.Error(INTERNAL_ERROR, print_exception=False) from None
+
+    def api_search(self, query: str, k: int = 5, case: str = "", chapter: str = "") -> list[dict]:
+        """Passages that answer the query, best first, each with its citation; case/chapter filter them."""
+        try:
+            return [p.to_dict() for p in self.report.search(query, k=k, case=_filter(case), chapter=_filter(chapter))]
+        except RagError as err:
+            raise gr.Error(str(err), print_exception=False) from None
+        except Exception:
+            log.exception("API search for %r failed", query)
+            raise gr.Error(INTERNAL_ERROR, print_exception=False) from None
+
+
+def build_app(report: Report, feedback_path: Path, backend: str | None = None, notice: str = "") -> gr.Blocks:
+    """The chat page plus the /ask and /search endpoints; call warm_up first so no visitor waits for loading."""
+    backend = backend or report.settings.llm_backend
+    app = ChatApp(report, backend, Path(feedback_path))
+    passages = report.passages()
+    cases = [value for _, value in webui.case_choices(passages) if value]
+    titles = "、".join(dict.fromkeys(f"《{s['title']}》" for s in report.manifest().get("sources", []) if s.get("title")))
+    answering = {"concurrency_limit": answer_concurrency(backend), "concurrency_id": "answer"}
+
+    with gr.Blocks(title="职业教育质量报告问答", analytics_enabled=False) as demo:
+        gr.Markdown(f"## 职业教育质量报告问答\n只依据{titles or '报告'}已收入索引的内容回答，不作推测。"
+                    "回答中每个 [1]、[2] 都对应右侧同号的来源，可核对原文、页码和整节内容。")
+        gr.Markdown(f"注意：{notice}", elem_id="notice", visible=bool(notice))
+        turns = gr.State([])
+        shown = gr.State(None)  # the turn whose sources are on the right; feedback is about it
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(label="对话（点击一条回答，右侧显示它的来源）", elem_id="chat", height=520,
+                                     buttons=["copy"], latex_delimiters=[], feedback_options=None,
+                                     placeholder="请在下方输入问题，或点击一个示例问题。")
+                with gr.Row():
+                    question = gr.Textbox(show_label=False, placeholder="请输入问题，按回车发送（可以接着追问）",
+                                          elem_id="question", scale=5, max_lines=4)
+                    send = gr.Button("发送", variant="primary", elem_id="send", scale=1, min_width=80)
+                    clear = gr.Button("清空对话", elem_id="clear", scale=1, min_width=80)
+                gr.Markdown("**示例问题**（点击即提问）")
+                with gr.Row():
+                    examples = [gr.Button(q, size="sm", elem_classes=["example"])
+                                for q in webui.example_questions(cases)]
+            with gr.Column(scale=2):
+                with gr.Row():
+                    chapter = gr.Dropdown(webui.chapter_choices(passages), value=webui.ALL, label="只看某一章",
+                                          elem_id="chapter")
+                    case = gr.Dropdown(webui.case_choices(passages), value=webui.ALL, label="只看某个案例",
+                                       elem_id="case")
+                backend_line = gr.Markdown(elem_id="backend")
+                sources = gr.HTML(webui.SOURCES_EMPTY, label="来源", elem_id="sources")
+                with gr.Group(elem_id="feedback"):
+                    gr.Markdown("**对这条回答的意见**（记录下来，用于改进）")
+                    with gr.Row():
+                        rate_buttons = {key: gr.Button(label, size="sm", elem_id=f"rate-{key}", min_width=60)
+                                        for key, label in feedback.RATINGS.items()}
+                    comment = gr.Textbox(label="补充说明（可选）", placeholder="例如：正确的数字应为……，见第几页",
+                                         lines=1, elem_id="comment")
+                feedback_status = gr.Markdown(elem_id="feedback-status")
+
+        ui = {"api_visibility": "private"}  # page events only; programs use /ask and /search
+        asked = {"fn": app.add_question, "outputs": [question, turns, chatbot], "queue": False, **ui}
+        answer = {"fn": app.respond, "inputs": [turns, chapter, case],
+                  "outputs": [chatbot, sources, backend_line, shown, turns], **answering, **ui}
+        for trigger in (question.submit, send.click):
+            trigger(inputs=[question, turns], **asked).then(**answer)
+        for button in examples:
+            button.click(inputs=[button, turns], **asked).then(**answer)
+
+        def reset():
+            return [], [], webui.SOURCES_EMPTY, "", None, ""
+
+        reset_outputs = [turns, chatbot, sources, backend_line, shown, feedback_status]
+        clear.click(reset, None, reset_outputs, queue=False, **ui)
+        chatbot.clear(reset, None, reset_outputs, queue=False, **ui)
+        chatbot.select(app.show_selected, [turns], [sources, backend_line, shown], queue=False, **ui)
+        for key, button in rate_buttons.items():
+            button.click(lambda t, s, c, key=key: (app.rate(t, s, key, c), ""), [turns, shown, comment],
+                         [feedback_status, comment], queue=False, **ui)
+        chapter.change(lambda c: gr.Dropdown(choices=webui.case_choices(passages, c), value=webui.ALL),
+                       chapter, case, queue=False, **ui)
+
+        gr.api(app.api_ask, api_name="ask", **answering)
+        gr.api(app.api_search, api_name="search", concurrency_limit=SEARCH_CONCURRENCY)
+    demo.queue(default_concurrency_limit=SEARCH_CONCURRENCY)
+    return demo
+
+
+def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None) -> str:
+    """Starts serving without blocking; returns the page's address (demo.block_thread() keeps it up)."""
+    demo.launch(server_name=host, server_port=port, auth=auth, auth_message="请输入账号和密码", quiet=True,
+                prevent_thread_lock=True, show_error=False, footer_links=["api"], theme=gr.themes.Default(),
+                css=CSS)
+    return demo.local_url

@@ -1,0 +1,67 @@
+"""Keyword tokens for BM25: jieba words for Chinese, whole figures (1200, 3.5万, 40%) kept as tokens."""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+from rag.text.normalize import for_search
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:%|万|亿)*")
+_WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
+_UNITS = {"万": 10_000, "亿": 100_000_000}
+# Question words and particles: they say nothing about which passage answers.
+STOPWORDS = set(
+    "的 了 是 在 和 与 及 等 有 为 中 对 把 被 从 到 也 都 而 或 之 其 这 那 哪 些 个 吗 呢 吧 啊 么 "
+    "什么 多少 哪些 哪个 哪里 哪儿 怎么 怎样 如何 是否 请问 请 一下 我们 你们 他们 它 此 该 几 谁 "
+    "报告 情况 介绍 一共 总共 共 给 说 讲 提到 了解 告诉 关于 方面 具体 主要 the a an of in on to and "
+    "is are was were what which who how many much does did do for by with".split()
+)
+
+_jieba_lock = threading.Lock()
+_jieba = None
+
+
+def _segmenter():
+    global _jieba
+    with _jieba_lock:  # jieba builds its dictionary lazily and is not safe to initialise twice at once
+        if _jieba is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            jieba.initialize()
+            _jieba = jieba
+    return _jieba
+
+
+def _number_tokens(raw: str) -> list[str]:
+    tokens = [raw]
+    value = raw.rstrip("%万亿")
+    scale = 1
+    for unit in raw[len(value):]:
+        scale *= _UNITS.get(unit, 1)
+    if scale > 1:
+        # 3.5万 also as 35000, so that "35,000" in an English question finds it.
+        number = float(value) * scale
+        tokens.append(str(int(number)) if number.is_integer() else str(number))
+    return tokens
+
+
+def _words(text: str) -> list[str]:
+    if not text.strip():
+        return []
+    return [w for w in _segmenter().lcut_for_search(text)
+            if w.strip() and _WORDLIKE.search(w) and w not in STOPWORDS]
+
+
+def tokens(text: str) -> list[str]:
+    """Tokens of a passage or a question; both sides go through exactly this function."""
+    text = for_search(text)
+    out: list[str] = []
+    pos = 0
+    for match in _NUMBER.finditer(text):
+        out += _words(text[pos:match.start()])
+        out += _number_tokens(match.group())
+        pos = match.end()
+    out += _words(text[pos:])
+    return out
