@@ -10,6 +10,9 @@ from rag.errors import RagError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VECTOR_STORES = ("faiss", "pgvector")
+# Who writes the answers: the local GGUF, an OpenAI-compatible endpoint, or no model (quoted sentences).
+BACKENDS = ("local", "openai", "extractive")
+BACKEND_LABELS = {"local": "本地模型（Qwen2.5，CPU）", "openai": "远程接口（OpenAI 兼容）", "extractive": "摘录式（不经语言模型）"}
 
 
 @dataclass(frozen=True)

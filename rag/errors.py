@@ -21,5 +21,13 @@ class QueryError(RagError):
     """The question or its filters cannot be searched."""
 
 
+class LLMError(RagError):
+    """A chat model could not produce an answer (bad model file, server error, timeout…); answers fall back."""
+
+
+class ModelFileError(LLMError):
+    """The local model file is missing, incomplete or does not match its checksum."""
+
+
 class VectorStoreError(RagError):
     """The vector database is not configured, cannot be reached, or refused a request."""

@@ -1,31 +1,17 @@
 """Shared fixtures: the real corpus, one real index built once per session, a network guard."""
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.request import Request, urlopen
+from urllib.request import Request
 
 import pytest
 
 from rag import Report
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-REPORT_FILE = CORPUS / "vocational-education-quality-report-2024-excerpt.txt"
-SECRET = "sk-test-secret-4242"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from helpers import CORPUS, REPORT_FILE, SECRET, free_port, serving  
 
 
 @pytest.fixture(scope="session")
@@ -71,36 +57,6 @@ def model_path() -> Path:
     from rag.llm.model_file import assemble
 
     return assemble()
-
-
-@contextmanager
-def serving(cmd: list[str], probe: Request, log: Path, timeout: float, env: dict | None = None) -> Iterator[None]:
-    """Runs a server process until `probe` answers 200; stops it afterwards, whatever happened."""
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env or os.environ.copy())
-    name = Path(cmd[1]).name if cmd[1] != "-m" else cmd[2]
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"{name} exited {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                with urlopen(probe, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"{name} not serving after {timeout}s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
-        yield
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="session")

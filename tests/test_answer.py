@@ -157,7 +157,7 @@ def test_prompt_injection_in_the_question_changes_nothing(local, question):
 
 @pytest.mark.slow
 def test_openai_backend_against_a_real_loopback_server(report, llama_server):
-    from conftest import SECRET
+    from helpers import SECRET
 
     settings = dataclasses.replace(report.settings, openai_base_url=llama_server, openai_api_key=SECRET,
                                    openai_model="qwen", llm_timeout=120)

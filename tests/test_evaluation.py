@@ -12,7 +12,7 @@ from rag import Answerer
 from rag.evaluate.run import evaluate_answers, evaluate_retrieval, retrieval_query
 from rag.evaluate.metrics import load_questions
 
-from conftest import ROOT
+from helpers import ROOT
 
 QUESTIONS = load_questions(ROOT / "eval" / "questions.jsonl")
 
@@ -107,7 +107,7 @@ def test_in_process_run_by_type(report):
 def test_full_run_evaluates_every_usable_backend(report, llama_server, model_path):
     import dataclasses
 
-    from conftest import SECRET
+    from helpers import SECRET
     from rag import Report
     from rag.evaluate.run import available_backends, run
 

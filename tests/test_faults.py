@@ -8,14 +8,12 @@ import subprocess
 import sys
 import threading
 import time
-from http.server import ThreadingHTTPServer
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from helpers import CORPUS, ROOT, fake_endpoint
 from rag import Answer, Answerer, IndexStaleError, Report
 from rag.llm.clients import LLMError
-from test_llm import Handler
 
 # Builds over an existing index in a process that may write only small files: the disk is "full".
 DISK_FULL = """
@@ -96,12 +94,8 @@ def test_the_local_model_failing_mid_answer_falls_back_and_says_so(report, model
 
 @pytest.fixture(scope="module")
 def failing_endpoint():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with fake_endpoint() as url:
+        yield url
 
 
 @pytest.mark.parametrize("fault", ["e500", "garbage", "garbage-json", "nochoices", "error-event", "stall", "slow"])

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
 
 import pytest
 
@@ -21,7 +17,7 @@ QUESTION = [
     {"role": "system", "content": "你是一个严谨的助手。只根据给出的资料，用中文简洁回答。"},
     {"role": "user", "content": f"资料：{CONTEXT}\n\n问题：联合体每年安排多少日常运行经费？请用一句完整的中文句子回答。"},
 ]
-from conftest import SECRET, free_port
+from helpers import SECRET, Handler, fake_endpoint, free_port
 
 
 # ---------------------------------------------------------------- prompt format (no model)
@@ -74,77 +70,10 @@ def test_backends_satisfy_protocol():
 
 # ---------------------------------------------------------------- loopback failure servers
 
-SSE_OK = (
-    'data: {"choices":[{"delta":{"role":"assistant"},"finish_reason":null}]}\n\n'
-    'data: {"choices":[{"delta":{"content":"每年"},"finish_reason":null}]}\n\n'
-    ': keep-alive comment\n\n'
-    'data: {"choices":[{"delta":{"content":"200万元"},"finish_reason":null}]}\n\n'
-    'data: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\n'
-    "data: [DONE]\n\n"
-)
-
-
-class Handler(BaseHTTPRequestHandler):
-    seen_auth: ClassVar[list[str]] = []
-
-    def log_message(self, *args):  # keep pytest output clean
-        pass
-
-    def _send(self, status: int, body: str, ctype: str) -> None:
-        data = body.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        try:
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client under test already gave up, which is the point of some tests
-
-    def do_POST(self):
-        length = int(self.headers.get("Content-Length", 0))
-        body = json.loads(self.rfile.read(length))
-        assert body["stream"] is True and body["messages"]
-        Handler.seen_auth.append(self.headers.get("Authorization", ""))
-        kind = self.path.split("/")[1]
-        if kind == "ok":
-            self._send(200, SSE_OK, "text/event-stream")
-        elif kind == "json":
-            self._send(200, json.dumps({"choices": [{"message": {"content": "整段回答"}}]}), "application/json")
-        elif kind == "e500":
-            self._send(500, "internal kaboom, key was " + self.headers.get("Authorization", ""), "text/plain")
-        elif kind == "garbage":
-            self._send(200, "data: {this is not json\n\n", "text/event-stream")
-        elif kind == "garbage-json":
-            self._send(200, "<html>hello</html>", "text/html")
-        elif kind == "nochoices":
-            self._send(200, 'data: {"id": 1}\n\n', "text/event-stream")
-        elif kind == "truncated":
-            self._send(200, SSE_OK.split("data: {\"choices\":[{\"delta\":{},")[0], "text/event-stream")
-        elif kind == "error-event":
-            self._send(200, 'data: {"error": {"message": "boom"}}\n\n', "text/event-stream")
-        elif kind == "slow":
-            time.sleep(3)
-            self._send(200, SSE_OK, "text/event-stream")
-        elif kind == "stall":
-            # Headers and a first token arrive, then the server goes silent.
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.end_headers()
-            self.wfile.write(SSE_OK.split("\n\n")[1].encode() + b"\n\n")
-            self.wfile.flush()
-            time.sleep(3)
-
-
 @pytest.fixture(scope="module")
 def fake_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with fake_endpoint() as url:
+        yield url
 
 
 def test_streams_sse_tokens(fake_server):

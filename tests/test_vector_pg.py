@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, free_port
+from helpers import CORPUS, free_port
 from rag import Report
 from rag.config import load_settings
 from rag.errors import RagError, VectorStoreError

@@ -2,38 +2,18 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.request import Request
 
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
-from conftest import CORPUS, ROOT, free_port, serving
-
-FUNDS = "常州联合体每年的日常运行经费是多少？"
-
-
-@contextmanager
-def running_app(index_dir: Path, log_dir: Path, *args: str, env: dict | None = None,
-                timeout: float = 180) -> Iterator[str]:
-    """python app.py on a free loopback port until the page answers; yields its address, stops it after."""
-    port = free_port()
-    log = log_dir / f"app-{port}.log"
-    cmd = [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--corpus", str(CORPUS),
-           "--index", str(index_dir), "--feedback", str(log_dir / "feedback.jsonl"), *args]
-    environment = {k: v for k, v in os.environ.items() if k != "RAG_WEB_AUTH"} | (env or {})
-    url = f"http://127.0.0.1:{port}/"
-    with serving(cmd, Request(url), log, timeout, environment):
-        yield url
-
+from helpers import FUNDS, ROOT, running_app
 
 @pytest.fixture(scope="module")
 def app_index(built_index, tmp_path_factory) -> Path:

@@ -11,8 +11,7 @@ from urllib.request import urlopen
 import pytest
 from gradio_client import Client
 
-from conftest import ROOT, free_port
-from test_webapp_api import FUNDS, running_app
+from helpers import FUNDS, ROOT, free_port, running_app
 
 SECRET = "sk-never-show-4242"
 

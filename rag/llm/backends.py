@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import threading
 
-from rag.config import Settings
-from rag.llm.clients import ChatModel, LLMError, LocalLlama, OpenAICompatible
+from rag.config import BACKENDS, Settings
+from rag.errors import LLMError
+from rag.llm.clients import ChatModel, LocalLlama, OpenAICompatible
 
-BACKENDS = ("local", "openai", "extractive")
-LABELS = {"local": "本地模型（Qwen2.5，CPU）", "openai": "远程接口（OpenAI 兼容）", "extractive": "摘录式（不经语言模型）"}
+__all__ = ["BACKENDS", "chat_model", "local_model"]
 
 _local: dict[tuple, LocalLlama] = {}
 _local_lock = threading.Lock()
@@ -15,12 +15,9 @@ _local_lock = threading.Lock()
 
 def local_model(settings: Settings) -> LocalLlama:
     """The embedded model, assembled from its PyPI parts on first use and kept for the process."""
-    from rag.llm.model_file import ModelFileError, assemble
+    from rag.llm.model_file import assemble
 
-    try:
-        path = settings.llm_model_path or str(assemble())
-    except ModelFileError as err:
-        raise LLMError(str(err)) from None
+    path = settings.llm_model_path or str(assemble())  # ModelFileError is an LLMError: the caller falls back
     key = (path, settings.llm_n_ctx, settings.llm_threads)
     with _local_lock:
         if key not in _local:

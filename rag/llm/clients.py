@@ -8,10 +8,13 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 from urllib.parse import urlsplit
 
-Message = dict[str, str]
+from rag.answer.chat import ChatModel, Message
+from rag.errors import LLMError
+
+__all__ = ["ChatModel", "LLMError", "LocalLlama", "OpenAICompatible"]
 
 IM_START, IM_END = "<|im_start|>", "<|im_end|>"
 # Qwen2.5's own template inserts this when no system message is given; keeping it keeps
@@ -20,21 +23,6 @@ QWEN_DEFAULT_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful
 _ROLES = ("system", "user", "assistant")
 _SPECIAL = re.compile(r"<\|(?:im_start|im_end|endoftext|fim_\w+|repo_name|file_sep)\|>")
 _ERROR_BODY_CHARS = 500
-
-
-class LLMError(RuntimeError):
-    """A chat backend could not produce an answer (bad model file, server error, timeout...)."""
-
-
-@runtime_checkable
-class ChatModel(Protocol):
-    def stream(
-        self, messages: list[Message], max_tokens: int = 512, temperature: float = 0.2
-    ) -> Iterator[str]: ...
-
-    def complete(
-        self, messages: list[Message], max_tokens: int = 512, temperature: float = 0.2
-    ) -> str: ...
 
 
 def check_messages(messages: Sequence[Message]) -> list[Message]:

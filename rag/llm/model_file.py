@@ -11,16 +11,14 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from rag.errors import ModelFileError
+
 MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 EXPECTED_SIZE = 1_117_320_768
 EXPECTED_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 PART_COUNT = 22
 PART_VERSION = "0.2.0"
 _CHUNK = 8 * 1024 * 1024
-
-
-class ModelFileError(RuntimeError):
-    """The model file is missing, incomplete, corrupt, or cannot be assembled."""
 
 
 def default_cache_dir() -> Path:

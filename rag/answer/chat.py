@@ -1,0 +1,20 @@
+"""What the answerer needs of a chat model (a Protocol the llm stage implements) and how it gets one by name."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Protocol, runtime_checkable
+
+Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": text}
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """A chat model: streamed or whole replies; raises rag.errors.LLMError when it cannot answer."""
+
+    def stream(self, messages: list[Message], max_tokens: int = 512, temperature: float = 0.2) -> Iterator[str]: ...
+
+    def complete(self, messages: list[Message], max_tokens: int = 512, temperature: float = 0.2) -> str: ...
+
+
+# Backend name ("local", "openai") -> its model; raises LLMError with the reason when it cannot be used.
+ModelProvider = Callable[[str], ChatModel]
