@@ -2,18 +2,34 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
-from rag.config import PROJECT_ROOT
+from rag.errors import RagError
 from rag.passage import Passage
 
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
 ENGLISH_RULE = "\n7. 用户用英文提问：请用英文回答，但每个数字都照资料原文写（如 200万元、3.5万人次），不要换算成英文单位；同样标注来源编号。"
 ENGLISH_TAIL = "\n\nAnswer in English. Copy every figure exactly as the sources write it (for example 200万元, 3.5万人次); do not convert it."
 
 
+def prompts_dir() -> Traversable:
+    """The top-level prompts/ folder: shipped inside the package as rag._prompts (pyproject.toml maps it there).
+
+    An editable install or a bare checkout has no rag._prompts to import (setuptools' editable finder does not
+    resolve a package mapped onto a folder without __init__.py), and reads prompts/ beside the package instead."""
+    try:
+        return resources.files("rag._prompts")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "prompts"
+
+
 @lru_cache(maxsize=None)
 def template(name: str) -> str:
-    return (PROMPTS_DIR / f"{name}.md").read_text(encoding="utf-8").strip()
+    try:
+        return prompts_dir().joinpath(f"{name}.md").read_text(encoding="utf-8").strip()
+    except OSError as err:
+        raise RagError(f"找不到提示词文件 prompts/{name}.md（{err}；prompt file missing: reinstall report-rag）") from None
 
 
 def answer_messages(question: str, passages: list[Passage], english: bool) -> list[dict]:
