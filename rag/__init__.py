@@ -1,19 +1,23 @@
-"""Question answering over the 2024 Chinese vocational education quality report: cited passages."""
+"""Question answering over the 2024 Chinese vocational education quality report: cited passages and answers."""
 from __future__ import annotations
 
 import threading
 
-from rag.errors import CorpusError, IndexBuildError, IndexStaleError, QueryError, RagError
-from rag.answer.answerer import Answer, Answerer
+from rag.answer.answerer import Answerer
+from rag.answer.types import Answer, StreamingAnswer
+from rag.errors import CorpusError, IndexBuildError, IndexStaleError, LLMError, QueryError, RagError
+from rag.llm.backends import chat_model
 from rag.passage import Passage
 from rag.report import BuildResult, Report
 
 __all__ = [
-    "Passage", "Answer", "Report", "BuildResult", "search", "ask", "ask_stream", "build", "default_report",
-    "RagError", "CorpusError", "IndexBuildError", "IndexStaleError", "QueryError",
+    "Passage", "Answer", "StreamingAnswer", "Report", "BuildResult", "Answerer", "answerer", "search", "ask",
+    "ask_stream", "build", "default_report",
+    "RagError", "CorpusError", "IndexBuildError", "IndexStaleError", "QueryError", "LLMError",
 ]
 
 _default: Report | None = None
+_default_answerer: Answerer | None = None
 _default_lock = threading.Lock()
 
 
@@ -24,6 +28,12 @@ def default_report() -> Report:
         if _default is None:
             _default = Report()
         return _default
+
+
+def answerer(report: Report | None = None) -> Answerer:
+    """An Answerer over the report (default: default_report()) with the configured chat models."""
+    report = report or default_report()
+    return Answerer(report, models=lambda backend: chat_model(report.settings, backend))
 
 
 def search(query: str, k: int = 5, case: str | None = None, chapter: str | None = None,
@@ -39,15 +49,16 @@ def build(progress: bool = False) -> BuildResult:
     return default_report().build(progress=progress)
 
 
-def ask_stream(question: str, history=None, backend: str | None = None, **filters):
-    """Text pieces as they are checked and released, then the final Answer (citations final there)."""
-    yield from Answerer(default_report()).stream(question, history, backend, **filters)
+def ask_stream(question: str, history=None, backend: str | None = None, **filters) -> StreamingAnswer:
+    """Text pieces as they are checked and released; `.answer` is then the final Answer."""
+    global _default_answerer
+    report = default_report()
+    with _default_lock:
+        if _default_answerer is None:  # kept: it caches word statistics per index version
+            _default_answerer = answerer(report)
+    return _default_answerer.stream(question, history, backend, **filters)
 
 
 def ask(question: str, history=None, backend: str | None = None, **filters) -> Answer:
     """A cited answer: backend "local" (default), "openai" or "extractive"; found=False when not covered."""
-    final = None
-    for item in ask_stream(question, history, backend, **filters):
-        if isinstance(item, Answer):
-            final = item
-    return final
+    return ask_stream(question, history, backend, **filters).answer

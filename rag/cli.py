@@ -1,13 +1,15 @@
-"""Command line: python -m rag index | search | ask | info | eval; errors are one line, never a traceback."""
+"""The one command line: python -m rag index | search | ask | info | eval | serve; errors are one line, never a
+traceback (RAG_DEBUG=1 shows it to developers)."""
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
 
-from rag.config import PROJECT_ROOT
+from rag.config import BACKENDS, PROJECT_ROOT, Settings, load_settings
 from rag.errors import RagError
 from rag.report import Report
 
@@ -26,13 +28,17 @@ def _fail(message: str, code: int = 1) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m rag", description="职业教育质量报告问答：索引与检索")
+    parser = _Parser(prog="python -m rag", description="职业教育质量报告问答：索引、检索、回答、评测与网页版")
     parser.add_argument("--corpus", help="语料目录（默认 corpus/）")
     parser.add_argument("--index", help="索引目录（默认 index/）")
+    # Also accepted after the command (python -m rag serve --index …); given there, it wins.
+    folders = argparse.ArgumentParser(add_help=False)
+    folders.add_argument("--corpus", default=argparse.SUPPRESS, help="语料目录（默认 corpus/）")
+    folders.add_argument("--index", default=argparse.SUPPRESS, help="索引目录（默认 index/）")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.required = True
-    sub.add_parser("index", help="重建索引（rebuild the index from every corpus file）")
-    search = sub.add_parser("search", help="检索段落（search passages）")
+    sub.add_parser("index", parents=[folders], help="重建索引（rebuild the index from every corpus file）")
+    search = sub.add_parser("search", parents=[folders], help="检索段落（search passages）")
     search.add_argument("query", nargs="?", help="问题；省略时逐行读入问题（interactive when omitted）")
     search.add_argument("-k", type=int, default=5, help="返回段落数（default 5）")
     search.add_argument("--case", help="只看某个案例，如 常州")
@@ -42,23 +48,30 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--kind", help="段落类型：text commentary epigraph caption toc cover")
     search.add_argument("--mode", default="hybrid", help="hybrid（默认）、bm25 或 dense")
     search.add_argument("--json", action="store_true", help="输出 JSON")
-    ask = sub.add_parser("ask", help="回答问题并给出出处（answer with numbered sources）")
+    ask = sub.add_parser("ask", parents=[folders], help="回答问题并给出出处（answer with numbered sources）")
     ask.add_argument("question", nargs="?", help="问题；省略时进入对话（interactive, follow-ups understood）")
-    ask.add_argument("--backend", help="local（默认，本地模型）、openai 或 extractive")
+    ask.add_argument("--backend", choices=BACKENDS, help="local（默认，本地模型）、openai 或 extractive")
     ask.add_argument("--case", help="只看某个案例，如 常州")
     ask.add_argument("--chapter", help="只看某一章")
     ask.add_argument("--document", help="只看某份文档（文件名或标题的一部分）")
     ask.add_argument("--year", type=int, help="只看某一年度的报告，如 2024")
     ask.add_argument("--json", action="store_true", help="输出 JSON")
-    sub.add_parser("info", help="索引概况：段落数、模型、目录")
-    ev = sub.add_parser("eval", help="评测：检索与回答质量，对比上次结果（exit 1 when below a threshold）")
+    sub.add_parser("info", parents=[folders], help="索引概况：段落数、模型、目录")
+    ev = sub.add_parser("eval", parents=[folders], help="评测：检索与回答质量，对比上次结果（exit 1 when below a threshold）")
     ev.add_argument("--quick", action="store_true", help="只评检索与摘录式回答（数秒）；CI 运行此项")
-    ev.add_argument("--backend", action="append", choices=("local", "openai", "extractive"),
+    ev.add_argument("--backend", action="append", choices=BACKENDS,
                     help="只评这些回答方式（可重复）：local、openai、extractive")
     ev.add_argument("--questions", default=str(EVAL_DIR / "questions.jsonl"), help="题目文件")
     ev.add_argument("--thresholds", default=str(EVAL_DIR / "thresholds.toml"), help="门槛文件")
     ev.add_argument("--results", default=str(EVAL_DIR / "results"), help="结果目录")
     ev.add_argument("--type", action="append", help="只评某类题目（可重复），如 figure")
+    web = sub.add_parser("serve", parents=[folders], help="网页版问答（the web chat; python app.py is the same）")
+    web.add_argument("--host", help="监听地址（默认 127.0.0.1，仅本机可访问；对外开放请经带 HTTPS 的反向代理并设置 --auth）")
+    web.add_argument("--port", type=int, help="端口（默认 7860）")
+    web.add_argument("--auth", help="登录账号，格式 用户名:密码（也可用环境变量 RAG_WEB_AUTH）")
+    web.add_argument("--backend", choices=BACKENDS,
+                     help="回答方式：local（本地模型，默认）、openai（远程接口）或 extractive（原文摘录）")
+    web.add_argument("--feedback", help="反馈记录文件（JSONL，默认 eval/feedback/feedback.jsonl）")
     return parser
 
 
@@ -69,7 +82,7 @@ def _index(report: Report) -> int:
           f"向量：复用 {result.reused}，重新计算 {result.embedded}")
     print(f"索引位置：{result.folder}")
     for skipped in result.skipped:
-        print(f"已跳过 {skipped['name']}：{skipped['reason']}", file=sys.stderr)
+        print(f"已跳过 {skipped.name}：{skipped.reason}", file=sys.stderr)
     return 0
 
 
@@ -114,9 +127,9 @@ def _search(report: Report, args) -> int:
 
 
 def _ask(report: Report, args) -> int:
-    from rag.answer.answerer import Answerer
+    from rag import answerer as make_answerer
 
-    answerer = Answerer(report)
+    answerer = make_answerer(report)
     if args.question is not None:
         _answer_one(answerer, args, args.question, [])
         return 0
@@ -130,16 +143,13 @@ def _ask(report: Report, args) -> int:
 
 
 def _answer_one(answerer, args, question: str, history):
-    from rag.answer.answerer import Answer
-
-    answer = None
     stream = not args.json and sys.stdout.isatty()
-    for item in answerer.stream(question, history=history, backend=args.backend, case=args.case, chapter=args.chapter,
-                                document=args.document, year=args.year):
-        if isinstance(item, Answer):
-            answer = item
-        elif stream:
-            print(item, end="", flush=True)
+    pieces = answerer.stream(question, history=history, backend=args.backend, case=args.case, chapter=args.chapter,
+                             document=args.document, year=args.year)
+    for piece in pieces:
+        if stream:
+            print(piece, end="", flush=True)
+    answer = pieces.answer
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return answer
@@ -196,21 +206,37 @@ def _eval(report: Report, args) -> int:
 
 def _info(report: Report) -> int:
     manifest = report.manifest()
-    print(f"段落数：{manifest['passages']}；嵌入模型：{manifest['embedding']['name']}（{manifest['embedding']['dim']} 维）")
-    print(f"建立于：{manifest['built_at']}；切分版本：{manifest['chunker_version']}")
-    for source in manifest["sources"]:
-        incomplete = f"；不完整的案例：{'、'.join(source['incomplete_cases'])}" if source["incomplete_cases"] else ""
-        print(f"文档：{source['name']}（{source['title']}，{source['passages']} 段{incomplete}）")
-    for entry in manifest["outline"]:
-        print(f"  {entry['chapter'].split(' ')[0]} · {entry['title']} · 第{entry['page']}页")
+    print(f"段落数：{manifest.passages}；嵌入模型：{manifest.embedding.name}（{manifest.embedding.dim} 维）")
+    print(f"建立于：{manifest.built_at}；切分版本：{manifest.chunker_version}")
+    for source in manifest.sources:
+        incomplete = f"；不完整的案例：{'、'.join(source.incomplete_cases)}" if source.incomplete_cases else ""
+        print(f"文档：{source.name}（{source.title}，{source.passages} 段{incomplete}）")
+    for entry in manifest.outline:
+        print(f"  {entry.chapter.split(' ')[0]} · {entry.title} · 第{entry.page}页")
+    return 0
+
+
+def _serve(report: Report, args, settings: Settings) -> int:
+    from rag.serve.web import WebOptions, serve
+
+    serve(report, WebOptions(host=args.host or settings.web_host, port=args.port or settings.web_port,
+                             auth=args.auth or settings.web_auth, backend=args.backend,
+                             feedback=Path(args.feedback) if args.feedback else settings.web_feedback))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
-        # The evaluation never silently rebuilds: it measures the index that is being served.
-        report = Report(corpus_dir=args.corpus, index_dir=args.index, auto_rebuild=args.command != "eval")
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+                            if args.command == "serve" else "%(message)s")
+        settings = load_settings()
+        # Asked for: these commands rebuild a stale index (saying why). The evaluation never does: it
+        # measures the index that is being served.
+        report = Report(corpus_dir=args.corpus, index_dir=args.index, settings=settings,
+                        auto_rebuild=args.command in ("search", "ask", "info", "serve"))
+        if args.command == "serve":
+            return _serve(report, args, settings)
         if args.command == "index":
             return _index(report)
         if args.command == "search":

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag import Answer, Answerer, QueryError
+from rag import Answerer, QueryError
 from rag.answer.grounding import answer_is_grounded
-from rag.retrieve.retriever import MAX_QUERY_CHARS
+from rag.retrieve.query import MAX_QUERY_CHARS
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +15,7 @@ def answerer(report):
 
 
 def answer(answerer, question, history=None):
-    return [a for a in answerer.stream(question, history, backend="extractive") if isinstance(a, Answer)][-1]
+    return answerer.stream(question, history, backend="extractive").answer
 
 
 @pytest.mark.parametrize("question", ["", "   \n\t  ", "？？！。，……", "\x00\x07\x1b", "🤔🤔"])

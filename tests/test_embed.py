@@ -46,7 +46,7 @@ def test_sentence_transformers_backend_builds_and_searches(mini_corpus, tmp_path
     assert embedder.dim == 384 and embedder.name == "sentence-transformers/model"
     report = Report(mini_corpus, tmp_path / "index", embedder=embedder, auto_rebuild=False)
     report.build()
-    assert report.manifest()["embedding"]["name"] == "sentence-transformers/model"
+    assert report.manifest().embedding.name == "sentence-transformers/model"
     hits = report.search("晋江联合体由哪些单位牵头？", k=3)
     assert any("泉州职业技术大学" in h.text for h in hits)
     # The same index opened with the default model is refused: vectors of another model are meaningless.

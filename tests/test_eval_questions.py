@@ -14,13 +14,13 @@ def test_question_set_is_valid():
 def test_feedback_complaints_become_draft_questions(report, tmp_path):
     import json
 
-    from rag import Answer, Answerer
+    from rag import Answerer
     from rag.serve.feedback import append, make_record
 
     answerer = Answerer(report)
     feedback = tmp_path / "feedback.jsonl"
     for question, rating in (("常州联合体每年的日常运行经费是多少？", "wrong_figure"), ("联合体有多少家企业？", "useful")):
-        answer = [a for a in answerer.stream(question, backend="extractive") if isinstance(a, Answer)][-1]
+        answer = answerer.stream(question, backend="extractive").answer
         append(feedback, make_record(answer, [], rating, comment="应为2000万元？"))
     done = subprocess.run([sys.executable, "eval/feedback_to_questions.py", str(feedback)], cwd=ROOT,
                           capture_output=True, text=True, check=True)

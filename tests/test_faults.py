@@ -12,7 +12,7 @@ import time
 import pytest
 
 from helpers import CORPUS, ROOT, fake_endpoint
-from rag import Answer, Answerer, IndexStaleError, Report
+from rag import Answer, Answerer, IndexStaleError, Report, answerer
 from rag.llm.clients import LLMError
 
 # Builds over an existing index in a process that may write only small files: the disk is "full".
@@ -79,14 +79,12 @@ class _FailsMidway:
 
 
 @pytest.mark.slow
-def test_the_local_model_failing_mid_answer_falls_back_and_says_so(report, model_path, monkeypatch):
-    from rag import answer as answer_module
+def test_the_local_model_failing_mid_answer_falls_back_and_says_so(report, model_path):
     from rag.llm.backends import local_model
 
     real = local_model(report.settings)
-    monkeypatch.setattr(answer_module, "chat_model", lambda settings, backend: _FailsMidway(real))
-    items = list(Answerer(report).stream("常州联合体每年的日常运行经费是多少？", backend="local"))
-    final = items[-1]
+    final = Answerer(report, models=lambda backend: _FailsMidway(real)).ask("常州联合体每年的日常运行经费是多少？",
+                                                                            backend="local")
     assert isinstance(final, Answer) and final.backend == "extractive"
     assert "出错" in final.notice and "摘录" in final.notice
     assert final.found and "200万元" in final.text
@@ -102,10 +100,9 @@ def failing_endpoint():
 def test_a_failing_endpoint_falls_back_to_extraction_without_hanging(report, failing_endpoint, fault):
     settings = dataclasses.replace(report.settings, openai_base_url=f"{failing_endpoint}/{fault}/v1",
                                    openai_api_key="sk-never-shown", llm_timeout=1)
-    remote = Answerer(Report(CORPUS, report.settings.index_dir, settings=settings, auto_rebuild=False))
+    remote = answerer(Report(CORPUS, report.settings.index_dir, settings=settings, auto_rebuild=False))
     started = time.monotonic()
-    final = [a for a in remote.stream("常州联合体每年的日常运行经费是多少？", backend="openai")
-             if isinstance(a, Answer)][-1]
+    final = remote.stream("常州联合体每年的日常运行经费是多少？", backend="openai").answer
     assert time.monotonic() - started < 10  # the configured 1 s time-out, not the server's silence
     assert final.backend == "extractive" and "改用摘录式回答" in final.notice
     assert final.found and "200万元" in final.text
@@ -142,8 +139,8 @@ def test_reindexing_while_serving_fails_no_request(index_copy):
     assert errors == []
     assert len(versions) == 2 and len(answered) > 20 and all(answered)
     newest = json.loads((index_copy / "manifest.json").read_text(encoding="utf-8"))
-    assert serving.manifest()["corpus_hash"] == newest["corpus_hash"]
-    assert serving.manifest()["built_at"] == newest["built_at"]  # switched to the newest complete version
+    assert serving.manifest().corpus_hash == newest["corpus_hash"]
+    assert serving.manifest().built_at == newest["built_at"]  # switched to the newest complete version
 
 
 def test_a_corrupt_model_file_falls_back_and_says_so(report, model_path, tmp_path):
@@ -151,7 +148,7 @@ def test_a_corrupt_model_file_falls_back_and_says_so(report, model_path, tmp_pat
     with open(model_path, "rb") as whole:
         broken.write_bytes(whole.read(1 << 20))  # the real header, then nothing: a download cut short
     settings = dataclasses.replace(report.settings, llm_model_path=str(broken))
-    final = [a for a in Answerer(Report(CORPUS, report.settings.index_dir, settings=settings, auto_rebuild=False))
-             .stream("常州联合体每年的日常运行经费是多少？", backend="local") if isinstance(a, Answer)][-1]
+    broken_model = answerer(Report(CORPUS, report.settings.index_dir, settings=settings, auto_rebuild=False))
+    final = broken_model.ask("常州联合体每年的日常运行经费是多少？", backend="local")
     assert final.backend == "extractive" and "本地模型" in final.notice and "摘录" in final.notice
     assert final.found and "200万元" in final.text

@@ -14,7 +14,7 @@ from rag.serve.feedback import RATINGS, append, make_record
 @pytest.fixture
 def answer(report) -> Answer:
     passage = report.search("常州联合体每年的日常运行经费是多少？", k=1)[0]
-    return Answer("常州联合体每年的日常运行经费是200万元[1]。", [passage], True, "local",
+    return Answer(text="常州联合体每年的日常运行经费是200万元[1]。", citations=[passage], found=True, backend="local",
                   question="常州联合体每年的日常运行经费是多少？")
 
 

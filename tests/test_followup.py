@@ -2,7 +2,8 @@
 import pytest
 
 from rag import QueryError
-from rag.answer.followup import MAX_TURNS, clean_history, heuristic_standalone, points_back
+from rag.answer.followup import MAX_TURNS, clean_history, heuristic_standalone
+from rag.retrieve.query import points_back
 
 
 def test_questions_that_point_back():

@@ -12,6 +12,7 @@ import pytest
 from rag import IndexStaleError, Report
 from rag.config import load_settings
 from rag.errors import RagError
+from rag.index.manifest import Manifest
 from rag.index.versions import CURRENT, current_version
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +24,7 @@ def test_manifest_records_model_chunker_and_corpus(report, built_index):
     assert manifest["chunker_version"] and len(manifest["corpus_hash"]) == 64
     assert manifest["passages"] == len(report.passages()) > 20
     assert manifest["sources"][0]["incomplete_cases"]
-    assert report.stale_reasons(manifest) == []
+    assert report.stale_reasons(Manifest.from_json(json.dumps(manifest))) == []
 
 
 def test_ids_are_stable_across_two_builds(report, mini_corpus, tmp_path):
@@ -42,7 +43,7 @@ def test_changed_corpus_is_detected_and_rebuilt(mini_corpus, tmp_path):
     strict = Report(mini_corpus, index_dir, auto_rebuild=False)
     with pytest.raises(IndexStaleError, match="语料文件已改变"):
         strict.search("测试专业")
-    rebuilding = Report(mini_corpus, index_dir)
+    rebuilding = Report(mini_corpus, index_dir, auto_rebuild=True)  # asked for: a search may rebuild
     hits = rebuilding.search("补充材料里新增了几个测试专业？", k=3)
     assert any("测试专业7个" in h.text for h in hits)
     assert rebuilding.stale_reasons(rebuilding.manifest()) == []
@@ -114,7 +115,7 @@ def test_unwritable_index_folder_is_a_clear_error(mini_corpus, tmp_path):
 
 
 def test_large_indexes_use_hnsw_and_search_like_exact(mini_corpus, tmp_path, monkeypatch):
-    from rag import vectors
+    from rag.index import dense as vectors
 
     exact = Report(mini_corpus, tmp_path / "flat", auto_rebuild=False)
     exact.build()
@@ -122,8 +123,8 @@ def test_large_indexes_use_hnsw_and_search_like_exact(mini_corpus, tmp_path, mon
     monkeypatch.setattr(vectors, "HNSW_EF_SEARCH", 4)  # so that a filtered search ranks past the graph's reach
     hnsw = Report(mini_corpus, tmp_path / "hnsw", auto_rebuild=False)
     assert hnsw.build().reused == 0
-    assert hnsw.manifest()["vector_store"] == {"kind": "faiss", "faiss_index": "IndexHNSWFlat"}
-    assert exact.manifest()["vector_store"] == {"kind": "faiss", "faiss_index": "IndexFlatIP"}
+    assert hnsw.manifest().vector_store == {"kind": "faiss", "faiss_index": "IndexHNSWFlat"}
+    assert exact.manifest().vector_store == {"kind": "faiss", "faiss_index": "IndexFlatIP"}
     question = "晋江联合体依托哪个开发区、由哪两家单位牵头？"
     assert [h.id for h in hnsw.search(question, k=3, mode="dense")] == [h.id for h in exact.search(question, k=3, mode="dense")]
     filtered = hnsw.search("经费", k=len(hnsw.passages()), kind="text")
@@ -133,7 +134,7 @@ def test_large_indexes_use_hnsw_and_search_like_exact(mini_corpus, tmp_path, mon
 def test_a_large_build_embeds_in_worker_processes_with_the_same_vectors(report, mini_corpus, tmp_path, monkeypatch):
     import numpy as np
 
-    from rag import embed
+    from rag.index import embed
     from rag.index.dense import open_store
 
     monkeypatch.setattr(embed, "PARALLEL_FROM", 4)  # the mini corpus stands in for a large one
@@ -148,7 +149,7 @@ def test_a_large_build_embeds_in_worker_processes_with_the_same_vectors(report, 
     alone = Report(mini_corpus, tmp_path / "alone", settings=dataclasses.replace(settings, embed_workers=1),
                    auto_rebuild=False)
     alone.build()
-    vectors = [open_store(current_version(r.settings.index_dir), r.manifest()).vectors() for r in (parallel, alone)]
+    vectors = [open_store(current_version(r.settings.index_dir), r.manifest().store_kind).vectors() for r in (parallel, alone)]
     np.testing.assert_allclose(vectors[0], vectors[1], atol=1e-6)  # same model in every process, same rows
     question = "晋江联合体依托哪个开发区、由哪两家单位牵头？"
     assert [h.id for h in parallel.search(question, k=3)] == [h.id for h in alone.search(question, k=3)]

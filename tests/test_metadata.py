@@ -2,7 +2,7 @@
 import pytest
 
 from rag import QueryError, Report
-from rag.answer.answerer import Answer, Answerer
+from rag.answer.answerer import Answerer
 
 REPORT_2024 = "vocational-education-quality-report-2024-excerpt"
 REPORT_2023 = """# 2023年度
@@ -38,18 +38,18 @@ def two_reports(mini_corpus, tmp_path):
 
 
 def test_metadata_comes_from_the_sidecar_else_from_the_title(two_reports):
-    sources = {s["name"]: s for s in two_reports.manifest()["sources"]}
+    sources = {s.name: s for s in two_reports.manifest().sources}
     assert set(sources) == {"jinjiang.txt", "report-2023.md"}  # the sidecar is no document
-    assert (sources["jinjiang.txt"]["title"], sources["jinjiang.txt"]["year"], sources["jinjiang.txt"]["publisher"]) == (
+    assert (sources["jinjiang.txt"].title, sources["jinjiang.txt"].year, sources["jinjiang.txt"].publisher) == (
         "2024年度中国职业教育质量报告——生机与力量：职业教育的中国故事", 2024, "中国教育科学研究院")
-    assert (sources["report-2023.md"]["title"], sources["report-2023.md"]["year"], sources["report-2023.md"]["publisher"]) == (
+    assert (sources["report-2023.md"].title, sources["report-2023.md"].year, sources["report-2023.md"].publisher) == (
         "2023年度中国职业教育质量报告——提质培优", 2023, "中国教育科学研究院")
 
 
 def test_the_real_corpus_has_its_sidecar(report):
-    source = report.manifest()["sources"][0]
-    assert (source["year"], source["publisher"]) == (2024, "中国教育科学研究院")
-    assert len(report.manifest()["sources"]) == 1
+    source = report.manifest().sources[0]
+    assert (source.year, source.publisher) == (2024, "中国教育科学研究院")
+    assert len(report.manifest().sources) == 1
     hit = report.search("常州联合体每年的日常运行经费是多少？", k=1)[0]
     assert hit.year == 2024 and hit.citation.startswith("第三章 · 常州")  # one document: not named
 
@@ -76,8 +76,7 @@ def test_citations_name_the_document_when_there_are_several(two_reports):
 
 
 def test_answers_pass_the_filters_through(two_reports):
-    answer = [x for x in Answerer(two_reports).stream("联合体每年安排多少日常运行经费？", backend="extractive", year=2023)
-              if isinstance(x, Answer)][0]
+    answer = Answerer(two_reports).stream("联合体每年安排多少日常运行经费？", backend="extractive", year=2023).answer
     assert answer.citations and {c.year for c in answer.citations} == {2023}
 
 
@@ -87,10 +86,10 @@ def test_sidecar_changes_change_the_corpus_and_bad_ones_are_reported(two_reports
     assert "语料文件已改变（corpus changed）" in two_reports.stale_reasons(two_reports.manifest())
     (mini_corpus / "jinjiang.meta.toml").write_text("title = [unclosed", encoding="utf-8")
     result = two_reports.build()
-    assert [s["name"] for s in result.skipped] == ["jinjiang.meta.toml"]
-    assert result.skipped[0]["reason"].startswith("元数据文件无法解析")
-    source = next(s for s in two_reports.manifest()["sources"] if s["name"] == "jinjiang.txt")
-    assert source["year"] is None and source["title"] == "jinjiang.txt"  # no cover in the excerpt: the file name
+    assert [s.name for s in result.skipped] == ["jinjiang.meta.toml"]
+    assert result.skipped[0].reason.startswith("元数据文件无法解析")
+    source = next(s for s in two_reports.manifest().sources if s.name == "jinjiang.txt")
+    assert source.year is None and source.title == "jinjiang.txt"  # no cover in the excerpt: the file name
 
 
 def test_a_folder_of_sidecars_only_is_empty(tmp_path):

@@ -31,7 +31,7 @@ SCRIPT = GUARD + textwrap.dedent("""
     hits = report.search("晋江联合体由哪些单位牵头？", k=3)
     hits += report.search("Who leads the Jinjiang consortium?", k=3)
     assert any("泉州职业技术大学" in h.text for h in hits)
-    print("OK", report.manifest()["embedding"]["name"])
+    print("OK", report.manifest().embedding.name)
 """)
 
 
@@ -55,10 +55,10 @@ def test_index_and_search_without_network(backend, mini_corpus, tmp_path):
 
 
 ASK = GUARD + textwrap.dedent("""
-    from rag import Answer, Answerer, Report
-    answerer = Answerer(Report(sys.argv[1], sys.argv[2], auto_rebuild=False))
+    from rag import Report, answerer as make_answerer
+    answerer = make_answerer(Report(sys.argv[1], sys.argv[2], auto_rebuild=False))
     for backend in ("local", "extractive"):
-        final = [a for a in answerer.stream("晋江联合体由哪些单位牵头？", backend=backend) if isinstance(a, Answer)][-1]
+        final = answerer.stream("晋江联合体由哪些单位牵头？", backend=backend).answer
         assert final.backend == backend and final.found, final
         print("OK", backend, final.text)
 """)

@@ -273,6 +273,6 @@ def test_bad_files_are_skipped_with_a_reason_and_the_rest_indexed(pdf_corpus, re
 
     monkeypatch.undo()
     result = Report(corpus, tmp_path / "index", auto_rebuild=False).build()
-    assert {s["name"] for s in result.skipped} == set(reasons) - {"gone.txt"}
+    assert {s.name for s in result.skipped} == set(reasons) - {"gone.txt"}
     hits = Report(corpus, tmp_path / "index", auto_rebuild=False).search("溧阳每年的日常运行经费是多少？", k=3)
     assert any(h.source == "gbk.txt" for h in hits)

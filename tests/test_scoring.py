@@ -22,7 +22,8 @@ def passages(report):
 
 
 def _answer(text, citations, found=True, question=FUNDS.question):
-    return Answer(text, list(citations), found, "extractive", question, question)
+    return Answer(text=text, citations=list(citations), found=found, backend="extractive", question=question,
+                  retrieval_query=question)
 
 
 @pytest.mark.parametrize("said", [

@@ -53,7 +53,7 @@ def test_answer_text_is_escaped_and_each_citation_becomes_its_badge():
 
 def test_source_card_shows_citation_marked_text_and_the_whole_section(report):
     passage = hit(report, FUNDS, "200万元日常运行经费")
-    answer = Answer("常州联合体每年的日常运行经费是200万元[1]。", [passage], True, "local", question=FUNDS)
+    answer = Answer(text="常州联合体每年的日常运行经费是200万元[1]。", citations=[passage], found=True, backend="local", question=FUNDS)
     html = webui.source_cards(answer, report.passages())
     card = re.search(r'<div class="source-card" id="source-1">.*', html).group(0)
     assert '<span class="cite">[1]</span>' in card
@@ -79,7 +79,7 @@ def test_commentary_section_is_the_commentary_not_the_case_body(report):
 def test_cards_numbering_follows_the_answer(report):
     first = hit(report, FUNDS, "200万元日常运行经费")
     second = hit(report, "累计培训在岗人员多少人次", "3.5 万人次")
-    answer = Answer("经费200万元[1]，培训3.5万人次[2]。", [first, second], True, "local")
+    answer = Answer(text="经费200万元[1]，培训3.5万人次[2]。", citations=[first, second], found=True, backend="local")
     html = webui.source_cards(answer, report.passages())
     assert html.index('id="source-1"') < html.index('id="source-2"')
     assert html.split('id="source-2"')[1].count("<mark>3.5 万人次</mark>") >= 1
@@ -87,7 +87,7 @@ def test_cards_numbering_follows_the_answer(report):
 
 
 def test_not_covered_answer_says_so_plainly():
-    answer = Answer("已索引的报告内容中没有找到能回答这个问题的信息，无法给出答案（不作推测）。", [], False, "extractive")
+    answer = Answer(text="已索引的报告内容中没有找到能回答这个问题的信息，无法给出答案（不作推测）。", citations=[], found=False, backend="extractive")
     assert webui.NOT_COVERED_LABEL in webui.chat_message(answer)
     assert "报告未涉及" in webui.source_cards(answer, [])
     assert "来源（" not in webui.chat_message(answer)
@@ -95,12 +95,12 @@ def test_not_covered_answer_says_so_plainly():
 
 def test_message_names_the_backend_and_the_fallback_notice(report):
     passage = hit(report, FUNDS, "200万元日常运行经费")
-    answer = Answer("报告原文：……200万元……[1]。", [passage], True, "extractive",
+    answer = Answer(text="报告原文：……200万元……[1]。", citations=[passage], found=True, backend="extractive",
                     notice="本地模型不可用（model file not found），改用摘录式回答。")
     message = webui.chat_message(answer)
     assert "回答方式：原文摘录" in message and "本地模型不可用" in message
     assert "第71页起" in message and webui.NOT_COVERED_LABEL not in message
-    assert webui.backend_line(Answer("…", [], True, "local")) == "回答方式：本地模型"
+    assert webui.backend_line(Answer(text="…", citations=[], found=True, backend="local")) == "回答方式：本地模型"
 
 
 def test_filter_choices_come_from_the_indexed_headings(report):

@@ -1,104 +1,95 @@
-"""Cited answers: retrieval, then a language model (or extraction), then the figure check in code."""
+"""Cited answers: retrieval on one index snapshot, then a chat model (or extraction), then the figure check."""
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Generator
+from typing import Protocol
 
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
-
-from rag.answer import followup
-from rag.answer import prompts
-from rag.llm.backends import BACKENDS, LABELS, chat_model
-from rag.errors import QueryError
+from rag.answer import followup, prompts
+from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Idf, best_evidence
 from rag.answer.grounding import Citer, split_answer
-from rag.text.figures import extract_figures
-from rag.text.language import expected_unit, is_english, unsupported_script
-from rag.llm.clients import LLMError
+from rag.answer.types import Answer, Request, StreamingAnswer
+from rag.config import BACKEND_LABELS, BACKENDS, Settings
+from rag.errors import LLMError, QueryError
 from rag.passage import Passage
-from rag.report import Report
-from rag.retrieve.retriever import STRUCTURE_INTENT, clean_query, mentions
-from rag.text.normalize import for_search
+from rag.retrieve.query import clean_query, expected_unit, named_in_order, points_back
+from rag.retrieve.retriever import Filters, Retriever
+from rag.text.figures import extract_figures
+from rag.text.language import is_english, unsupported_script
 
 NOT_FOUND_MARK = "NOT_FOUND"
-# Two things asked at once: each needs its own passage, so retrieval looks wider, or once per named case.
-COMPARISON_INTENT = re.compile(r"分别|各自|各是|各有|各为|各多少|哪个多|哪个更|哪一笔|相比|比较|对比|两处|两个|两者|二者|"
-                               r"是否一致|\bcompar|\bversus\b|\bvs\b|\bboth\b|\brespectively\b", re.I)
+Pieces = Generator[str, None, Answer]  # checked text pieces, then (as the generator's value) the Answer
 
 
-@dataclass
-class Answer:
-    text: str
-    citations: list[Passage]  # citations[n-1] is the passage marked [n] in the text
-    found: bool  # False: the report (as indexed) does not answer the question
-    backend: str  # the backend that produced the text: local | openai | extractive
-    question: str = ""
-    standalone_question: str = ""  # the question after follow-up resolution
-    notice: str = ""  # e.g. why the answer fell back to extraction
-    dropped: list[str] = field(default_factory=list)  # sentences removed: a figure had no source
+class IndexSource(Protocol):
+    """Where answers search: rag.Report, or anything that hands out index snapshots."""
+    settings: Settings
 
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["citations"] = [p.to_dict() for p in self.citations]
-        return data
+    def retriever(self) -> Retriever: ...
+
+
+def _no_models(backend: str) -> ChatModel:
+    raise LLMError("未提供语言模型（no chat model given: use rag.answerer() or pass models=）")
+
+
+def drain(pieces: Pieces) -> Answer:
+    """Run a piece generator to its end, discarding the pieces: its Answer."""
+    while True:
+        try:
+            next(pieces)
+        except StopIteration as done:
+            return done.value
 
 
 class Answerer:
-    """Answers questions over one Report; the chat model is chosen per call."""
+    """Answers questions over an index source; models(backend) gives the chat model for a backend name."""
 
-    def __init__(self, report: Report):
-        self.report = report
-        self._idf: tuple[object, Idf] | None = None
+    def __init__(self, source: IndexSource, models: ModelProvider | None = None, settings: Settings | None = None):
+        self.source = source
+        self.settings = settings or source.settings
+        self.models = models or _no_models
+        self._idf: tuple[Retriever, Idf] | None = None
 
-    def idf(self) -> Idf:
-        retriever = self.report.retriever()
-        if self._idf is None or self._idf[0] is not retriever:  # rebuilt when a new index is published
-            self._idf = (retriever, Idf(retriever.index.passages))
+    def idf(self, snapshot: Retriever) -> Idf:
+        if self._idf is None or self._idf[0] is not snapshot:  # rebuilt when a new index is published
+            self._idf = (snapshot, Idf(list(snapshot.passages)))
         return self._idf[1]
 
-    # -- the pieces ----------------------------------------------------------------
-    def passages(self, standalone: str, k: int, case: str | None = None, **filters) -> list[Passage]:
-        """The passages an answer is drawn from: k, or for a comparison k + 2, shared out among the cases
-        it names so that one case's passages cannot crowd out the other's."""
-        if not COMPARISON_INTENT.search(standalone):
-            return self.report.search(standalone, k=k, case=case, **filters)
-        k += 2
-        retriever = self.report.retriever()
-        text = for_search(standalone)
-        named = [] if case is not None else sorted(
-            retriever.cases_named(standalone),
-            key=lambda c: min(text.find(n) for n in retriever.aliases[c] if mentions(text, n)))
-        if len(named) < 2:
-            return self.report.search(standalone, k=k, case=case, **filters)
-        each = [self.report.search(self._about(standalone, c, named), k=-(-k // len(named)), case=c, **filters)
-                for c in named]
-        merged: dict[str, Passage] = {}  # interleaved: each case's best, then each case's second, …
-        for rank in range(max(map(len, each))):
-            for hits in each:
-                if rank < len(hits):
-                    merged.setdefault(hits[rank].id, hits[rank])
-        return list(merged.values())[:k]
+    # -- the request -----------------------------------------------------------------
+    def request(self, question: str, history=None, backend: str | None = None, k: int | None = None,
+                case: str | None = None, chapter: str | None = None, document: str | None = None,
+                year: int | None = None) -> Request:
+        """The question checked once: bad input raises QueryError with a message for the user."""
+        question = clean_query(question)
+        if unsupported_script(question):
+            raise QueryError("目前只能回答中文或英文提问，请用中文或英文重新提问（please ask in Chinese or English）")
+        backend = backend or self.settings.llm_backend
+        if backend not in BACKENDS:
+            raise QueryError(f"未知的回答方式 {backend!r}，可选：{'、'.join(BACKENDS)}（unknown backend）")
+        return Request(question=question, history=tuple(followup.clean_history(history)), backend=backend,
+                       k=k or self.settings.answer_passages,
+                       filters=Filters(case=case, chapter=chapter, document=document, year=year),
+                       english=is_english(question), asked=question, query=question)
 
-    def standalone(self, question: str, history: list[tuple[str, str]], model, english: bool) -> tuple[str, str]:
-        """(the question put to the model, the text retrieval searches for).
-
-        A follow-up becomes standalone. An English question is put to the model in Chinese, which a small
-        model answers far more reliably (the answer is translated back afterwards), and is searched in both.
-        """
-        asked = query = question
-        if history and followup.points_back(question):
-            rewrite = self._rewrite(model, prompts.condense_messages(question, history), question)
+    def standalone(self, req: Request, model: ChatModel | None) -> Request:
+        """A follow-up made standalone; an English question also put to the model in Chinese, which a small
+        model answers far more reliably (the answer is translated back afterwards), and searched in both."""
+        asked = query = req.question
+        if req.history and points_back(req.question):
+            rewrite = self._rewrite(model, prompts.condense_messages(req.question, list(req.history)), req.question)
             # Retrieval sees both: the rewrite names the subject, the original keeps the wording.
-            asked = rewrite or followup.heuristic_standalone(question, history)
-            query = f"{rewrite} {question}" if rewrite else asked
-        if english and model is not None:
+            asked = rewrite or followup.heuristic_standalone(req.question, req.history)
+            query = f"{rewrite} {req.question}" if rewrite else asked
+        if req.english and model is not None:
             chinese = self._rewrite(model, prompts.translate_messages(asked), asked)
             if chinese:
                 asked, query = chinese, f"{chinese} {query}"
-        return asked, query
+        return dataclasses.replace(req, asked=asked, query=query)
 
     @staticmethod
-    def _rewrite(model, messages, question: str) -> str:
+    def _rewrite(model: ChatModel | None, messages: list[dict], question: str) -> str:
         if model is None:
             return ""
         try:
@@ -108,36 +99,50 @@ class Answerer:
         text = text.splitlines()[0].strip() if text else ""
         return text if followup.acceptable_rewrite(text, question) and text != question else ""
 
-    def _about(self, question: str, case: str, named: list[str]) -> str:
-        """The question as asked of one case: the other cases' names would only pull in their wording."""
-        aliases = self.report.retriever().aliases
-        for other in named:
-            if other != case:
-                for name in sorted(aliases[other], key=len, reverse=True):
-                    question = re.sub(re.escape(name), "", question, flags=re.I)
-        return question
+    # -- retrieval ---------------------------------------------------------------------
+    def passages(self, snapshot: Retriever, req: Request) -> list[Passage]:
+        """The passages an answer is drawn from: k, or for a comparison k + 2, shared out among the cases
+        it names so that one case's passages cannot crowd out the other's."""
+        if not req.intent.comparison:
+            return snapshot.search(req.query, k=req.k, filters=req.filters)
+        k = req.k + 2
+        named = [] if req.filters.case is not None else named_in_order(req.query, snapshot.aliases)
+        if len(named) < 2:
+            return snapshot.search(req.query, k=k, filters=req.filters)
+        each = [snapshot.search(snapshot.without_cases(req.query, c, named), k=-(-k // len(named)),
+                                filters=dataclasses.replace(req.filters, case=c))
+                for c in named]
+        merged: dict[str, Passage] = {}  # interleaved: each case's best, then each case's second, …
+        for rank in range(max(map(len, each))):
+            for hits in each:
+                if rank < len(hits):
+                    merged.setdefault(hits[rank].id, hits[rank])
+        return list(merged.values())[:k]
 
-    def uncovered_case(self, question: str) -> tuple[str, int] | None:
+    @staticmethod
+    def uncovered_case(snapshot: Retriever, question: str) -> tuple[str, int] | None:
         """A case the question names that the index holds only as a contents line: say where it is."""
-        retriever = self.report.retriever()
-        with_text = {p.case for p in retriever.index.passages if p.kind != "toc"}
-        for entry in retriever.index.manifest.get("outline", []):
-            if entry["title"] in retriever.cases_named(question) and entry["title"] not in with_text:
-                return entry["title"], entry["page"]
+        with_text = {p.case for p in snapshot.passages if p.kind != "toc"}
+        named = snapshot.cases_named(question)
+        for entry in snapshot.index.manifest.outline:
+            if entry.title in named and entry.title not in with_text:
+                return entry.title, entry.page
         return None
 
-    def uncovered_chapter(self, question: str) -> str | None:
+    @staticmethod
+    def uncovered_chapter(snapshot: Retriever, question: str) -> str | None:
         """A chapter the question names (第一章) of which the index holds nothing."""
-        chapters = {p.chapter_number for p in self.report.retriever().index.passages if p.chapter}
+        chapters = {p.chapter_number for p in snapshot.passages if p.chapter}
         for named in re.findall(r"第[一二三四五六七八九十]+章", question):
             if named not in chapters:
                 return named
         return None
 
-    def not_found(self, question: str, english: bool, hits: list[Passage], backend: str, standalone: str,
-                  notice: str = "", dropped=None) -> Answer:
-        uncovered = self.uncovered_case(standalone)
-        chapter = self.uncovered_chapter(standalone)
+    def not_found(self, snapshot: Retriever, req: Request, hits: list[Passage], backend: str, notice: str = "",
+                  dropped: list[str] | None = None) -> Answer:
+        english = req.english
+        uncovered = self.uncovered_case(snapshot, req.query)
+        chapter = self.uncovered_chapter(snapshot, req.query)
         if chapter:
             closest = (f" The index holds nothing of {chapter} of the report." if english
                        else f"当前索引中没有报告{chapter}的内容。")
@@ -149,54 +154,56 @@ class Answerer:
             closest = (f" The closest section: {hits[0].citation}." if english else f"最接近的内容见：{hits[0].citation}。")
         else:
             closest = ""
-        return Answer(prompts.not_found_text(english, closest), [], False, backend, question, standalone,
-                      notice, list(dropped or []))
+        return self._answer(req, prompts.not_found_text(english, closest), [], backend, found=False, notice=notice,
+                            dropped=dropped)
+
+    @staticmethod
+    def _answer(req: Request, text: str, citations: list[Passage], backend: str, found: bool = True,
+                notice: str = "", dropped: list[str] | None = None) -> Answer:
+        return Answer(text=text, citations=citations, found=found, backend=backend, question=req.question,
+                      standalone_question=req.asked, retrieval_query=req.query, notice=notice,
+                      dropped=list(dropped or []))
 
     # -- answering -----------------------------------------------------------------
     def stream(self, question: str, history=None, backend: str | None = None, k: int | None = None,
                case: str | None = None, chapter: str | None = None, document: str | None = None,
-               year: int | None = None) -> Iterator[str | Answer]:
-        question = clean_query(question)
-        if unsupported_script(question):
-            raise QueryError("目前只能回答中文或英文提问，请用中文或英文重新提问（please ask in Chinese or English）")
-        turns = followup.clean_history(history)
-        settings = self.report.settings
-        backend = backend or settings.llm_backend
-        if backend not in BACKENDS:
-            raise QueryError(f"未知的回答方式 {backend!r}，可选：{'、'.join(BACKENDS)}（unknown backend）")
-        english = is_english(question)
+               year: int | None = None) -> StreamingAnswer:
+        """The answer as checked text pieces, then `.answer`; bad input raises QueryError here, at once."""
+        req = self.request(question, history, backend, k, case=case, chapter=chapter, document=document, year=year)
+        return StreamingAnswer(self._pieces(req, self.source.retriever()))  # one index snapshot per answer
+
+    def ask(self, question: str, history=None, backend: str | None = None, **filters) -> Answer:
+        return self.stream(question, history, backend, **filters).answer
+
+    def _pieces(self, req: Request, snapshot: Retriever) -> Pieces:
         model, notice = None, ""
-        if backend != "extractive":
+        if req.backend != "extractive":
             try:
-                model = chat_model(settings, backend)
+                model = self.models(req.backend)
             except LLMError as err:
-                notice = f"{LABELS[backend]}不可用（{err}），改用摘录式回答。"
-        asked, standalone = self.standalone(question, turns, model, english)
-        hits = self.passages(standalone, k or settings.answer_passages, case=case, chapter=chapter,
-                             document=document, year=year)
-        outside = self.uncovered_chapter(standalone) or (self.uncovered_case(standalone)
-                                                         and not STRUCTURE_INTENT.search(standalone))
+                notice = f"{BACKEND_LABELS[req.backend]}不可用（{err}），改用摘录式回答。"
+        req = self.standalone(req, model)
+        hits = self.passages(snapshot, req)
+        outside = self.uncovered_chapter(snapshot, req.query) or (self.uncovered_case(snapshot, req.query)
+                                                                  and not req.intent.structure)
         if not hits or outside:
-            yield self.not_found(question, english, hits, backend if model else "extractive", standalone, notice)
-            return
+            return self.not_found(snapshot, req, hits, req.backend if model else "extractive", notice)
         if model is not None:
             try:
-                if english:
-                    yield from self._in_english(model, backend, question, asked, standalone, hits)
-                else:
-                    yield from self._generate(model, backend, question, asked, standalone, False, hits)
-                return
+                if req.english:
+                    return (yield from self._in_english(model, snapshot, req, hits))
+                return (yield from self._generate(model, snapshot, req, hits))
             except LLMError as err:
-                notice = f"{LABELS[backend]}出错（{err}），改用摘录式回答。"
-        yield from self._extract(question, standalone, english, hits, notice)
+                notice = f"{BACKEND_LABELS[req.backend]}出错（{err}），改用摘录式回答。"
+        return (yield from self._extract(snapshot, req, hits, notice))
 
-    def _generate(self, model, backend, question, asked, standalone, english, hits) -> Iterator[str | Answer]:
-        citer = Citer(hits, standalone, self.report.retriever().aliases)
+    def _generate(self, model: ChatModel, snapshot: Retriever, req: Request, hits: list[Passage]) -> Pieces:
+        citer = Citer(hits, req.query, snapshot.aliases)
         kept: list[str] = []
         pending = ""
-        messages = prompts.answer_messages(asked, hits, is_english(asked))  # asked may be a Chinese translation
+        messages = prompts.answer_messages(req.asked, hits, is_english(req.asked))  # asked may be a translation
 
-        def emit(sentences):
+        def emit(sentences: list[str]):
             for sentence in sentences:
                 checked = citer.check(sentence)
                 if checked is not None and checked.strip():
@@ -204,7 +211,7 @@ class Answerer:
                     yield checked
 
         raw = ""
-        for piece in model.stream(messages, max_tokens=self.report.settings.llm_max_tokens, temperature=0.0):
+        for piece in model.stream(messages, max_tokens=self.settings.llm_max_tokens, temperature=0.0):
             raw += piece
             pending += piece
             if NOT_FOUND_MARK in raw:
@@ -218,60 +225,50 @@ class Answerer:
         if not said_not_found and pending.strip():
             yield from emit([pending])
         if said_not_found and not kept:
-            yield self.not_found(question, english, hits, backend, standalone, dropped=citer.dropped)
-            return
+            return self.not_found(snapshot, req, hits, req.backend, dropped=citer.dropped)
         if not citer.citations:
             # Nothing cited survived: an uncited or ungrounded answer is not presented as the report's.
-            answer = next(a for a in self._extract(question, standalone, english, hits,
-                                                   "语言模型的回答无法在引用段落中核实，改用摘录式回答。") if isinstance(a, Answer))
+            answer = drain(self._extract(snapshot, req, hits, "语言模型的回答无法在引用段落中核实，改用摘录式回答。"))
             answer.dropped = citer.dropped + answer.dropped
-            yield answer
-            return
+            return answer
         text = "".join(kept).strip()
-        unit = expected_unit(asked)
+        unit = expected_unit(req.asked)
         if unit and not any(f.unit == unit for f in extract_figures(text)):
             # Asked for money (or a share) and answered with some other figure: 起薪 is not 40%.
-            yield self.not_found(question, english, hits, backend, standalone, dropped=citer.dropped + kept)
-            return
-        yield Answer(text, citer.citations, True, backend, question, standalone, "", citer.dropped)
+            return self.not_found(snapshot, req, hits, req.backend, dropped=citer.dropped + kept)
+        return self._answer(req, text, citer.citations, req.backend, dropped=citer.dropped)
 
-    def _in_english(self, model, backend, question, asked, standalone, hits) -> Iterator[str | Answer]:
+    def _in_english(self, model: ChatModel, snapshot: Retriever, req: Request, hits: list[Passage]) -> Pieces:
         """Answer in Chinese (checked), then translate; the translation's figures are checked again."""
-        chinese = [a for a in self._generate(model, backend, question, asked, standalone, True, hits)
-                   if isinstance(a, Answer)][-1]
-        if not chinese.found or chinese.backend != backend:
-            yield chinese
-            return
-        reply = model.complete(prompts.translate_answer_messages(question, chinese.text),
-                               max_tokens=self.report.settings.llm_max_tokens, temperature=0.0)
-        citer = Citer(chinese.citations, standalone, self.report.retriever().aliases)
+        chinese = drain(self._generate(model, snapshot, req, hits))  # a refusal is worded in English already
+        if not chinese.found or chinese.backend != req.backend:
+            return chinese
+        reply = model.complete(prompts.translate_answer_messages(req.question, chinese.text),
+                               max_tokens=self.settings.llm_max_tokens, temperature=0.0)
+        citer = Citer(chinese.citations, req.query, snapshot.aliases)
         sentences = split_answer(reply.strip() + "\n")[0]
         checked = [citer.check(s) for s in sentences]
         if not sentences or any(c is None for c in checked) or not citer.citations:
             chinese.notice = "英文译文中的数字无法核实，以下为中文回答（the English translation could not be verified）。"
             yield chinese.text
-            yield chinese
-            return
+            return chinese
         text = " ".join(c.strip() for c in checked if c.strip())
         yield text
-        yield Answer(text, citer.citations, True, backend, question, standalone, "", chinese.dropped)
+        return self._answer(req, text, citer.citations, req.backend, dropped=chinese.dropped)
 
-    def _extract(self, question, standalone, english, hits, notice="") -> Iterator[str | Answer]:
-        retriever = self.report.retriever()
-        structural = bool(STRUCTURE_INTENT.search(standalone))
-        named = retriever.cases_named(standalone)
-        evidence = best_evidence(standalone, hits, self.idf(), cases=named, structural=structural,
-                                 aliases=set().union(*(retriever.aliases[c] for c in named)) if named else set())
+    def _extract(self, snapshot: Retriever, req: Request, hits: list[Passage], notice: str = "") -> Pieces:
+        named = snapshot.cases_named(req.query)
+        evidence = best_evidence(req.query, hits, self.idf(snapshot), cases=named, structural=req.intent.structure,
+                                 aliases=set().union(*(snapshot.aliases[c] for c in named)) if named else set())
         if not evidence:
-            yield self.not_found(question, english, hits, "extractive", standalone, notice)
-            return
-        citer = Citer(hits, standalone, retriever.aliases)
+            return self.not_found(snapshot, req, hits, "extractive", notice)
+        citer = Citer(hits, req.query, snapshot.aliases)
         sentences = []
         for item in evidence:
             marked = citer.check(f"{item.sentence.rstrip('。；')}[{hits.index(item.passage) + 1}]。")
             if marked:
                 sentences.append(marked)
-        lead = "The report says (original Chinese): " if english else "报告原文："
+        lead = "The report says (original Chinese): " if req.english else "报告原文："
         text = lead + "".join(sentences)
         yield text
-        yield Answer(text, citer.citations, True, "extractive", question, standalone, notice, citer.dropped)
+        return self._answer(req, text, citer.citations, "extractive", notice=notice, dropped=citer.dropped)

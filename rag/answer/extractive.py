@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rag.text import keywords
 from rag.text.figures import DATE, QUANTITY, extract_figures
-from rag.text.language import asks_quantity, asks_year, expected_unit
+from rag.retrieve.query import asks_quantity, asks_year, expected_unit
 from rag.passage import Passage
 from rag.text.normalize import for_search, split_sentences
 

@@ -5,12 +5,10 @@ import re
 from collections.abc import Sequence
 
 from rag.errors import QueryError
+from rag.retrieve.query import points_back
 
 MAX_TURNS = 3  # the condensation prompt only needs the last few turns
 MAX_TURN_CHARS = 600
-_POINTS_BACK = re.compile(
-    r"它|它们|此|该|这个|这些|这项|这一|那个|那些|那么|其|上述|前者|后者|他们|她|他|同一|那.{0,4}呢|"
-    r"\b(?:it|its|they|them|their|this|that|these|those|he|she|his|her)\b", re.I)
 
 
 def clean_history(history) -> list[tuple[str, str]]:
@@ -30,14 +28,14 @@ def clean_history(history) -> list[tuple[str, str]]:
     return turns[-MAX_TURNS:]
 
 
-def points_back(question: str) -> bool:
-    """它/此/这个联合体/为此…, or so short it cannot stand alone (那晋江呢？)."""
-    return bool(_POINTS_BACK.search(question)) or len(re.sub(r"\W", "", question)) <= 4
-
-
 def heuristic_standalone(question: str, history: Sequence[tuple[str, str]]) -> str:
     """Without a usable rewrite: the previous question supplies what 它/此 refers to."""
     return f"（接上一问：{history[-1][0]}）{question}" if history else question
+
+
+def without_model(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """The question made standalone with no model: a follow-up takes its subject from the previous turn."""
+    return heuristic_standalone(question, history) if history and points_back(question) else question
 
 
 _ASKS = re.compile(r"[？?]|多少|哪|什么|谁|几|如何|怎么|怎样|是否|吗|\b(?:what|which|who|how|when|where|why)\b", re.I)

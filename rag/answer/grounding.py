@@ -8,7 +8,7 @@ from rag.text import keywords
 from rag.text.figures import DATE, QUANTITY, Figure, extract_figures, is_grounded, same_figure
 from rag.text.language import is_english
 from rag.passage import Passage
-from rag.retrieve.retriever import mentions
+from rag.retrieve.query import mentions
 from rag.text.normalize import for_search
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
@@ -129,7 +129,7 @@ def figure_support(answer) -> tuple[int, int]:
     for sentence in split_answer(answer.text + "\n")[0]:
         cited = [answer.citations[int(n) - 1].text for n in _CITE.findall(sentence)
                  if 0 < int(n) <= len(answer.citations)]
-        for figure in _checked_figures(sentence, answer.standalone_question or answer.question):
+        for figure in _checked_figures(sentence, answer.retrieval_query or answer.question):
             total += 1
             grounded += any(is_grounded(figure, text) for text in cited)
     return total, grounded

@@ -9,10 +9,11 @@ import time
 from collections.abc import Callable, Iterable
 
 from rag.answer import followup
-from rag.answer.answerer import Answer, Answerer
-from rag.llm.backends import BACKENDS, chat_model
-from rag.config import PROJECT_ROOT
-from rag.llm.clients import LLMError
+from rag.answer.answerer import Answerer
+from rag.answer.types import Answer
+from rag.llm.backends import chat_model
+from rag.config import BACKENDS, PROJECT_ROOT
+from rag.errors import LLMError
 from rag.evaluate.metrics import Question, evidence_rank, summarise
 from rag.report import Report
 from rag.evaluate.scoring import (ANSWERED_UNCOVERED, FALSE_REFUSAL, OUTCOMES, REFUSED, RIGHT, WRONG_CITATION,
@@ -24,9 +25,7 @@ RETRIEVAL_K = 5
 
 def retrieval_query(question: Question) -> str:
     """What retrieval alone is given: a follow-up takes its subject from the previous turn, as without a model."""
-    if question.history and followup.points_back(question.question):
-        return followup.heuristic_standalone(question.question, list(question.history))
-    return question.question
+    return followup.without_model(question.question, list(question.history))
 
 
 def _by_type(rows: list[dict], compute: Callable[[list[dict]], dict]) -> dict:
@@ -100,8 +99,7 @@ def evaluate_answers(answerer: Answerer, questions: Iterable[Question], backend:
     rows = []
     for q in questions:
         started = time.perf_counter()
-        answer = [a for a in answerer.stream(q.question, history=[list(t) for t in q.history] or None,
-                                             backend=backend) if isinstance(a, Answer)][-1]
+        answer = answerer.ask(q.question, history=[list(t) for t in q.history] or None, backend=backend)
         rows.append(answer_row(q, answer, backend, time.perf_counter() - started))
         if progress:
             progress(f"{backend} {len(rows)} {q.id} {rows[-1]['outcome']}")
@@ -147,15 +145,15 @@ def run(report: Report, questions: list[Question], backends: list[str] | None = 
         if unknown:
             raise ValueError(f"unknown backend {unknown[0]!r}")
         skipped = {}
-    answerer = Answerer(report)
+    answerer = Answerer(report, models=lambda backend: chat_model(report.settings, backend))
     results = {
         "kind": "quick" if quick else "full",
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "commit": _commit(),
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
-        "index": {"corpus_hash": manifest["corpus_hash"], "passages": manifest["passages"],
-                  "embedding": manifest["embedding"]["name"], "chunker_version": manifest["chunker_version"],
-                  "chunk_max_chars": manifest["chunk_max_chars"], "built_at": manifest["built_at"]},
+        "index": {"corpus_hash": manifest.corpus_hash, "passages": manifest.passages,
+                  "embedding": manifest.embedding.name, "chunker_version": manifest.chunker_version,
+                  "chunk_max_chars": manifest.chunk_max_chars, "built_at": manifest.built_at},
         "settings": {"answer_passages": report.settings.answer_passages,
                      "llm_model_path": report.settings.llm_model_path or "bundled Qwen2.5-Coder-1.5B Q4_K_M"},
         "questions": len(questions),

@@ -1,46 +1,30 @@
-"""Build and load the two indexes over passages: dense vectors (FAISS or pgvector) and jieba-segmented BM25."""
+"""Write and load every artefact of one index version: passages, dense vectors (FAISS or pgvector), the
+BM25 keyword index and the manifest; a version that does not load whole is reported stale."""
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from rag.text import keywords
-from rag.index import dense as dense_stores
-from rag.index.embed import Embedder, embed_batches
 from rag.errors import IndexStaleError
-from rag.passage import Passage
-from rag.index.versions import MANIFEST, read_manifest
+from rag.index import dense as dense_stores
 from rag.index.dense import DenseStore
+from rag.index.embed import Embedder, embed_batches
+from rag.index.keyword import KeywordIndex
+from rag.index.manifest import MANIFEST, Embedding, Manifest, read_manifest, write_manifest
+from rag.passage import Passage
 
-logging.getLogger("bm25s").setLevel(logging.WARNING)
-
-FORMAT = 1
 PASSAGES = "passages.jsonl"
 BM25_DIR = "bm25"
 
 
 def embed_text(p: Passage) -> str:
-    """What is embedded: the heading path first, so a question naming a case finds its passages."""
+    """What is embedded and keyword-indexed: the heading path first, so a question naming a case finds it."""
     return f"{p.heading_path()}\n{p.text}"
-
-
-def _keyword_text(p: Passage) -> str:
-    return " ".join(keywords.tokens(embed_text(p)))
-
-
-def _bm25_retriever(nodes):
-    from llama_index.retrievers.bm25 import BM25Retriever
-
-    # Text is pre-segmented by jieba and joined by spaces: BM25 must split on spaces only,
-    # since its default \w\w+ pattern sees a whole Chinese sentence as one token.
-    return BM25Retriever(nodes=nodes, skip_stemming=True, token_pattern=r"[^ ]+",
-                         similarity_top_k=len(nodes))
 
 
 def text_hash(p: Passage) -> str:
@@ -48,12 +32,17 @@ def text_hash(p: Passage) -> str:
     return hashlib.sha1(embed_text(p).encode("utf-8")).hexdigest()
 
 
+def _read_passages(folder: Path) -> list[Passage]:
+    with open(folder / PASSAGES, encoding="utf-8") as f:
+        return [Passage.from_dict(json.loads(line)) for line in f if line.strip()]
+
+
 def previous_vectors(folder: Path, pg_dsn: str = "") -> tuple[dict[str, str], dict[str, np.ndarray]]:
     """Of a complete index version: passage id -> text hash, and text hash -> vector; empty when unreadable."""
     try:
-        with open(folder / PASSAGES, encoding="utf-8") as f:
-            passages = [Passage.from_dict(json.loads(line)) for line in f if line.strip()]
-        vectors = dense_stores.open_store(folder, read_manifest(folder) or {}, pg_dsn).vectors()
+        passages = _read_passages(folder)
+        manifest = read_manifest(folder)
+        vectors = dense_stores.open_store(folder, manifest.store_kind if manifest else "faiss", pg_dsn).vectors()
     except Exception:  # a damaged or unreachable previous version only means embedding everything again
         return {}, {}
     if len(passages) != len(vectors):
@@ -84,89 +73,68 @@ def _vectors(passages: list[Passage], embedder: Embedder, reuse: dict[str, np.nd
     return vectors, len(passages) - len(todo)
 
 
-def write(passages: list[Passage], embedder: Embedder, folder: Path, manifest: dict,
-          batch: int = 16, progress: bool = False, reuse: dict[str, np.ndarray] | None = None,
-          vector_store: str = "faiss", pg_dsn: str = "", workers: int = 0) -> dict:
+@dataclass(frozen=True)
+class WriteOptions:
+    batch: int = 16
+    progress: bool = False
+    vector_store: str = "faiss"
+    pg_dsn: str = ""
+    workers: int = 0
+
+
+def write(passages: list[Passage], embedder: Embedder, folder: Path, manifest: Manifest,
+          reuse: dict[str, np.ndarray] | None = None, options: WriteOptions = WriteOptions()) -> Manifest:
     """Embed (or reuse the vectors of unchanged texts) and write every artefact of one index version."""
-    from llama_index.core.schema import TextNode
-
     started = time.perf_counter()
-    vectors, reused = _vectors(passages, embedder, reuse or {}, batch, progress, workers)
+    vectors, reused = _vectors(passages, embedder, reuse or {}, options.batch, options.progress, options.workers)
 
-    # Row i of the dense store is passage i of passages.jsonl.
-    dense = dense_stores.create(vector_store, folder, embedder.dim, len(passages), pg_dsn)
+    # Row i of the dense store and of the keyword index is passage i of passages.jsonl.
+    dense = dense_stores.create(options.vector_store, folder, embedder.dim, len(passages), options.pg_dsn)
     dense.add(vectors)
     store_entry = dense.persist(folder)
 
-    bm25 = _bm25_retriever([TextNode(id_=p.id, text=_keyword_text(p)) for p in passages])
     (folder / BM25_DIR).mkdir()
-    bm25.persist(str(folder / BM25_DIR), show_progress=False)
+    KeywordIndex.build([embed_text(p) for p in passages]).save(folder / BM25_DIR)
 
     with open(folder / PASSAGES, "w", encoding="utf-8") as f:
         for p in passages:
             f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
-    manifest = dict(manifest, format=FORMAT, passages=len(passages),
-                    embedding={"name": embedder.name, "dim": embedder.dim},
-                    vector_store=store_entry, reused=reused, embedded=len(passages) - reused,
-                    build_seconds=round(time.perf_counter() - started, 3))
-    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    manifest = manifest.built(passages=len(passages), embedding=Embedding(embedder.name, embedder.dim),
+                              vector_store=store_entry, reused=reused, embedded=len(passages) - reused,
+                              build_seconds=round(time.perf_counter() - started, 3))
+    write_manifest(folder, manifest)
     return manifest
 
 
-@dataclass
+@dataclass(frozen=True)
 class LoadedIndex:
+    """One complete index version in memory; never changes once loaded (a new version is a new object)."""
     folder: Path
-    manifest: dict
-    passages: list[Passage]
+    manifest: Manifest
+    passages: tuple[Passage, ...]
     dense: DenseStore
-    bm25: object  # BM25Retriever
-
-    def __post_init__(self) -> None:
-        self.position = {p.id: i for i, p in enumerate(self.passages)}  # BM25 returns ids, fusion needs rows
-        self._bm25_rows = np.array([self.position[d["node_id"]] for d in self.bm25.corpus])
+    keyword: KeywordIndex
 
     def dense_ranking(self, query_vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         return self.dense.search(query_vector, n)
 
     def bm25_ranking(self, query: str, n: int) -> list[tuple[int, float]]:
-        """The n best keyword matches, scored by bm25s's vectorised scorer.
-
-        BM25Retriever.retrieve turns every ranked hit into a llama-index node, which costs more than the
-        scoring itself on large corpora: only the top n are taken, with argpartition.
-        """
-        import bm25s
-
-        query_tokens = keywords.tokens(query)
-        if not query_tokens:
-            return []
-        # Same tokenizer settings as the retriever's own (space-separated jieba tokens, no stemming).
-        tokens = bm25s.tokenize(" ".join(query_tokens), token_pattern=self.bm25.token_pattern, stopwords="en",
-                                stemmer=None, return_ids=False, show_progress=False)[0]
-        if not tokens:
-            return []
-        scores = self.bm25.bm25.get_scores(tokens)
-        n = min(n, len(scores))
-        top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
-        top = top[np.lexsort((top, -scores[top]))]  # best first; ties in corpus order, so rankings are reproducible
-        return [(int(self._bm25_rows[i]), float(scores[i])) for i in top if scores[i] > 0]
+        return self.keyword.ranking(query, n)
 
 
 def load(folder: Path, pg_dsn: str = "") -> LoadedIndex:
     """Load one version; any missing or corrupt artefact raises IndexStaleError naming it."""
-    from llama_index.retrievers.bm25 import BM25Retriever
-
     manifest = read_manifest(folder)
     if manifest is None:
         raise IndexStaleError(f"索引清单缺失或损坏：{folder / MANIFEST}（manifest missing or corrupt）")
     try:
-        with open(folder / PASSAGES, encoding="utf-8") as f:
-            passages = [Passage.from_dict(json.loads(line)) for line in f if line.strip()]
-        bm25 = BM25Retriever.from_persist_dir(str(folder / BM25_DIR), show_progress=False)
+        passages = tuple(_read_passages(folder))
+        keyword = KeywordIndex.load(folder / BM25_DIR)
     except Exception as err:  # json raises ValueError, files OSError: both mean "rebuild"
         raise IndexStaleError(f"索引文件损坏或不完整：{folder}（{type(err).__name__}）（index files damaged）") from None
-    dense = dense_stores.open_store(folder, manifest, pg_dsn)
-    if not (len(passages) == manifest.get("passages") == len(dense)):
+    dense = dense_stores.open_store(folder, manifest.store_kind, pg_dsn)
+    if not (len(passages) == manifest.passages == len(dense) == len(keyword)):
         raise IndexStaleError(f"索引文件互不一致：{folder}（index files disagree）")
-    if dense.dim != manifest.get("embedding", {}).get("dim"):
+    if dense.dim != manifest.embedding.dim:
         raise IndexStaleError(f"向量维度与清单不符：{folder}（vector dimension mismatch）")
-    return LoadedIndex(folder, manifest, passages, dense, bm25)
+    return LoadedIndex(folder, manifest, passages, dense, keyword)

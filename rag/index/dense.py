@@ -101,11 +101,6 @@ class FaissDense:
         return int(self.store.client.ntotal)
 
 
-def store_kind(manifest: dict | None) -> str:
-    """Which store holds a version's vectors; versions written before the switch existed are FAISS."""
-    return ((manifest or {}).get("vector_store") or {}).get("kind", "faiss")
-
-
 def create(kind: str, folder: Path, dim: int, n: int, pg_dsn: str = "") -> DenseStore:
     """An empty store for a new index version being written into folder."""
     if kind == "faiss":
@@ -118,9 +113,8 @@ def create(kind: str, folder: Path, dim: int, n: int, pg_dsn: str = "") -> Dense
     raise VectorStoreError(f"未知的向量库：{kind}（可选 faiss 或 pgvector；unknown vector store）")
 
 
-def open_store(folder: Path, manifest: dict, pg_dsn: str = "") -> DenseStore:
-    """The store of a complete version; damaged or missing vectors raise IndexStaleError."""
-    kind = store_kind(manifest)
+def open_store(folder: Path, kind: str, pg_dsn: str = "") -> DenseStore:
+    """The store (of that kind) of a complete version; damaged or missing vectors raise IndexStaleError."""
     if kind == "pgvector":
         from rag.index.pgvector import PgDense
 

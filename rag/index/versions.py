@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import time
@@ -10,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rag.errors import IndexBuildError
+from rag.index.manifest import MANIFEST
 
 CURRENT = "CURRENT"  # names the complete version in use; replaced atomically
-MANIFEST = "manifest.json"
 
 
 def current_version(index_dir: Path) -> Path | None:
@@ -22,13 +21,6 @@ def current_version(index_dir: Path) -> Path | None:
         return None
     version = index_dir / name
     return version if name and version.is_dir() else None
-
-
-def read_manifest(version: Path) -> dict | None:
-    try:
-        return json.loads((version / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from rag.answer.answerer import Answer
+from rag.answer.types import Answer
 
 # Stored key -> what the button says; the key is what maintainers filter on.
 RATINGS = {"useful": "有用", "wrong_figure": "数字有误", "wrong_source": "出处有误"}

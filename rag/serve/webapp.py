@@ -14,10 +14,11 @@ import gradio as gr
 from rag.serve import feedback
 from rag.answer import prompts
 from rag.serve import webui
-from rag.answer.answerer import Answer, Answerer
-from rag.llm.backends import BACKENDS, chat_model
-from rag.errors import RagError
-from rag.llm.clients import LLMError
+from rag.answer.answerer import Answerer
+from rag.answer.types import Answer, StreamingAnswer
+from rag.config import BACKENDS
+from rag.llm.backends import chat_model
+from rag.errors import LLMError, RagError
 from rag.report import Report
 
 log = logging.getLogger("rag.serve.webapp")
@@ -105,7 +106,7 @@ def warm_up(report: Report, backend: str) -> tuple[str, str, list[str]]:
     """Open the index and load the models before the first visitor: (backend to use, notice, what was loaded)."""
     manifest = report.manifest()
     report.search("职业教育质量报告", k=1)  # loads the embedding model and the keyword tokenizer
-    loaded = [f"索引：{report.settings.index_dir}（{manifest['passages']} 个段落，嵌入模型 {manifest['embedding']['name']}）"]
+    loaded = [f"索引：{report.settings.index_dir}（{manifest.passages} 个段落，嵌入模型 {manifest.embedding.name}）"]
     if backend == "extractive":
         return backend, "", loaded + ["回答方式：原文摘录（未载入语言模型）"]
     try:
@@ -132,10 +133,10 @@ class ChatApp:
 
     def __init__(self, report: Report, backend: str, feedback_path: Path):
         self.report, self.backend, self.feedback_path = report, backend, feedback_path
-        self.answerer = Answerer(report)
+        self.answerer = Answerer(report, models=lambda name: chat_model(report.settings, name))
 
     def stream(self, question: str, history: list, backend: str | None, case: str | None,
-               chapter: str | None) -> Iterator[str | Answer]:
+               chapter: str | None) -> StreamingAnswer:
         return self.answerer.stream(question, history, backend or self.backend, case=case, chapter=chapter)
 
     # -- the chat page -------------------------------------------------------------
@@ -156,12 +157,11 @@ class ChatApp:
         turn.started = True
         yield chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
         try:
-            for item in self.stream(turn.question, turn.history, None, _filter(case), _filter(chapter)):
-                if isinstance(item, Answer):
-                    turn.answer = item
-                else:
-                    turn.partial += item
-                    yield chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
+            stream = self.stream(turn.question, turn.history, None, _filter(case), _filter(chapter))
+            for piece in stream:
+                turn.partial += piece
+                yield chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
+            turn.answer = stream.answer
         except RagError as err:
             turn.error = str(err)
         except Exception:
@@ -205,12 +205,11 @@ class ChatApp:
                            print_exception=False)
         text = ""
         try:
-            for item in self.stream(question, parse_history(history), backend, _filter(case), _filter(chapter)):
-                if isinstance(item, Answer):
-                    yield item.to_dict() | {"partial": False}
-                    return
-                text += item
+            stream = self.stream(question, parse_history(history), backend, _filter(case), _filter(chapter))
+            for piece in stream:
+                text += piece
                 yield {"text": text, "partial": True}
+            yield stream.answer.to_dict() | {"partial": False}
         except RagError as err:
             raise gr.Error(str(err), print_exception=False) from None
         except gr.Error:
@@ -236,7 +235,7 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
     app = ChatApp(report, backend, Path(feedback_path))
     passages = report.passages()
     cases = [value for _, value in webui.case_choices(passages) if value]
-    titles = "、".join(dict.fromkeys(f"《{s['title']}》" for s in report.manifest().get("sources", []) if s.get("title")))
+    titles = "、".join(dict.fromkeys(f"《{s.title}》" for s in report.manifest().sources if s.title))
     answering = {"concurrency_limit": answer_concurrency(backend), "concurrency_id": "answer"}
 
     with gr.Blocks(title="职业教育质量报告问答", analytics_enabled=False) as demo:

@@ -5,7 +5,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from rag.answer.answerer import Answer
+from rag.answer.types import Answer
 from rag.text.figures import Figure, extract_figures, is_grounded
 from rag.passage import Passage
 

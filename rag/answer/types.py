@@ -1,0 +1,73 @@
+"""The answer stage's seams: the request built once per question, the Answer, and the typed answer stream."""
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from dataclasses import asdict, dataclass, field
+
+from rag.passage import Passage
+from rag.retrieve.query import Intent
+from rag.retrieve.retriever import Filters
+
+
+@dataclass(frozen=True, kw_only=True)
+class Request:
+    """One question as the answerer works on it; built once, then refined (never mutated) by follow-up
+    resolution and translation."""
+    question: str  # as the user asked it, cleaned
+    history: tuple[tuple[str, str], ...] = ()  # the last turns, checked
+    backend: str  # local | openai | extractive: the one asked for
+    k: int  # passages given to the model (a comparison gets 2 more)
+    filters: Filters = Filters()
+    english: bool = False  # asked in English: answered in English
+    asked: str = ""  # the standalone question put to the model (Chinese for an English question)
+    query: str = ""  # what retrieval searches: the rewrite with the original wording (and a translation)
+
+    @property
+    def intent(self) -> Intent:
+        """What the searched text asks (a comparison, the contents, a quantity, …)."""
+        return Intent.of(self.query)
+
+
+@dataclass(kw_only=True)
+class Answer:
+    text: str
+    citations: list[Passage]  # citations[n-1] is the passage marked [n] in the text
+    found: bool  # False: the report (as indexed) does not answer the question
+    backend: str  # the backend that produced the text: local | openai | extractive
+    question: str = ""
+    standalone_question: str = ""  # the question after follow-up resolution (and translation), as put to the model
+    retrieval_query: str = ""  # what retrieval searched for: the standalone question with the original wording
+    notice: str = ""  # e.g. why the answer fell back to extraction
+    dropped: list[str] = field(default_factory=list)  # sentences removed: a figure had no source
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["citations"] = [p.to_dict() for p in self.citations]
+        return data
+
+
+class StreamingAnswer:
+    """Iterate for the checked text pieces as they are released; `.answer` is the final Answer (it drains
+    whatever was not read yet)."""
+
+    def __init__(self, pieces: Generator[str, None, Answer]):
+        self._pieces = pieces
+        self._answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        # next() by hand rather than `yield from`: a reader that stops early closes this iterator, and that
+        # must not close the answer being generated, which `.answer` still finishes.
+        while self._answer is None:
+            try:
+                piece = next(self._pieces)
+            except StopIteration as done:
+                self._answer = done.value
+                return
+            yield piece
+
+    @property
+    def answer(self) -> Answer:
+        for _ in self:
+            pass
+        assert self._answer is not None
+        return self._answer

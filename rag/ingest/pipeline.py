@@ -1,0 +1,103 @@
+"""The ingest pipeline: every corpus file read, parsed and chunked into passages, with what each document is
+and which files were skipped and why; the index stage takes this result as it is."""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.errors import CorpusError
+from rag.ingest.chunk import chunk
+from rag.ingest.corpus import Skipped, SourceText, corpus_hash, read_corpus
+from rag.ingest.structure import Document, parse
+from rag.passage import Passage
+
+log = logging.getLogger("rag.ingest")
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    title: str
+    year: int | None
+    publisher: str
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """One indexed document: its file, how it was decoded, what it is, and how many passages it gave."""
+    name: str
+    encoding: str
+    title: str
+    year: int | None
+    publisher: str
+    pages: bool  # its passages cite the page they are printed on (PDF)
+    passages: int
+    incomplete_cases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """One table-of-contents line: a case, its chapter and the page it starts on."""
+    chapter: str
+    title: str
+    page: int
+    chapter_page: int | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What ingestion made of a corpus folder."""
+    folder: Path
+    digest: str  # hash of every file, taken before reading: a file edited meanwhile makes the index stale
+    passages: tuple[Passage, ...]
+    sources: tuple[SourceInfo, ...]
+    skipped: tuple[Skipped, ...]
+    outline: tuple[OutlineEntry, ...]
+
+
+def document_meta(doc: Document, sidecar: dict) -> DocumentMeta:
+    """title, year, publisher: the sidecar's where given, else read from the document's own cover."""
+    title = sidecar.get("title") or doc.title or doc.source
+    year = re.search(r"(?:19|20)\d{2}(?=年)", title) or re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", title)
+    return DocumentMeta(title, sidecar.get("year", int(year.group(0)) if year else None),
+                        sidecar.get("publisher") or doc.publisher)
+
+
+def _ingest_one(src: SourceText, max_chars: int) -> tuple[Document, DocumentMeta, list[Passage]]:
+    doc = parse(src.text, src.name, src.line_pages, src.continued)
+    meta = document_meta(doc, src.meta)
+    doc.title = meta.title
+    return doc, meta, chunk(doc, max_chars, year=meta.year)
+
+
+def ingest(corpus_dir: Path, max_chars: int) -> Corpus:
+    """Every file of the corpus folder, parsed and chunked; a file that fails is skipped with its reason."""
+    digest = corpus_hash(corpus_dir)
+    texts, skipped = read_corpus(corpus_dir)
+    passages: list[Passage] = []
+    sources: list[SourceInfo] = []
+    outline: list[OutlineEntry] = []
+    for src in texts:
+        try:
+            doc, meta, doc_passages = _ingest_one(src, max_chars)
+        except Exception as err:  # one malformed document must not stop the others
+            log.warning("parsing %s failed", src.name, exc_info=True)
+            skipped.append(Skipped(src.name, f"解析失败（parse error: {type(err).__name__}: {err}）"))
+            continue
+        if not doc_passages:
+            skipped.append(Skipped(src.name, "没有可索引的文字（no text to index）"))
+            continue
+        passages += doc_passages
+        outline += [OutlineEntry(**dataclasses.asdict(e), source=src.name) for e in doc.toc]
+        sources.append(SourceInfo(src.name, src.encoding, meta.title, meta.year, meta.publisher,
+                                  bool(src.line_pages), len(doc_passages), tuple(doc.incomplete_cases)))
+    if not passages:
+        raise CorpusError(f"语料中没有可索引的文字：{corpus_dir}（nothing to index）")
+    for i, p in enumerate(passages):
+        p.ordinal = i
+        if len(sources) > 1:
+            p.extra["cite_document"] = True
+    return Corpus(corpus_dir, digest, tuple(passages), tuple(sources), tuple(skipped), tuple(outline))

@@ -1,0 +1,130 @@
+"""What a question asks, decided in one place: a comparison, the contents, a quantity, a year, money or a
+share, a follow-up; which cases it names; and the cleaned text that is searched."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rag.errors import QueryError
+from rag.text.normalize import for_search
+
+MAX_QUERY_CHARS = 1000  # e5 reads 512 tokens; more text only dilutes the question
+
+# Questions about where things are in the printed report are answered by the table of contents.
+STRUCTURE_INTENT = re.compile(r"第几页|哪一?页|页码|多少页|\bpages?\b|目录|哪些案例|哪几个案例|几个案例|哪一章|第几章|哪个章节|\bchapters?\b", re.I)
+# Two things asked at once: each needs its own passage, so retrieval looks wider, or once per named case.
+COMPARISON_INTENT = re.compile(r"分别|各自|各是|各有|各为|各多少|哪个多|哪个更|哪一笔|相比|比较|对比|两处|两个|两者|二者|"
+                               r"是否一致|\bcompar|\bversus\b|\bvs\b|\bboth\b|\brespectively\b", re.I)
+QUANTITY_INTENT = re.compile(r"多少|几[个项家名次场批所年月天人份]|多大|比例|比重|占比|金额|规模|数量|how (?:many|much)|"
+                             r"what (?:share|percentage|proportion|number|amount)|number of|percentage|\bsum\b", re.I)
+YEAR_INTENT = re.compile(r"哪一?年|何时|什么时候|年份|\bwhen\b|\bwhat year\b", re.I)
+_MONEY = re.compile(r"经费|资金|钱|金额|投入|薪|工资|收入|产值|合同额|登记额|预算|money|fund|budget|salary|income|revenue|yuan|worth", re.I)
+_SHARE = re.compile(r"比例|比率|比重|占比|百分|[就升]业率|share|percentage|proportion|\brate\b", re.I)
+# A follow-up points back (它/此/这个联合体/为此/那…呢, it/its/this) or is too short to stand alone (那晋江呢？).
+_POINTS_BACK = re.compile(
+    r"它|它们|此|该|这个|这些|这项|这一|那个|那些|那么|其|上述|前者|后者|他们|她|他|同一|那.{0,4}呢|"
+    r"\b(?:it|its|they|them|their|this|that|these|those|he|she|his|her)\b", re.I)
+
+
+def asks_structure(question: str) -> bool:
+    return bool(STRUCTURE_INTENT.search(question))
+
+
+def asks_comparison(question: str) -> bool:
+    return bool(COMPARISON_INTENT.search(question))
+
+
+def asks_quantity(question: str) -> bool:
+    return bool(QUANTITY_INTENT.search(question))
+
+
+def asks_year(question: str) -> bool:
+    return bool(YEAR_INTENT.search(question))
+
+
+def expected_unit(question: str) -> str | None:
+    """元 for a question about money, % for a share; None when the question does not say."""
+    if not asks_quantity(question):
+        return None
+    if _SHARE.search(question):
+        return "%"
+    if _MONEY.search(question):
+        return "元"
+    return None
+
+
+def points_back(question: str) -> bool:
+    """它/此/这个联合体/为此…, or so short it cannot stand alone (那晋江呢？)."""
+    return bool(_POINTS_BACK.search(question)) or len(re.sub(r"\W", "", question)) <= 4
+
+
+def clean_query(query: str) -> str:
+    """The question as searched: control characters out, spaces folded; empty or overlong refused."""
+    if not isinstance(query, str):
+        raise QueryError("问题必须是文字（question must be a string）")
+    # Control characters and NULs come from copy-paste and break tokenisers; they carry no meaning.
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in query)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not re.search(r"[\w\u3400-\u9fff]", text):
+        raise QueryError("问题为空或只有标点，请输入要查询的内容（empty question）")
+    if len(text) > MAX_QUERY_CHARS:  # refused, not cut: a silently shortened question gets a wrong answer
+        raise QueryError(f"问题过长（{len(text)} 字），请精简到 {MAX_QUERY_CHARS} 字以内再问"
+                         f"（question too long: at most {MAX_QUERY_CHARS} characters）")
+    return text
+
+
+def case_aliases(title: str) -> set[str]:
+    """Short names a question may use for a case: 常州, 晋江, 浙金院, 黄河水职, 有色金属, …"""
+    head = re.split(r"[：:]", title, maxsplit=1)[0].strip()
+    names = {head}
+    core = re.sub(r"^金(专业|课程|教材|教师|基地)", "", head)
+    core = re.sub(r"(样板|模式|范式|标杆|典范|行业)$", "", core)
+    names.add(core)
+    for suffix in ("职业技术大学", "职业技术学院", "职业学院"):
+        if core.endswith(suffix) and len(core) > len(suffix) + 1:
+            names.add(core[: -len(suffix)])
+    stripped = re.sub(r"^(国家|全国)", "", core)
+    if len(stripped) >= 4:  # 有色金属 is specific enough; 新能源 alone is not
+        names.add(stripped)
+    names = {for_search(n) for n in names if len(n) >= 2}
+    if 2 <= len(core) <= 3:  # place names, so that "Changzhou" or "Jinjiang" in an English question counts
+        from pypinyin import lazy_pinyin
+
+        names.add("".join(lazy_pinyin(core)))
+    return names
+
+
+def mentions(text: str, alias: str) -> bool:
+    """Whether normalised text names alias (ASCII aliases as whole words: changzhou, not changzhoustreet)."""
+    if alias.isascii():
+        return re.search(rf"\b{re.escape(alias)}\b", text) is not None
+    return alias in text
+
+
+def cases_named(text: str, aliases: Mapping[str, set[str]]) -> set[str]:
+    """The cases (titles) whose names the text mentions."""
+    key = for_search(text)
+    return {case for case, names in aliases.items() if any(mentions(key, n) for n in names)}
+
+
+def named_in_order(text: str, aliases: Mapping[str, set[str]]) -> list[str]:
+    """The cases the text names, in the order it first names them."""
+    key = for_search(text)
+    return sorted(cases_named(text, aliases), key=lambda c: min(key.find(n) for n in aliases[c] if mentions(key, n)))
+
+
+@dataclass(frozen=True)
+class Intent:
+    """Everything the pipeline decides from a question's wording, computed once."""
+    structure: bool  # pages, chapters, which cases: the table of contents answers
+    comparison: bool  # two things at once: each needs its own passages
+    quantity: bool  # how many / how much: the answer must hold a figure
+    year: bool  # when: the answer must hold a year
+    unit: str | None  # 元 or %: the figure must be money or a share
+
+    @classmethod
+    def of(cls, question: str) -> "Intent":
+        return cls(structure=asks_structure(question), comparison=asks_comparison(question),
+                   quantity=asks_quantity(question), year=asks_year(question), unit=expected_unit(question))
