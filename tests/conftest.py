@@ -1,8 +1,12 @@
 """Shared fixtures: the real corpus, one real index built once per session, a network guard."""
 from __future__ import annotations
 
+import os
+import pwd
 import shutil
+import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.request import Request
@@ -72,3 +76,48 @@ def llama_server(model_path, tmp_path_factory) -> Iterator[str]:
     probe = Request(f"{base}/models", headers={"Authorization": f"Bearer {SECRET}"})
     with serving(cmd, probe, tmp_path_factory.mktemp("server") / "server.log", timeout=120):
         yield base
+
+
+PG_BIN = Path(os.environ.get("RAG_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _as_cluster_owner() -> list[str]:
+    """PostgreSQL refuses to run as root: as root, run its binaries as the Debian package's postgres user."""
+    if os.geteuid() != 0:
+        return []
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        pytest.skip("以 root 运行且没有 postgres 用户（running as root without a postgres user）")
+    return ["runuser", "-u", "postgres", "--"]
+
+
+@pytest.fixture(scope="session")
+def pg_dsn() -> Iterator[str]:
+    """A PostgreSQL cluster in a temporary folder on a free loopback port, trust auth, stopped afterwards."""
+    if not (PG_BIN / "initdb").is_file():
+        pytest.skip(f"没有 PostgreSQL 程序 {PG_BIN}（apt-get install postgresql postgresql-15-pgvector）")
+    owner = _as_cluster_owner()
+    # Not under pytest's tmp_path: its parents are private to root, and the cluster runs as postgres.
+    base = Path(tempfile.mkdtemp(prefix="rag-pg-"))
+    if owner:
+        shutil.chown(base, "postgres")
+    data, port = base / "data", free_port()
+    run = dict(check=True, capture_output=True, text=True)
+    subprocess.run(owner + [str(PG_BIN / "initdb"), "-D", str(data), "-U", "rag", "--auth=trust", "-E", "UTF8"], **run)
+    options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off"
+    pg_ctl = owner + [str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-t", "60"]
+    subprocess.run(pg_ctl + ["-l", str(base / "log"), "-o", options, "start"], **run)
+    dsn = f"postgresql://rag@127.0.0.1:{port}/postgres"
+    try:
+        import psycopg
+
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            try:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            except psycopg.Error as err:
+                pytest.fail(f"pgvector 扩展不可用（apt-get install postgresql-15-pgvector）：{err}")
+        yield dsn
+    finally:
+        subprocess.run(pg_ctl + ["-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)

@@ -1,12 +1,7 @@
-"""pgvector as the dense store: a throwaway PostgreSQL cluster, the real corpus, FAISS as the reference."""
+"""pgvector as the dense store: a throwaway PostgreSQL cluster (conftest.py's pg_dsn), the real corpus, FAISS as the reference."""
 from __future__ import annotations
 
 import dataclasses
-import os
-import pwd
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,55 +13,12 @@ from rag.errors import RagError, VectorStoreError
 from rag.index.versions import CURRENT, current_version
 from rag.index.pgvector import POINTER
 
-PG_BIN = Path(os.environ.get("RAG_PG_BIN", "/usr/lib/postgresql/15/bin"))
 QUESTIONS = [
     "常州联合体每年的日常运行经费是多少？",
     "晋江联合体依托哪个开发区、由哪两家单位牵头？",
     "联合体面向企业提供了多少个培训项目？",
     "职业教育国际化有哪些做法？",
 ]
-
-
-def _as_cluster_owner() -> list[str]:
-    """PostgreSQL refuses to run as root: as root, run its binaries as the Debian package's postgres user."""
-    if os.geteuid() != 0:
-        return []
-    try:
-        pwd.getpwnam("postgres")
-    except KeyError:
-        pytest.skip("以 root 运行且没有 postgres 用户（running as root without a postgres user）")
-    return ["runuser", "-u", "postgres", "--"]
-
-
-@pytest.fixture(scope="module")
-def pg_dsn() -> str:
-    """A PostgreSQL cluster in a temporary folder on a free loopback port, trust auth, stopped afterwards."""
-    if not (PG_BIN / "initdb").is_file():
-        pytest.skip(f"没有 PostgreSQL 程序 {PG_BIN}（apt-get install postgresql postgresql-15-pgvector）")
-    owner = _as_cluster_owner()
-    # Not under pytest's tmp_path: its parents are private to root, and the cluster runs as postgres.
-    base = Path(tempfile.mkdtemp(prefix="rag-pg-"))
-    if owner:
-        shutil.chown(base, "postgres")
-    data, port = base / "data", free_port()
-    run = dict(check=True, capture_output=True, text=True)
-    subprocess.run(owner + [str(PG_BIN / "initdb"), "-D", str(data), "-U", "rag", "--auth=trust", "-E", "UTF8"], **run)
-    options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off"
-    pg_ctl = owner + [str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-t", "60"]
-    subprocess.run(pg_ctl + ["-l", str(base / "log"), "-o", options, "start"], **run)
-    dsn = f"postgresql://rag@127.0.0.1:{port}/postgres"
-    try:
-        import psycopg
-
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            try:
-                conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-            except psycopg.Error as err:
-                pytest.fail(f"pgvector 扩展不可用（apt-get install postgresql-15-pgvector）：{err}")
-        yield dsn
-    finally:
-        subprocess.run(pg_ctl + ["-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def _settings(dsn: str, **changes):
@@ -94,7 +46,7 @@ def test_pgvector_index_returns_the_same_passages_as_faiss(pg_dsn, report, index
     assert built.reused == built.passages and built.embedded == 0
     version = current_version(index_copy)
     assert not (version / "dense.faiss").exists() and _table_of(version) in _tables(pg_dsn)
-    assert pg_report.manifest()["vector_store"]["kind"] == "pgvector"
+    assert pg_report.manifest().vector_store["kind"] == "pgvector"
     for question in QUESTIONS:
         for mode in ("dense", "hybrid"):
             expected = report.search(question, k=5, mode=mode)
@@ -175,7 +127,7 @@ def test_a_large_index_is_searched_through_an_hnsw_index(pg_dsn, report, tmp_pat
     monkeypatch.setattr("rag.index.dense.HNSW_FROM", 10)
     pg_report = Report(CORPUS, tmp_path / "index", settings=_settings(pg_dsn), auto_rebuild=False)
     pg_report.build()
-    assert pg_report.manifest()["vector_store"]["index"] == "hnsw"
+    assert pg_report.manifest().vector_store["index"] == "hnsw"
     table = _table_of(current_version(tmp_path / "index"))
     top_k = "SELECT row FROM {t} ORDER BY embedding <#> '{v}'::vector LIMIT 5"
     exact = "SELECT row FROM {t} ORDER BY (embedding <#> '{v}'::vector) + 0, row LIMIT 500"
