@@ -5,7 +5,8 @@ import re
 import pytest
 
 from rag import Answerer, QueryError, Report, answerer as make_answerer
-from rag.answer.grounding import answer_is_grounded
+
+from helpers import answer_is_grounded
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 

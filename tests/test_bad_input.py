@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from rag import Answerer, QueryError
-from rag.answer.grounding import answer_is_grounded
 from rag.retrieve.query import MAX_QUERY_CHARS
+
+from helpers import answer_is_grounded
 
 
 @pytest.fixture(scope="module")

@@ -133,9 +133,3 @@ def figure_support(answer) -> tuple[int, int]:
             total += 1
             grounded += any(is_grounded(figure, text) for text in cited)
     return total, grounded
-
-
-def answer_is_grounded(answer) -> bool:
-    """Whether every amount and year of an Answer is stated in a passage its sentence cites."""
-    total, grounded = figure_support(answer)
-    return total == grounded

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -313,32 +313,13 @@ def is_grounded(figure: Figure, passage_text: str) -> bool:
     return any(_same(figure, other) for other in extract_figures(passage_text, include_all=True))
 
 
-def ignorable(figure: Figure, question: str = "") -> bool:
-    """Ordinals, dates and labels, and figures the question itself gave, need no support."""
-    if figure.kind != QUANTITY:
-        return True
-    return any(_same(figure, other) for other in extract_figures(question, include_all=True))
-
-
-def check_answer(answer_text: str, cited_passages: Sequence[str], question: str = "") -> list[Figure]:
-    """The answer's figures that no cited passage supports (empty list: all grounded)."""
-    passage_figures = [f for p in cited_passages for f in extract_figures(p, include_all=True)]
-    return [
-        fig
-        for fig in extract_figures(answer_text)
-        if not ignorable(fig, question) and not any(_same(fig, other) for other in passage_figures)
-    ]
-
-
 __all__ = [
     "DATE",
     "LABEL",
     "ORDINAL",
     "QUANTITY",
     "Figure",
-    "check_answer",
     "extract_figures",
-    "ignorable",
     "is_grounded",
     "same_figure",
     "units_compatible",
