@@ -89,6 +89,7 @@ SSE_OK = (
 
 class Handler(BaseHTTPRequestHandler):
     seen_auth: ClassVar[list[str]] = []
+    seen_bodies: ClassVar[list[dict]] = []  # every request's JSON, to check what a client sends
 
     def log_message(self, *args):  # keep pytest output clean
         pass
@@ -109,6 +110,7 @@ class Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(length))
         assert body["stream"] is True and body["messages"]
         Handler.seen_auth.append(self.headers.get("Authorization", ""))
+        Handler.seen_bodies.append(body)
         kind = self.path.split("/")[1]
         if kind == "ok":
             self._send(200, SSE_OK, "text/event-stream")
@@ -137,6 +139,16 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(SSE_OK.split("\n\n")[1].encode() + b"\n\n")
             self.wfile.flush()
             time.sleep(3)
+        elif kind == "trickle":
+            # A long answer: a token every 0.3 s for 2.4 s; a client timing out each read at 0.5 s keeps it.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for i in range(8):
+                self.wfile.write(f'data: {{"choices":[{{"delta":{{"content":"{i}"}},"finish_reason":null}}]}}\n\n'.encode())
+                self.wfile.flush()
+                time.sleep(0.3)
+            self.wfile.write(b'data: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n')
 
 
 @contextmanager
@@ -150,3 +162,11 @@ def fake_endpoint() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def answer_is_grounded(answer) -> bool:
+    """Whether every amount and year of an Answer is stated in a passage its sentence cites."""
+    from rag.answer.grounding import figure_support
+
+    total, grounded = figure_support(answer)
+    return total == grounded
