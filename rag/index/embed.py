@@ -96,7 +96,7 @@ class SentenceTransformerEmbedder:
     def passages(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             vectors = self._model.encode([self.passage_prefix + t for t in texts], normalize_embeddings=True)
-        return _normalise(vectors)
+        return _normalise(np.asarray(vectors, np.float32).reshape(len(texts), self.dim))  # [] gives (0, dim)
 
     def query(self, text: str) -> np.ndarray:
         with self._lock:
