@@ -9,9 +9,10 @@ from rag.errors import CorpusError, IndexBuildError, IndexStaleError, LLMError, 
 from rag.llm.backends import chat_model
 from rag.passage import Passage
 from rag.report import BuildResult, Report
+from rag.retrieve.retriever import Hit
 
 __all__ = [
-    "Passage", "Answer", "StreamingAnswer", "Report", "BuildResult", "Answerer", "answerer", "search", "ask",
+    "Passage", "Hit", "Answer", "StreamingAnswer", "Report", "BuildResult", "Answerer", "answerer", "search", "ask",
     "ask_stream", "build", "default_report",
     "RagError", "CorpusError", "IndexBuildError", "IndexStaleError", "QueryError", "LLMError",
 ]
@@ -38,8 +39,8 @@ def answerer(report: Report | None = None) -> Answerer:
 
 def search(query: str, k: int = 5, case: str | None = None, chapter: str | None = None,
            kind: str | None = None, mode: str = "hybrid", document: str | None = None,
-           year: int | None = None) -> list[Passage]:
-    """Passages that answer the question, best first, each with its citation."""
+           year: int | None = None) -> list[Hit]:
+    """Passages that answer the question, best first: hit.passage (or hit.text, hit.citation…) and hit.score."""
     return default_report().search(query, k=k, case=case, chapter=chapter, kind=kind, mode=mode,
                                    document=document, year=year)
 

@@ -25,9 +25,6 @@ class Passage:
     page_exact: bool = False  # page is the page the passage is printed on, not its case's start page
     speaker: str = ""  # who is quoted, for commentaries
     incomplete: bool = False  # the case is cut off in the corpus text
-    score: float = 0.0  # fused retrieval score, set by search
-    dense: float | None = None  # cosine similarity from the dense index
-    bm25: float | None = None  # BM25 score from the keyword index
     ordinal: int = 0  # position in the corpus, for stable ordering
     extra: dict = field(default_factory=dict)
 

@@ -19,7 +19,7 @@ from rag.ingest.chunk import CHUNKER_VERSION
 from rag.ingest.corpus import Skipped, corpus_hash
 from rag.ingest.pipeline import OutlineEntry, ingest
 from rag.passage import Passage
-from rag.retrieve.retriever import Filters, Retriever
+from rag.retrieve.retriever import Filters, Hit, Retriever
 
 log = logging.getLogger("rag.report")
 
@@ -177,8 +177,8 @@ class Report:
     # -- reading -----------------------------------------------------------------
     def search(self, query: str, k: int = 5, case: str | None = None, chapter: str | None = None,
                kind: str | None = None, mode: str = "hybrid", document: str | None = None,
-               year: int | None = None) -> list[Passage]:
-        """Passages that answer the question, best first, each with its citation and scores."""
+               year: int | None = None) -> list[Hit]:
+        """Passages that answer the question, best first: each Hit is its passage (citation, text…) and scores."""
         filters = Filters(case=case, chapter=chapter, kind=kind, document=document, year=year)
         return self.retriever().search(query, k=k, filters=filters, mode=mode)
 
@@ -187,7 +187,7 @@ class Report:
 
     def outline(self) -> list[OutlineEntry]:
         """Chapters and cases with their start pages, from the tables of contents."""
-        return list(self.retriever().index.manifest.outline)
+        return list(self.retriever().outline)
 
     def manifest(self) -> Manifest:
         return self.retriever().index.manifest

@@ -104,11 +104,11 @@ class Answerer:
         """The passages an answer is drawn from: k, or for a comparison k + 2, shared out among the cases
         it names so that one case's passages cannot crowd out the other's."""
         if not req.intent.comparison:
-            return snapshot.search(req.query, k=req.k, filters=req.filters)
+            return [hit.passage for hit in snapshot.search(req.query, k=req.k, filters=req.filters)]
         k = req.k + 2
         named = [] if req.filters.case is not None else named_in_order(req.query, snapshot.aliases)
         if len(named) < 2:
-            return snapshot.search(req.query, k=k, filters=req.filters)
+            return [hit.passage for hit in snapshot.search(req.query, k=k, filters=req.filters)]
         each = [snapshot.search(snapshot.without_cases(req.query, c, named), k=-(-k // len(named)),
                                 filters=dataclasses.replace(req.filters, case=c))
                 for c in named]
@@ -116,7 +116,7 @@ class Answerer:
         for rank in range(max(map(len, each))):
             for hits in each:
                 if rank < len(hits):
-                    merged.setdefault(hits[rank].id, hits[rank])
+                    merged.setdefault(hits[rank].id, hits[rank].passage)
         return list(merged.values())[:k]
 
     @staticmethod
@@ -124,7 +124,7 @@ class Answerer:
         """A case the question names that the index holds only as a contents line: say where it is."""
         with_text = {p.case for p in snapshot.passages if p.kind != "toc"}
         named = snapshot.cases_named(question)
-        for entry in snapshot.index.manifest.outline:
+        for entry in snapshot.outline:
             if entry.title in named and entry.title not in with_text:
                 return entry.title, entry.page
         return None

@@ -41,7 +41,7 @@ def evaluate_retrieval(report: Report, questions: Iterable[Question], modes=MODE
         rows = []
         for q in answerable:
             hits = report.search(retrieval_query(q), k=RETRIEVAL_K, mode=mode)
-            rows.append({"id": q.id, "type": q.type, "rank": evidence_rank(hits, q.evidence)})
+            rows.append({"id": q.id, "type": q.type, "rank": evidence_rank([h.passage for h in hits], q.evidence)})
         out[mode] = _by_type(rows, lambda rs: summarise([r["rank"] for r in rs]))
         out[mode]["questions"] = {r["id"]: r["rank"] for r in rows}
     return out

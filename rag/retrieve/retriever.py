@@ -3,11 +3,12 @@ a question names first, filters by case, chapter, kind, document and year."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from rag.errors import QueryError
 from rag.index.artefacts import LoadedIndex
 from rag.index.embed import Embedder
+from rag.ingest.pipeline import OutlineEntry
 from rag.passage import KINDS, Passage
 from rag.retrieve.fusion import ReciprocalRankFusion
 from rag.retrieve.query import asks_structure, case_aliases, cases_named, clean_query, mentions
@@ -37,6 +38,24 @@ class Filters:
         return all(v is None for v in (self.case, self.chapter, self.kind, self.document, self.year))
 
 
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the passage, and apart from it how it scored (as bm25s keeps documents and scores
+    apart). It reads as its passage too (hit.text, hit.citation), so code written for passages keeps working."""
+    passage: Passage
+    score: float  # reciprocal-rank fusion of the rankings below
+    dense: float | None = None  # cosine similarity from the dense index; None: not among its candidates
+    bm25: float | None = None  # BM25 score from the keyword index; None: not among its candidates
+
+    def __getattr__(self, name: str):
+        if name == "passage":  # not set yet (copying, unpickling): no recursion
+            raise AttributeError(name)
+        return getattr(self.passage, name)
+
+    def to_dict(self) -> dict:
+        return self.passage.to_dict() | {"score": self.score, "dense": self.dense, "bm25": self.bm25}
+
+
 def _chapter_matches(wanted: str, chapter: str) -> bool:
     wanted = wanted.strip()
     if wanted.isdigit() and 0 < int(wanted) <= 10:
@@ -59,7 +78,7 @@ class Retriever:
         self.index, self.embedder, self.candidates = index, embedder, candidates
         self.fusion = ReciprocalRankFusion(rrf_k)
         self.aliases: dict[str, set[str]] = {}
-        for entry in index.manifest.outline:
+        for entry in self.outline:
             self.aliases[entry.title] = case_aliases(entry.title)
         for p in index.passages:
             if p.case and p.case not in self.aliases:
@@ -68,6 +87,11 @@ class Retriever:
     @property
     def passages(self) -> tuple[Passage, ...]:
         return self.index.passages
+
+    @property
+    def outline(self) -> tuple[OutlineEntry, ...]:
+        """The tables of contents: every case with its chapter and start page, text indexed or not."""
+        return self.index.manifest.outline
 
     def cases_named(self, query: str) -> set[str]:
         return cases_named(query, self.aliases)
@@ -88,8 +112,8 @@ class Retriever:
             for p in self.index.passages
         ]
 
-    def search(self, query: str, k: int = 5, filters: Filters = Filters(), mode: str = "hybrid") -> list[Passage]:
-        """The k best passages (copies carrying their fused, dense and BM25 scores), best first."""
+    def search(self, query: str, k: int = 5, filters: Filters = Filters(), mode: str = "hybrid") -> list[Hit]:
+        """The k best passages with their fused, dense and BM25 scores, best first."""
         if mode not in MODES:
             raise QueryError(f"未知的检索方式 {mode!r}，可选：{'、'.join(MODES)}（unknown mode）")
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 200:
@@ -114,10 +138,7 @@ class Retriever:
         wants_toc = mode == "hybrid" and asks_structure(query)
         order = sorted(fused, key=lambda i: (not (named and about_named_case(i)),
                                              not (wants_toc and passages[i].kind == "toc"), -fused[i], i))
-        return [
-            replace(passages[i], score=round(fused[i], 6), dense=dense_score.get(i), bm25=bm25_score.get(i))
-            for i in order[:k]
-        ]
+        return [Hit(passages[i], round(fused[i], 6), dense_score.get(i), bm25_score.get(i)) for i in order[:k]]
 
     def without_cases(self, question: str, keep: str, named: list[str]) -> str:
         """The question as asked of one case: the other named cases' names would only pull in their wording."""
