@@ -196,3 +196,48 @@ def test_a_comparison_of_two_cases_draws_passages_from_each(report):
     within = passages("常州联合体负责人交流发言的次数和媒体报道次数各是多少？", 3)
     assert len(within) == 5 and any("10 余次" in h.text for h in within) and any("110 余次" in h.text for h in within)
     assert len(passages("常州联合体每年的日常运行经费是多少？", 3)) == 3  # one thing asked: as before
+
+
+# ---------------------------------------------------------------- the typed stream and the index snapshot
+
+def test_the_stream_yields_text_then_its_answer(extractive):
+    stream = extractive.stream("常州联合体每年的日常运行经费是多少？", backend="extractive")
+    pieces = list(stream)
+    assert pieces and all(isinstance(p, str) for p in pieces)
+    assert "".join(pieces) == stream.answer.text and "200万元" in stream.answer.text
+
+
+def test_reading_the_answer_early_finishes_the_stream(extractive):
+    stream = extractive.stream("常州联合体每年的日常运行经费是多少？", backend="extractive")
+    for _ in stream:
+        break  # a reader that stops after the first piece (a closed browser tab) loses nothing
+    assert stream.answer.found and "200万元" in stream.answer.text
+
+
+def test_bad_input_is_refused_when_the_stream_is_asked_for(extractive):
+    with pytest.raises(QueryError, match="未知的回答方式"):
+        extractive.stream("经费是多少？", backend="gpt-9")
+
+
+class _CountingSource:
+    """The real report, counting how often an answer asks it for an index snapshot."""
+
+    def __init__(self, report):
+        self.report, self.settings, self.calls = report, report.settings, 0
+
+    def retriever(self):
+        self.calls += 1
+        return self.report.retriever()
+
+
+@pytest.mark.parametrize("question", ["常州联合体每年的日常运行经费是多少？", "常州和晋江两个联合体分别由哪些单位牵头？",
+                                      "浙金院的金专业建设情况如何？"])
+def test_one_answer_searches_one_index_snapshot(report, question):
+    source = _CountingSource(report)
+    answer = Answerer(source).ask(question, backend="extractive")
+    assert answer.text and source.calls == 1  # a version published mid-answer cannot mix into it
+
+
+def test_without_chat_models_the_answerer_says_so_and_extracts(report):
+    answer = Answerer(report).ask("常州联合体每年的日常运行经费是多少？", backend="local")
+    assert answer.backend == "extractive" and "未提供语言模型" in answer.notice and "200万元" in answer.text

@@ -63,3 +63,22 @@ def test_ask_prints_answer_and_sources(index_copy):
                stdin="常州联合体新增了多少个专业？\n市政府为此配套了多少经费？\n\n")
     assert talk.returncode == 0 and "专业18个" in talk.stdout and "近400万元" in talk.stdout
     assert "出处：\n[1] 第三章 · 常州" in talk.stdout
+
+
+def test_one_command_line_serves_the_web_chat_too(tmp_path):
+    """python -m rag serve and app.py are one parser: the same options, the same one-line errors."""
+    helped = rag("serve", "-h")
+    assert helped.returncode == 0 and all(o in helped.stdout for o in ("--host", "--port", "--auth", "--backend",
+                                                                        "--feedback", "--index"))
+    _assert_one_line_error(rag("serve", "--auth", "no-colon", "--index", str(tmp_path / "i")), "--auth 应为 用户名:密码")
+    shim = subprocess.run([sys.executable, "app.py", "--port", "abc"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    _assert_one_line_error(shim, "参数错误")
+    assert "python -m rag" in shim.stderr
+
+
+def test_folders_may_follow_the_command(mini_corpus, tmp_path):
+    index = str(tmp_path / "index")
+    assert rag("index", "--corpus", str(mini_corpus), "--index", index).returncode == 0
+    shown = rag("info", "--corpus", str(mini_corpus), "--index", index)
+    assert shown.returncode == 0 and "段落数" in shown.stdout and "晋江" in shown.stdout
