@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag import Answer, Answerer, default_report  # noqa: E402
+from rag import Answerer, answerer as make_answerer, default_report  # noqa: E402
 from rag.evaluate.metrics import load_questions  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -25,17 +25,18 @@ TYPICAL = ["常州联合体每年的日常运行经费是多少？", "联合体�
 def timed(answerer: Answerer, question: str, backend: str, history=None):
     started = time.perf_counter()
     first = None
-    final = None
-    for item in answerer.stream(question, history=history, backend=backend):
+    stream = answerer.stream(question, history=history, backend=backend)
+    for _ in stream:
         if first is None:
             first = time.perf_counter() - started
-        if isinstance(item, Answer):
-            final = item
+    final = stream.answer
+    if first is None:  # a refusal streams no text: its first word is the whole answer
+        first = time.perf_counter() - started
     return first, time.perf_counter() - started, final
 
 
 def main() -> None:
-    answerer = Answerer(default_report())
+    answerer = make_answerer(default_report())
     questions = [q for q in load_questions(ROOT / "eval" / "questions.jsonl") if q.type != "structure"]
     timed(answerer, TYPICAL[0], "extractive")  # opens the index
     extractive_ms = [timed(answerer, q.question, "extractive")[1] * 1000 for _ in range(RUNS) for q in questions]
