@@ -3,14 +3,20 @@ from __future__ import annotations
 
 import threading
 
-from rag.config import BACKENDS, Settings
+from rag.answer.chat import ChatModel, ModelProvider
+from rag.config import BACKEND_LABELS, BACKENDS, Settings
 from rag.errors import LLMError
-from rag.llm.clients import ChatModel, LocalLlama, OpenAICompatible
+from rag.llm.local import LocalLlama
 
-__all__ = ["BACKENDS", "chat_model", "local_model"]
+__all__ = ["BACKENDS", "LABELS", "chat_model", "local_model", "provider"]
+
+# Kept for rag.answer.answerer until it takes a ModelProvider (its labels now live in rag.config).
+LABELS = BACKEND_LABELS
 
 _local: dict[tuple, LocalLlama] = {}
-_local_lock = threading.Lock()
+_remote: dict[tuple, ChatModel] = {}
+_local_lock = threading.Lock()  # held while a model loads (seconds): a remote client need not wait
+_remote_lock = threading.Lock()
 
 
 def local_model(settings: Settings) -> LocalLlama:
@@ -25,13 +31,33 @@ def local_model(settings: Settings) -> LocalLlama:
         return _local[key]
 
 
+def remote_model(settings: Settings) -> ChatModel:
+    """The OpenAI-compatible endpoint's client, one per configuration: its connection pool is reused."""
+    if not settings.openai_base_url:
+        raise LLMError("未配置远程接口地址 openai_base_url（RAG_OPENAI_BASE_URL）")
+    # Imported here: the openai SDK takes ~0.8 s to import and most processes only run the local model.
+    from rag.llm.openai_compat import OpenAICompatible
+
+    key = (settings.openai_base_url, settings.openai_api_key, settings.openai_model, settings.llm_timeout)
+    with _remote_lock:
+        if key not in _remote:
+            _remote[key] = OpenAICompatible(settings.openai_base_url, settings.openai_api_key or None,
+                                            settings.openai_model or "default", timeout=settings.llm_timeout)
+        return _remote[key]
+
+
 def chat_model(settings: Settings, backend: str) -> ChatModel:
     """Raises LLMError with the reason when the backend cannot be used (the caller falls back)."""
     if backend == "local":
         return local_model(settings)
     if backend == "openai":
-        if not settings.openai_base_url:
-            raise LLMError("未配置远程接口地址 openai_base_url（RAG_OPENAI_BASE_URL）")
-        return OpenAICompatible(settings.openai_base_url, settings.openai_api_key or None,
-                                settings.openai_model or "default", timeout=settings.llm_timeout)
+        return remote_model(settings)
     raise LLMError(f"unknown backend {backend!r}")
+
+
+def provider(settings: Settings) -> ModelProvider:
+    """What the answerer is handed: backend name -> its ChatModel, under these settings (LLMError if unusable)."""
+    def model_for(backend: str) -> ChatModel:
+        return chat_model(settings, backend)
+
+    return model_for
