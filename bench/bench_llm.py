@@ -14,7 +14,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rag.llm.clients import LocalLlama
+from rag.llm.local import LocalLlama
 from rag.llm.model_file import assemble
 
 # ~1500 characters from the report's 常州 section, as retrieval would hand them over.
