@@ -6,7 +6,7 @@ import threading
 from rag.answer.answerer import Answerer
 from rag.answer.types import Answer, StreamingAnswer
 from rag.errors import CorpusError, IndexBuildError, IndexStaleError, LLMError, QueryError, RagError
-from rag.llm.backends import chat_model
+from rag.llm.backends import provider
 from rag.passage import Passage
 from rag.report import BuildResult, Report
 from rag.retrieve.retriever import Hit
@@ -34,7 +34,7 @@ def default_report() -> Report:
 def answerer(report: Report | None = None) -> Answerer:
     """An Answerer over the report (default: default_report()) with the configured chat models."""
     report = report or default_report()
-    return Answerer(report, models=lambda backend: chat_model(report.settings, backend))
+    return Answerer(report, models=provider(report.settings))
 
 
 def search(query: str, k: int = 5, case: str | None = None, chapter: str | None = None,

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from rag.answer import followup
 from rag.answer.answerer import Answerer
 from rag.answer.types import Answer
-from rag.llm.backends import chat_model
+from rag.llm.backends import chat_model, provider
 from rag.config import BACKENDS, PROJECT_ROOT
 from rag.errors import LLMError
 from rag.evaluate.metrics import Question, evidence_rank, summarise
@@ -145,7 +145,7 @@ def run(report: Report, questions: list[Question], backends: list[str] | None = 
         if unknown:
             raise ValueError(f"unknown backend {unknown[0]!r}")
         skipped = {}
-    answerer = Answerer(report, models=lambda backend: chat_model(report.settings, backend))
+    answerer = Answerer(report, models=provider(report.settings))
     results = {
         "kind": "quick" if quick else "full",
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

@@ -4,14 +4,11 @@ from __future__ import annotations
 import threading
 
 from rag.answer.chat import ChatModel, ModelProvider
-from rag.config import BACKEND_LABELS, BACKENDS, Settings
+from rag.config import Settings
 from rag.errors import LLMError
 from rag.llm.local import LocalLlama
 
-__all__ = ["BACKENDS", "LABELS", "chat_model", "local_model", "provider"]
-
-# Kept for rag.answer.answerer until it takes a ModelProvider (its labels now live in rag.config).
-LABELS = BACKEND_LABELS
+__all__ = ["chat_model", "local_model", "provider", "remote_model"]
 
 _local: dict[tuple, LocalLlama] = {}
 _remote: dict[tuple, ChatModel] = {}

@@ -17,7 +17,7 @@ from rag.serve import webui
 from rag.answer.answerer import Answerer
 from rag.answer.types import Answer, StreamingAnswer
 from rag.config import BACKENDS
-from rag.llm.backends import chat_model
+from rag.llm.backends import chat_model, provider
 from rag.errors import LLMError, RagError
 from rag.report import Report
 
@@ -133,7 +133,7 @@ class ChatApp:
 
     def __init__(self, report: Report, backend: str, feedback_path: Path):
         self.report, self.backend, self.feedback_path = report, backend, feedback_path
-        self.answerer = Answerer(report, models=lambda name: chat_model(report.settings, name))
+        self.answerer = Answerer(report, models=provider(report.settings))
 
     def stream(self, question: str, history: list, backend: str | None, case: str | None,
                chapter: str | None) -> StreamingAnswer:
