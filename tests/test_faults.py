@@ -52,12 +52,14 @@ def test_a_half_deleted_index_is_refused_with_what_to_run_or_rebuilt(index_copy,
     (index_copy / _current(index_copy) / lost).unlink()
     with pytest.raises(IndexStaleError, match="python -m rag index"):
         Report(CORPUS, index_copy, auto_rebuild=False).search("经费")
-    hits = Report(CORPUS, index_copy).search("常州联合体每年的日常运行经费是多少？", k=1)  # serving: rebuilt
+    hits = Report(CORPUS, index_copy, auto_rebuild=True).search("常州联合体每年的日常运行经费是多少？", k=1)  # asked: rebuilt
     assert "200万元" in hits[0].text
 
 
-def test_a_missing_index_folder_is_built_on_first_use(tmp_path):
-    hits = Report(CORPUS, tmp_path / "never-built").search("常州联合体每年的日常运行经费是多少？", k=1)
+def test_a_missing_index_folder_is_built_on_first_use_when_asked(tmp_path):
+    with pytest.raises(IndexStaleError, match="尚未建立索引"):
+        Report(CORPUS, tmp_path / "never-built").search("经费")  # a library search never re-embeds by surprise
+    hits = Report(CORPUS, tmp_path / "never-built", auto_rebuild=True).search("常州联合体每年的日常运行经费是多少？", k=1)
     assert "200万元" in hits[0].text
 
 

@@ -159,3 +159,36 @@ def test_embed_workers_must_not_be_negative(monkeypatch):
     monkeypatch.setenv("RAG_EMBED_WORKERS", "-1")
     with pytest.raises(RagError, match="embed_workers"):
         load_settings()
+
+
+def test_the_manifest_is_typed_and_round_trips(report, built_index):
+    manifest = report.manifest()
+    assert Manifest.from_json(manifest.to_json()) == manifest
+    assert manifest.embedding.dim == 384 and manifest.store_kind == "faiss"
+    assert manifest.outline and manifest.outline[0].title and manifest.outline[0].page
+    text = (current_version(built_index) / "manifest.json").read_text(encoding="utf-8")
+    assert Manifest.from_json(text) == manifest  # what is on disk is what is served
+    with pytest.raises(ValueError):
+        Manifest.from_json("[1, 2]")
+
+
+def test_a_document_that_fails_to_parse_is_skipped_with_its_cause_logged(mini_corpus, tmp_path, monkeypatch, caplog):
+    """A parser bug cannot be produced on demand from a real file: parse is made to fail for one document
+    (a stand-in, said so here), the others are indexed, and the cause is in the log and the reason."""
+    from rag.ingest import pipeline
+
+    (mini_corpus / "other.md").write_text("## 苏州：测试\n\n### 一、背景介绍\n\n联合体安排经费100万元。\n", encoding="utf-8")
+    real = pipeline.parse
+
+    def parse(text, name, *args):
+        if name == "other.md":
+            raise ValueError("表格嵌套过深")
+        return real(text, name, *args)
+
+    monkeypatch.setattr(pipeline, "parse", parse)
+    with caplog.at_level("WARNING", logger="rag.ingest"):
+        result = Report(mini_corpus, tmp_path / "index").build()
+    (skipped,) = result.skipped
+    assert skipped.name == "other.md" and "ValueError: 表格嵌套过深" in skipped.reason
+    assert "other.md" in caplog.text and "表格嵌套过深" in caplog.text and "Traceback" in caplog.text
+    assert result.passages > 0 and all(p.source == "jinjiang.txt" for p in Report(mini_corpus, tmp_path / "index").passages())

@@ -171,7 +171,7 @@ def test_same_questions_retrieve_the_same_passages_with_exact_pages(pdf_corpus, 
     folder, pages, _ = pdf_corpus
     pdf_report = Report(folder, tmp_path / "index", auto_rebuild=False)
     result = pdf_report.build()
-    assert result.skipped == []
+    assert result.skipped == ()
     for question, expected in QUESTIONS:
         from_txt, from_pdf = report.search(question, k=3), pdf_report.search(question, k=3)
         assert _structure(from_pdf) == _structure(from_txt), question
