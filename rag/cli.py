@@ -1,4 +1,4 @@
-"""The one command line: python -m rag index | search | ask | info | eval | serve; errors are one line, never a
+"""The one command line: python -m rag index | search | ask | info | eval | serve | settings; errors are one line, never a
 traceback (RAG_DEBUG=1 shows it to developers)."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from rag.config import BACKENDS, PROJECT_ROOT, Settings, load_settings
+from rag.config import BACKENDS, PROJECT_ROOT, Settings, declared_settings, load_settings
 from rag.errors import RagError
 from rag.report import Report
 
@@ -72,7 +72,17 @@ def _parser() -> argparse.ArgumentParser:
     web.add_argument("--backend", choices=BACKENDS,
                      help="回答方式：local（本地模型，默认）、openai（远程接口）或 extractive（原文摘录）")
     web.add_argument("--feedback", help="反馈记录文件（JSONL，默认 eval/feedback/feedback.jsonl）")
+    sub.add_parser("settings", help="列出全部配置项：rag.toml 键、环境变量、默认值、当前值与说明（every setting）")
     return parser
+
+
+def _settings(settings: Settings) -> int:
+    """Every declared setting with where it is set, its default and its value now (secrets shown as set or not)."""
+    for info in declared_settings():
+        value = getattr(settings, info.name)
+        now = ("（已设置）" if value else "—") if info.secret else value
+        print(f"{info.toml_key}  {info.env}  默认 {info.shown_default}  当前 {now}\n    {info.help}")
+    return 0
 
 
 def _index(report: Report) -> int:
@@ -231,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
                             if args.command == "serve" else "%(message)s")
         settings = load_settings()
+        if args.command == "settings":
+            return _settings(settings)
         # Asked for: these commands rebuild a stale index (saying why). The evaluation never does: it
         # measures the index that is being served.
         report = Report(corpus_dir=args.corpus, index_dir=args.index, settings=settings,

@@ -1,5 +1,6 @@
 """The command line: index, search (text and JSON), and one-line errors without tracebacks."""
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -82,3 +83,16 @@ def test_folders_may_follow_the_command(mini_corpus, tmp_path):
     assert rag("index", "--corpus", str(mini_corpus), "--index", index).returncode == 0
     shown = rag("info", "--corpus", str(mini_corpus), "--index", index)
     assert shown.returncode == 0 and "段落数" in shown.stdout and "晋江" in shown.stdout
+
+
+def test_settings_lists_every_setting_and_never_a_secret():
+    from rag.config import declared_settings
+
+    shown = subprocess.run([sys.executable, "-m", "rag", "settings"], cwd=ROOT, capture_output=True, text=True,
+                           timeout=120, env={**os.environ, "RAG_OPENAI_API_KEY": "sk-listed-never",
+                                             "RAG_WEB_PORT": "8123"})
+    assert shown.returncode == 0, shown.stderr
+    for info in declared_settings():
+        assert info.toml_key in shown.stdout and info.env in shown.stdout
+    assert "sk-listed-never" not in shown.stdout and "（已设置）" in shown.stdout
+    assert "RAG_WEB_PORT  默认 7860  当前 8123" in shown.stdout
