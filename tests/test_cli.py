@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -96,3 +98,11 @@ def test_settings_lists_every_setting_and_never_a_secret():
         assert info.toml_key in shown.stdout and info.env in shown.stdout
     assert "sk-listed-never" not in shown.stdout and "（已设置）" in shown.stdout
     assert "RAG_WEB_PORT  默认 7860  当前 8123" in shown.stdout
+
+
+@pytest.mark.slow
+def test_ask_with_the_local_model_exits_cleanly(model_path):
+    """The answer, its source, and nothing after it: no 'Exception ignored in Llama.__del__' at exit."""
+    done = rag("ask", "--backend", "local", "常州联合体每年的日常运行经费是多少？")
+    assert done.returncode == 0 and "200万元" in done.stdout and "第71页" in done.stdout, done.stderr
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr

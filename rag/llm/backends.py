@@ -1,6 +1,7 @@
 """Choose and hold the chat model: the local GGUF (loaded once per process) or a remote endpoint."""
 from __future__ import annotations
 
+import atexit
 import threading
 
 from rag.answer.chat import ChatModel, ModelProvider
@@ -14,6 +15,15 @@ _local: dict[tuple, LocalLlama] = {}
 _remote: dict[tuple, ChatModel] = {}
 _local_lock = threading.Lock()  # held while a model loads (seconds): a remote client need not wait
 _remote_lock = threading.Lock()
+
+
+@atexit.register
+def _close_local_models() -> None:
+    """Free the models while the interpreter still works: left to Llama.__del__ at exit, llama-cpp-python
+    prints "Exception ignored in Llama.__del__ … TypeError" after every command that used one."""
+    with _local_lock:
+        while _local:
+            _local.popitem()[1].close()
 
 
 def local_model(settings: Settings) -> LocalLlama:
