@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import fields
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -22,11 +23,12 @@ from rag.errors import LLMError, QueryError
 from rag.llm.backends import chat_model
 from rag.passage import Passage
 from rag.report import Report
+from rag.retrieve.retriever import Filters
 
 __all__ = ["retriever", "query_engine", "llm", "to_node", "ReportRetriever", "ReportQueryEngine", "ReportLLM"]
 
-FILTERS = ("case", "chapter", "kind", "document", "year")  # of a search
-ANSWER_FILTERS = ("case", "chapter", "document", "year")  # of an answer: it chooses the kinds of passage itself
+FILTERS = tuple(f.name for f in fields(Filters))  # of a search
+ANSWER_FILTERS = tuple(f for f in FILTERS if f != "kind")  # of an answer: it chooses the kinds of passage itself
 METADATA = ("citation", "chapter", "case", "section", "page", "page_exact", "kind", "source", "document", "year")
 # What a prompt or an embedding sees besides the text: the citation alone. It already names the chapter, case,
 # section and page, so the other keys would only repeat it (and source/kind/year are bookkeeping).
@@ -44,17 +46,14 @@ def to_node(passage: Passage, score: float | None = None) -> NodeWithScore:
     """A passage as a llama-index node: its id, its text, its citation metadata (only the citation shown to an LLM)."""
     node = TextNode(
         id_=passage.id, text=passage.text,
-        metadata={"citation": passage.citation, "chapter": passage.chapter, "case": passage.case,
-                  "section": passage.section, "page": passage.page, "page_exact": passage.page_exact,
-                  "kind": passage.kind, "source": passage.source, "document": passage.document,
-                  "year": passage.year},
+        metadata={key: getattr(passage, key) for key in METADATA},
         excluded_llm_metadata_keys=list(HIDDEN), excluded_embed_metadata_keys=list(HIDDEN),
     )
     return NodeWithScore(node=node, score=score)
 
 
 def _as_node(hit: Any) -> NodeWithScore:
-    # A search result is a Passage carrying its score; a Hit(passage, score, …) once scores leave Passage.
+    # A search result is a rag.Hit (passage and score); an answer's citations are plain Passages.
     return to_node(getattr(hit, "passage", hit), getattr(hit, "score", None))
 
 

@@ -9,7 +9,8 @@ import pytest
 from helpers import SECRET, Handler, fake_endpoint
 from rag.answer.chat import ChatModel
 from rag.errors import LLMError
-from rag.llm.clients import LocalLlama, OpenAICompatible
+from rag.llm.local import LocalLlama
+from rag.llm.openai_compat import OpenAICompatible
 
 QUESTION = [
     {"role": "system", "content": "你是一个严谨的助手。只根据给出的资料，用中文简洁回答。"},

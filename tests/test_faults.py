@@ -13,7 +13,7 @@ import pytest
 
 from helpers import CORPUS, ROOT, fake_endpoint
 from rag import Answer, Answerer, IndexStaleError, Report, answerer
-from rag.llm.clients import LLMError
+from rag.errors import LLMError
 
 # Builds over an existing index in a process that may write only small files: the disk is "full".
 DISK_FULL = """

@@ -13,7 +13,11 @@ import pytest
 from helpers import SECRET, Handler, fake_endpoint, free_port
 from rag.config import Settings
 from rag.llm import backends
-from rag.llm.clients import ChatModel, LLMError, LocalLlama, OpenAICompatible, check_messages, guard_messages
+from rag.answer.chat import ChatModel
+from rag.errors import LLMError
+from rag.llm.local import LocalLlama
+from rag.llm.messages import check_messages, guard_messages
+from rag.llm.openai_compat import OpenAICompatible
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CONTEXT = ("由市政府分管副市长担任理事长，每年安排200万元日常运行经费和2000万元专项建设经费，"

@@ -4,8 +4,8 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
 
+from rag.config import PROJECT_ROOT
 from rag.errors import RagError
 from rag.passage import Passage
 
@@ -21,7 +21,7 @@ def prompts_dir() -> Traversable:
     try:
         return resources.files("rag._prompts")
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "prompts"
+        return PROJECT_ROOT / "prompts"
 
 
 @lru_cache(maxsize=None)

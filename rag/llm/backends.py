@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import threading
 
 from rag.answer.chat import ChatModel, ModelProvider
@@ -64,7 +65,4 @@ def chat_model(settings: Settings, backend: str) -> ChatModel:
 
 def provider(settings: Settings) -> ModelProvider:
     """What the answerer is handed: backend name -> its ChatModel, under these settings (LLMError if unusable)."""
-    def model_for(backend: str) -> ChatModel:
-        return chat_model(settings, backend)
-
-    return model_for
+    return functools.partial(chat_model, settings)
