@@ -7,7 +7,8 @@ import pytest
 from rag import Report
 from rag.ingest.chunk import chunk
 from rag.ingest.corpus import read_corpus
-from rag.ingest.readers import printed_page_numbers, read_docx, read_pdf
+from rag.ingest.docx import read_docx
+from rag.ingest.pdf import printed_page_numbers, read_pdf
 from rag.ingest.structure import parse
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")  # Debian: fonts-wqy-zenhei (TrueType outlines)

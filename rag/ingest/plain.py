@@ -1,0 +1,38 @@
+"""What every reader returns (ReadText: lines, the page of each line, tables), and the plain text / Markdown reader."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rag.ingest.table import Table
+
+
+@dataclass(frozen=True)
+class ReadText:
+    text: str
+    encoding: str  # "utf-8", "gb18030", "pdf" or "docx"
+    line_pages: tuple[int | None, ...] = ()  # page of each line of text; empty when the format has no pages
+    continued: frozenset[int] = frozenset()  # lines that continue the line before (wrapped at the margin)
+    tables: dict[int, Table] = field(default_factory=dict)  # line index -> the table printed there (that line holds "")
+    title: str = ""  # the document's own title (PDF metadata, Word core properties), "" when it has none
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312) as Chinese PDFs often give."""
+    if b"\0" in data[:8192]:
+        raise ValueError("二进制文件，不是文本（binary file, not text）")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\r\n\t\f")
+        if controls > len(text[:8192]) * 0.01:
+            raise ValueError("含大量控制字符，不像文本（too many control characters）")
+        return text, encoding.replace("-sig", "")
+    raise ValueError("无法识别的文字编码，请转为 UTF-8（unknown encoding; convert to UTF-8）")
+
+
+def read_text(data: bytes) -> ReadText:
+    """Plain text and Markdown: headings are already marked with #."""
+    text, encoding = decode(data)
+    return ReadText(text, encoding)
