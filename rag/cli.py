@@ -65,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--thresholds", default=str(EVAL_DIR / "thresholds.toml"), help="门槛文件")
     ev.add_argument("--results", default=str(EVAL_DIR / "results"), help="结果目录")
     ev.add_argument("--type", action="append", help="只评某类题目（可重复），如 figure")
+    ev.add_argument("--documents", nargs="?", const="tests/documents", metavar="FOLDER",
+                    help="评测测试文档（默认 tests/documents/）：每份单独建索引，按版式统计标题、页码、检索、回答、段落大小；"
+                         "结果写入 <结果目录>/documents/")
+    ev.add_argument("--family", action="append", help="配合 --documents，只评某类版式（可重复），如 word、financial")
     web = sub.add_parser("serve", parents=[folders], help="网页版问答（the web chat; python app.py is the same）")
     web.add_argument("--host", help="监听地址（默认 127.0.0.1，仅本机可访问；对外开放请经带 HTTPS 的反向代理并设置 --auth）")
     web.add_argument("--port", type=int, help="端口（默认 7860）")
@@ -177,7 +181,31 @@ def _answer_one(answerer, args, question: str, history):
     return answer
 
 
+def _eval_documents(report: Report, args) -> int:
+    from rag.evaluate import documents
+
+    folder = Path(args.documents)
+    folder = folder if folder.is_absolute() or folder.exists() else PROJECT_ROOT / folder
+    verbose = os.environ.get("RAG_EVAL_PROGRESS") or sys.stderr.isatty()
+    try:
+        result = documents.run(report.settings, folder, args.backend or (), args.family or (),
+                               progress=(lambda line: print(line, file=sys.stderr)) if verbose else None)
+    except (OSError, ValueError, KeyError) as err:
+        return _fail(f"测试文档无法评测：{err}（{type(err).__name__}）")
+    try:
+        json_path, md_path = documents.write(result, Path(args.results) / "documents")
+    except OSError as err:
+        return _fail(f"结果无法写入：{args.results}（{type(err).__name__}: {err}）")
+    for backend, why in result.skipped_backends:
+        print(f"未评测 {backend}：{why}")
+    print("\n".join(documents.family_table(result)) + "\n\n" + "\n".join(documents.check_lines(result)))
+    print(f"结果：{json_path}\n报告：{md_path}（用时 {result.seconds} 秒）")
+    return 1 if any(c.passed is False for c in result.checks) else 0
+
+
 def _eval(report: Report, args) -> int:
+    if args.documents:
+        return _eval_documents(report, args)
     from rag.evaluate import results as eval_report
     from rag.evaluate import run as evaluation
     from rag.evaluate.metrics import load_questions

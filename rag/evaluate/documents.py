@@ -1,0 +1,474 @@
+"""The documents evaluation: each test PDF (tests/documents/questions.toml) indexed alone, then its headings, page-exact
+citations, retrieval, answers and passage sizes measured per layout family, against the issue's targets."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import platform
+import re
+import shutil
+import tempfile
+import time
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.answer.answerer import Answerer
+from rag.config import PROJECT_ROOT, Settings
+from rag.errors import LLMError, RagError
+from rag.evaluate.run import _commit
+from rag.ingest.corpus import sidecar_of
+from rag.llm.backends import chat_model, provider
+from rag.passage import Passage
+from rag.report import Report
+
+DOCUMENTS_DIR = PROJECT_ROOT / "tests" / "documents"
+QUESTIONS_FILE = "questions.toml"
+FAMILIES = ("word", "book", "two-column", "slides", "financial", "traditional", "real")
+MAX_PASSAGE = 1000  # characters: a longer passage is no citation a reader can check, so it never counts as a hit
+RANKED = 200  # the most Retriever.search returns: the figure's best passage is looked for among these
+OVERALL, TABLE_CELLS = "overall", "table cells"
+# The issue's targets, printed beside the figures: (label, summary field, row, bound, at least).
+TARGETS = (
+    ("page-exact citations", "page_exact", OVERALL, 0.95, True),
+    ("answers with right figure and page", "answers", OVERALL, 0.9, True),
+    ("answers with right figure and page, table cells", "answers", TABLE_CELLS, 0.8, True),
+    ("passages over 1,000 characters", "over_max", OVERALL, 0, False),
+    ("figures split between passages", "figures_split", OVERALL, 0, False),
+)
+
+
+# -- the question file -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DocQuestion:
+    q: str
+    figure: str  # exactly as printed
+    page: int | str  # printed page number, or a roman label such as "iii"
+    table: bool = False  # the figure is printed in a table cell
+
+
+@dataclass(frozen=True)
+class DocSpec:
+    file: str  # relative to the documents folder
+    family: str
+    title: str = ""
+    source: str = ""
+    headings: tuple[str, ...] = ()  # printed in the body, in order
+    questions: tuple[DocQuestion, ...] = ()
+
+
+def _page(value) -> int | str:
+    """A printed page number as an int ("5" too); a roman label ("iii") as it is."""
+    return int(value) if isinstance(value, int) or str(value).strip().isdigit() else str(value).strip()
+
+
+def load_documents(folder: Path) -> list[DocSpec]:
+    """The documents and questions of folder/questions.toml; a clear ValueError when it is missing or malformed."""
+    path = Path(folder) / QUESTIONS_FILE
+    if not path.is_file():
+        raise ValueError(f"没有测试文档：{path} 不存在（no test documents: {QUESTIONS_FILE} missing）")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    specs = []
+    for n, d in enumerate(data.get("document", []), 1):
+        if "file" not in d or d.get("family") not in FAMILIES:
+            raise ValueError(f"{path}：第 {n} 个文档缺少 file 或 family 不在 {'/'.join(FAMILIES)} 中（bad document entry）")
+        questions = tuple(DocQuestion(str(q["q"]), str(q["figure"]), _page(q["page"]), bool(q.get("table", False)))
+                          for q in d.get("question", []))
+        specs.append(DocSpec(d["file"], d["family"], d.get("title", ""), d.get("source", ""),
+                             tuple(d.get("headings", [])), questions))
+    if not specs:
+        raise ValueError(f"{path} 中没有文档（no [[document]] entries）")
+    return specs
+
+
+# -- what counts ---------------------------------------------------------------------------------
+def _squash(text: str) -> str:
+    """Width folded (９６.８％ is 96.8%, （一） is (一)), whitespace gone (\\s covers thin and no-break spaces).
+    Not for_search: it drops thousands commas, and 1,234 must not match 1234 unless printed so. The Chinese comma
+    stays one: 共1，486 lists two numbers."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text.replace("，", "\0"))).replace("\0", "，")
+
+
+def holds_figure(text: str, figure: str) -> bool:
+    """The printed figure, spacing ignored, not inside a longer number; 1,234 also matches 1234 (never the reverse)."""
+    text, figure = _squash(text), _squash(figure)
+    if not figure:
+        return False
+    forms = [(text, figure)]
+    if "," in figure:
+        forms.append((re.sub(r"(?<=\d),(?=\d)", "", text), figure.replace(",", "")))
+    for haystack, needle in forms:
+        before = r"(?<![\d.])(?<!\d,)" if needle[0].isdigit() else ""
+        after = r"(?![\d]|\.\d|,\d)" if needle[-1].isdigit() else ""
+        if re.search(before + re.escape(needle) + after, haystack):
+            return True
+    return False
+
+
+def page_label(p: Passage) -> str | None:
+    """The printed label of a roman-numbered page, when the parser records one."""
+    label = getattr(p, "page_label", None) or p.extra.get("page_label")
+    return str(label) if label else None
+
+
+def on_page(p: Passage, page: int | str) -> bool:
+    """The passage cites the printed page: the exact page number, or the printed label (roman numerals)."""
+    if isinstance(page, int):
+        return p.page_exact and p.page == page
+    label = page_label(p)
+    return label is not None and label.strip().lower() == str(page).strip().lower()
+
+
+def cited_page(p: Passage | None) -> str:
+    if p is None:
+        return "—"
+    if page_label(p):
+        return page_label(p)
+    return "none" if p.page is None else f"{p.page}" + ("" if p.page_exact else "起")
+
+
+def heading_found(heading: str, passages: Iterable[Passage]) -> bool:
+    """Some passage's chapter, case or section path contains the printed heading (whitespace and width ignored)."""
+    want = _squash(heading)
+    return any(want in _squash(part) for p in passages for part in (p.chapter, p.case, *p.section.split(" / ")) if part)
+
+
+_ENDS_IN_FIGURE = re.compile(r"\d(?:\.|,)?$")  # ASCII . and , only: a figure followed by ， or 。 is whole
+_STARTS_WITH_DIGIT = re.compile(r"^\d")
+
+
+def figure_splits(passages: list[Passage]) -> list[str]:
+    """Numbers the chunker cut: a passage ending in digits (or a decimal point or digit comma), the next one of the
+    same document starting with digits. Each as '…end | start…'."""
+    ordered = sorted(passages, key=lambda p: p.ordinal)
+    return [f"…{a.text.rstrip()[-12:]} | {b.text.lstrip()[:12]}…" for a, b in zip(ordered, ordered[1:])
+            if a.source == b.source and _ENDS_IN_FIGURE.search(a.text.rstrip()) and _STARTS_WITH_DIGIT.match(b.text.lstrip())]
+
+
+# -- results ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AnswerResult:
+    backend: str  # asked for
+    backend_used: str  # what wrote the text (a failing model falls back to extraction)
+    states_figure: bool
+    cites_page: bool  # some citation is a passage on the expected printed page
+    seconds: float
+    text: str
+    cited: tuple[str, ...]
+
+    @property
+    def right(self) -> bool:
+        return self.states_figure and self.cites_page
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    q: str
+    figure: str
+    page: int | str
+    table: bool
+    rank: int | None  # first passage of ≤ MAX_PASSAGE characters holding the figure, 1-based, among the results
+    cited_page: str  # what the best-ranked passage holding the figure cites ("—": no passage holds it)
+    page_exact: bool
+    answers: tuple[AnswerResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    file: str
+    family: str
+    error: str  # why the document could not be indexed ("" when it was)
+    passages: int
+    longest: int
+    over_max: int
+    figures_split: tuple[str, ...]
+    headings_printed: int
+    headings_missing: tuple[str, ...]
+    questions: tuple[QuestionResult, ...]
+    seconds: float
+
+    @property
+    def headings_found(self) -> int:
+        return self.headings_printed - len(self.headings_missing)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One row of the table: a family, all documents (overall), or the table-cell questions (structure fields None)."""
+    label: str
+    documents: int
+    questions: int
+    page_exact: float | None
+    hit1: float | None
+    hit5: float | None
+    answers: tuple[tuple[str, float | None], ...]  # (backend, share right)
+    passages: int | None = None
+    headings_found: int | None = None
+    headings_printed: int | None = None
+    longest: int | None = None
+    over_max: int | None = None
+    figures_split: int | None = None
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    label: str
+    value: float | None  # None: not measured (no question of the kind)
+    bound: float
+    minimum: bool
+
+    @property
+    def passed(self) -> bool | None:
+        if self.value is None:
+            return None
+        return self.value >= self.bound if self.minimum else self.value <= self.bound
+
+
+@dataclass(frozen=True)
+class DocumentsRun:
+    started_at: str
+    commit: str
+    machine: str
+    folder: str
+    backends: tuple[str, ...]
+    skipped_backends: tuple[tuple[str, str], ...]
+    documents: tuple[DocumentResult, ...]
+    summaries: tuple[Summary, ...]
+    checks: tuple[TargetCheck, ...]
+    seconds: float
+
+    def to_dict(self) -> dict:
+        data = dataclasses.asdict(self)
+        data["checks"] = [dataclasses.asdict(c) | {"passed": c.passed} for c in self.checks]
+        return data
+
+
+# -- running -------------------------------------------------------------------------------------
+def _share(flags: list[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 3) if flags else None
+
+
+def summarise(label: str, docs: list[DocumentResult], questions: list[QuestionResult], backends: Iterable[str],
+              structure: bool = True) -> Summary:
+    answers = tuple((b, _share([a.right for q in questions for a in q.answers if a.backend == b])) for b in backends)
+    row = Summary(label, len(docs), len(questions), _share([q.page_exact for q in questions]),
+                  _share([q.rank == 1 for q in questions]),
+                  _share([q.rank is not None and q.rank <= 5 for q in questions]), answers)
+    if not structure:
+        return row
+    return dataclasses.replace(
+        row, passages=sum(d.passages for d in docs), headings_found=sum(d.headings_found for d in docs),
+        headings_printed=sum(d.headings_printed for d in docs), longest=max((d.longest for d in docs), default=0),
+        over_max=sum(d.over_max for d in docs), figures_split=sum(len(d.figures_split) for d in docs))
+
+
+def summaries(docs: list[DocumentResult], backends: tuple[str, ...]) -> list[Summary]:
+    """One row per family present, in FAMILIES order, then overall, then the table-cell questions."""
+    rows = []
+    for family in FAMILIES:
+        mine = [d for d in docs if d.family == family]
+        if mine:
+            rows.append(summarise(family, mine, [q for d in mine for q in d.questions], backends))
+    every = [q for d in docs for q in d.questions]
+    rows.append(summarise(OVERALL, docs, every, backends))
+    cells = [q for q in every if q.table]
+    rows.append(summarise(TABLE_CELLS, [d for d in docs if any(q.table for q in d.questions)], cells, backends,
+                          structure=False))
+    return rows
+
+
+def target_checks(rows: list[Summary]) -> list[TargetCheck]:
+    """The issue's targets on the overall and table-cell rows; answer targets for every backend evaluated."""
+    by_label = {r.label: r for r in rows}
+    checks = []
+    for label, field_name, row_label, bound, minimum in TARGETS:
+        row = by_label[row_label]
+        if field_name == "answers":
+            checks += [TargetCheck(f"{label} ({backend})", value if row.questions else None, bound, minimum)
+                       for backend, value in row.answers]
+        else:
+            checks.append(TargetCheck(label, getattr(row, field_name), bound, minimum))
+    return checks
+
+
+def _answer(answerer: Answerer, question: DocQuestion, backend: str) -> AnswerResult:
+    started = time.perf_counter()
+    answer = answerer.ask(question.q, backend=backend)
+    seconds = time.perf_counter() - started
+    return AnswerResult(backend, answer.backend, answer.found and holds_figure(answer.text, question.figure),
+                        answer.found and any(on_page(p, question.page) for p in answer.citations),
+                        round(seconds, 3), answer.text, tuple(p.citation for p in answer.citations))
+
+
+def ask_question(report: Report, answerer: Answerer, question: DocQuestion, passages: list[Passage],
+                 backends: Iterable[str]) -> QuestionResult:
+    """Rank of the figure among the hybrid results, the page its best passage cites, and each backend's answer."""
+    hits = [h.passage for h in report.search(question.q, k=max(1, min(RANKED, len(passages))), mode="hybrid")]
+    holding = [(n, p) for n, p in enumerate(hits, 1) if holds_figure(p.text, question.figure)]
+    rank = next((n for n, p in holding if len(p.text) <= MAX_PASSAGE), None)
+    # Page-exactness is a property of the passage that carries the figure, not of retrieval: when no result holds
+    # it, the first passage of the document that does is judged.
+    best = holding[0][1] if holding else next((p for p in passages if holds_figure(p.text, question.figure)), None)
+    return QuestionResult(question.q, question.figure, question.page, question.table, rank, cited_page(best),
+                          best is not None and on_page(best, question.page),
+                          tuple(_answer(answerer, question, b) for b in backends))
+
+
+def _failed(spec: DocSpec, error: str, seconds: float) -> DocumentResult:
+    """A document that could not be indexed: every one of its questions counts as missed."""
+    return DocumentResult(spec.file, spec.family, error, 0, 0, 0, (), len(spec.headings), tuple(spec.headings),
+                          tuple(QuestionResult(q.q, q.figure, q.page, q.table, None, "—", False) for q in spec.questions),
+                          round(seconds, 2))
+
+
+def evaluate_document(spec: DocSpec, folder: Path, settings: Settings, backends: tuple[str, ...]) -> DocumentResult:
+    """Copy the document alone into a fresh corpus folder, index it with the project's own build, then measure it."""
+    started = time.perf_counter()
+    path = Path(folder) / spec.file
+    if not path.is_file():
+        return _failed(spec, f"文件不存在（missing file）：{path}", 0.0)
+    with tempfile.TemporaryDirectory(prefix="rag-eval-doc-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        shutil.copy2(path, corpus / path.name)
+        if sidecar_of(path).is_file():
+            shutil.copy2(sidecar_of(path), corpus / sidecar_of(path).name)
+        report = Report(corpus, Path(tmp) / "index", settings=settings, auto_rebuild=False)
+        try:
+            built = report.build()
+        except RagError as err:
+            return _failed(spec, str(err), time.perf_counter() - started)
+        if built.passages == 0 or built.skipped:
+            reason = "；".join(f"{s.name}：{s.reason}" for s in built.skipped) or "没有段落（no passages）"
+            return _failed(spec, reason, time.perf_counter() - started)
+        passages = sorted(report.passages(), key=lambda p: p.ordinal)
+        answerer = Answerer(report, models=provider(settings))
+        questions = tuple(ask_question(report, answerer, q, passages, backends) for q in spec.questions)
+    sizes = [len(p.text) for p in passages]
+    return DocumentResult(spec.file, spec.family, "", len(passages), max(sizes), sum(s > MAX_PASSAGE for s in sizes),
+                          tuple(figure_splits(passages)), len(spec.headings),
+                          tuple(h for h in spec.headings if not heading_found(h, passages)), questions,
+                          round(time.perf_counter() - started, 2))
+
+
+def usable_backends(settings: Settings, wanted: Iterable[str]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """extractive always, then the other backends asked for whose model loads (why the others cannot)."""
+    chosen, skipped = ["extractive"], {}
+    for backend in dict.fromkeys(wanted):
+        if backend == "extractive":
+            continue
+        try:
+            chat_model(settings, backend)
+            chosen.append(backend)
+        except LLMError as err:
+            skipped[backend] = str(err)
+    return tuple(chosen), skipped
+
+
+def run(settings: Settings, folder: Path = DOCUMENTS_DIR, backends: Iterable[str] = (), families: Iterable[str] = (),
+        progress: Callable[[str], None] | None = None) -> DocumentsRun:
+    """Every listed document (of the families asked for, or all) indexed alone and measured."""
+    started = time.perf_counter()
+    specs = load_documents(folder)
+    families = tuple(families)
+    unknown = [f for f in families if f not in FAMILIES]
+    if unknown:
+        raise ValueError(f"未知的版式类别 {unknown[0]!r}，可选：{'、'.join(FAMILIES)}（unknown family）")
+    if families:
+        specs = [s for s in specs if s.family in families]
+        if not specs:
+            raise ValueError(f"{'、'.join(families)} 类没有测试文档（no documents of that family）")
+    chosen, skipped = usable_backends(settings, backends)
+    started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    docs = []
+    for n, spec in enumerate(specs, 1):
+        docs.append(evaluate_document(spec, Path(folder), settings, chosen))
+        if progress:
+            d = docs[-1]
+            progress(f"[{n}/{len(specs)}] {spec.file}: {d.passages} 段，{len(d.questions)} 题，{d.seconds} 秒"
+                     + (f"（{d.error}）" if d.error else ""))
+    rows = summaries(docs, chosen)
+    return DocumentsRun(started_at, _commit(), f"{os.cpu_count()} cores, {platform.machine()}, Python "
+                        f"{platform.python_version()}", str(folder), chosen, tuple(skipped.items()), tuple(docs),
+                        tuple(rows), tuple(target_checks(rows)), round(time.perf_counter() - started, 1))
+
+
+# -- the report ------------------------------------------------------------------------------------
+def _f(value) -> str:
+    return "—" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def _bound(check_bound: float, minimum: bool) -> str:
+    return f"{'≥' if minimum else '≤'} {check_bound:g}"
+
+
+def family_table(result: DocumentsRun) -> list[str]:
+    """Markdown: families, overall and table-cell questions; the targets in their own row."""
+    backends = result.backends
+    head = ["family", "docs", "passages", "headings found", "longest", "> 1,000", "figures split", "questions",
+            "page-exact", "hit@1", "hit@5"] + [f"{b} right" for b in backends]
+    target = ["target", "", "", "", "", "0", "0", "", "≥ 0.95", "", ""] + ["≥ 0.9 (table cells ≥ 0.8)"] * len(backends)
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head), "| " + " | ".join(target) + " |"]
+    for r in result.summaries:
+        headings = "—" if r.headings_printed is None else f"{r.headings_found} / {r.headings_printed}"
+        cells = [f"**{r.label}**" if r.label == OVERALL else r.label, _f(r.documents), _f(r.passages), headings,
+                 _f(r.longest), _f(r.over_max), _f(r.figures_split), _f(r.questions), _f(r.page_exact), _f(r.hit1),
+                 _f(r.hit5)] + [_f(v) for _, v in r.answers]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def check_lines(result: DocumentsRun) -> list[str]:
+    mark = {True: "met", False: "**MISSED**", None: "not measured"}
+    return [f"- {c.label}: {_f(c.value)} (target {_bound(c.bound, c.minimum)}) — {mark[c.passed]}" for c in result.checks]
+
+
+def _question_line(d: DocumentResult, q: QuestionResult) -> str:
+    answers = "；".join(f"{a.backend}{'' if a.backend_used == a.backend else '→' + a.backend_used}: "
+                       f"{'figure' if a.states_figure else 'no figure'}, {'page' if a.cites_page else 'wrong page'}"
+                       for a in q.answers)
+    return (f"- {d.file}{' (table)' if q.table else ''}: {q.q} — {q.figure} on p. {q.page}; cited {q.cited_page}, "
+            f"rank {q.rank or '—'}; {answers}")
+
+
+def markdown(result: DocumentsRun) -> str:
+    skipped = "".join(f"; {b} not evaluated: {why}" for b, why in result.skipped_backends)
+    out = [f"# Documents evaluation {result.started_at}", "",
+           f"{len(result.documents)} documents · {sum(len(d.questions) for d in result.documents)} questions · commit "
+           f"{result.commit or '—'} · {result.machine} · {result.seconds} s · backends {', '.join(result.backends)}"
+           f"{skipped}", "", f"Documents: `{result.folder}`, each indexed alone (hybrid search, k ≤ {RANKED}).", "",
+           "## Per family", ""] + family_table(result)
+    out += ["", "## Targets", ""] + check_lines(result)
+    out += ["", "## Documents", "", "| file | family | passages | headings | longest | > 1,000 | split | page-exact "
+            "| hit@1 | s |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for d in result.documents:
+        n = len(d.questions)
+        out.append(f"| {d.file} | {d.family} | {d.passages} | {d.headings_found} / {d.headings_printed} | {d.longest} "
+                   f"| {d.over_max} | {len(d.figures_split)} | {sum(q.page_exact for q in d.questions)} / {n} "
+                   f"| {sum(q.rank == 1 for q in d.questions)} / {n} | {d.seconds} |")
+    errors = [d for d in result.documents if d.error]
+    if errors:
+        out += ["", "## Not indexed", ""] + [f"- {d.file}: {d.error}" for d in errors]
+    missing = [(d, h) for d in result.documents if not d.error for h in d.headings_missing]
+    out += ["", f"## Headings not found ({len(missing)})", ""] + ([f"- {d.file}: {h}" for d, h in missing] or ["- none"])
+    splits = [(d, s) for d in result.documents for s in d.figures_split]
+    out += ["", f"## Figures split ({len(splits)})", ""] + ([f"- {d.file}: `{s}`" for d, s in splits] or ["- none"])
+    misses = [(d, q) for d in result.documents for q in d.questions
+              if not q.page_exact or q.rank != 1 or not all(a.right for a in q.answers)]
+    out += ["", f"## Questions missed somewhere ({len(misses)})", ""] + ([_question_line(d, q) for d, q in misses]
+                                                                        or ["- none"])
+    return "\n".join(out) + "\n"
+
+
+def write(result: DocumentsRun, results_dir: Path) -> tuple[Path, Path]:
+    """<timestamp>-documents.json and .md in results_dir."""
+    results_dir = Path(results_dir)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.strptime(result.started_at, "%Y-%m-%dT%H:%M:%SZ"))
+    json_path, md_path = results_dir / f"{stamp}-documents.json", results_dir / f"{stamp}-documents.md"
+    json_path.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    md_path.write_text(markdown(result), encoding="utf-8")
+    return json_path, md_path
