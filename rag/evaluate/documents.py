@@ -341,6 +341,8 @@ def evaluate_document(spec: DocSpec, folder: Path, settings: Settings, backends:
             built = report.build()
         except RagError as err:
             return _failed(spec, str(err), time.perf_counter() - started)
+        except Exception as err:  # a reader that crashes on one document must not end the evaluation of the others
+            return _failed(spec, f"内部错误（internal error）：{type(err).__name__}: {err}", time.perf_counter() - started)
         if built.passages == 0 or built.skipped:
             reason = "；".join(f"{s.name}：{s.reason}" for s in built.skipped) or "没有段落（no passages）"
             return _failed(spec, reason, time.perf_counter() - started)
