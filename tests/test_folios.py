@@ -133,6 +133,12 @@ def test_roman_front_matter_then_arabic_from_37():
     assert furniture(upper).folios[:4] == (Folio(None, "I"), Folio(None, "II"), Folio(None, "III"), Folio(1, "1"))
 
 
+def test_roman_numbers_at_the_end_of_a_running_footer():
+    doc = [page(foot=(f"某某质量报告 | {r}",)) for r in ("i", "ii", "iii")] + [page(foot=(f"某某质量报告 | {n}",)) for n in (1, 2, 3)]
+    result = furniture(doc)
+    assert labels(result) == ["i", "ii", "iii", "1", "2", "3"] and all(d == {2} for d in result.drop)
+
+
 def test_alternating_running_heads_are_dropped():
     heads = ["第一章 总体情况"] * 6 + ["第二章 产教融合"] * 4  # the second chapter's title shows on two pages only
     doc = [page(head=("某某职业教育质量报告" if n % 2 else heads[n],), body=("正文",), foot=(str(n + 1),)) for n in range(10)]

@@ -66,6 +66,7 @@ _FORMS = [
 _STRONG = [re.compile(rf"{_OPEN}(?:{form}){_CLOSE}") for form in _FORMS]
 _AT_END = [re.compile(rf"(?:{form}){_CLOSE}$") for form in _FORMS]
 _AT_START = [re.compile(rf"{_OPEN}(?:{form})") for form in _FORMS]
+_ROMAN_WORD = re.compile(r"(?<![A-Za-z])[ivxlcdmIVXLCDM]+(?![A-Za-z])")
 _WORTH = re.compile(r"[\divxlcdmIVXLCDM]")
 _SEPARATORS = " |·•,，/:：-–—"
 _ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
@@ -116,8 +117,13 @@ def _normal(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    """A line's identity as running furniture: digits masked, spaces ignored."""
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", _normal(text)))
+    """A line's identity as running furniture: numbers (arabic or roman) masked, then spaces ignored."""
+    text = _ROMAN_WORD.sub(lambda m: "#" if _roman_word(m.group()) else m.group(), re.sub(r"\d+", "#", _normal(text)))
+    return re.sub(r"\s+", "", text)
+
+
+def _roman_word(word: str) -> bool:
+    return (word.islower() or word.isupper()) and _roman(word) is not None
 
 
 def _key_pages(keys: list[dict[int, str]]) -> dict[str, int]:
