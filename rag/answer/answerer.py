@@ -7,6 +7,7 @@ from collections.abc import Generator
 from typing import Protocol
 
 from rag.answer import followup, prompts
+from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Idf, best_evidence
 from rag.answer.grounding import Citer, split_answer
@@ -197,11 +198,25 @@ class Answerer:
                 notice = f"{BACKEND_LABELS[req.backend]}出错（{err}），改用摘录式回答。"
         return (yield from self._extract(snapshot, req, hits, notice))
 
+    def fit(self, model: ChatModel, question: str, hits: list[Passage]) -> Fitted:
+        """The passages as given to the model: the answer prompt within its context window, max_tokens kept free.
+
+        A model that cannot count (a test double) is measured by the estimate against llm_n_ctx."""
+        english = is_english(question)  # the question may be a translation
+        count = getattr(model, "count_tokens", None) or estimate_tokens
+        window = model.context_window() if hasattr(model, "context_window") else self.settings.llm_n_ctx
+        return fit(question, hits, lambda given: prompts.answer_messages(question, given, english), count,
+                   prompt_budget(window, self.settings.llm_max_tokens))
+
     def _generate(self, model: ChatModel, snapshot: Retriever, req: Request, hits: list[Passage]) -> Pieces:
-        citer = Citer(hits, req.query, snapshot.aliases)
+        fitted = self.fit(model, req.asked, hits)
+        if not fitted.given:
+            raise LLMError("资料过长，超出模型的上下文长度（passages exceed the context window）")
+        # [n] is fitted.given[n-1]; citations show that passage whole (the model may have read it in part).
+        citer = Citer(fitted.sources, req.query, snapshot.aliases)
         kept: list[str] = []
         pending = ""
-        messages = prompts.answer_messages(req.asked, hits, is_english(req.asked))  # asked may be a translation
+        messages = prompts.answer_messages(req.asked, fitted.given, is_english(req.asked))
 
         def emit(sentences: list[str]):
             for sentence in sentences:

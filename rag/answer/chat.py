@@ -9,7 +9,14 @@ Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content":
 
 @runtime_checkable
 class ChatModel(Protocol):
-    """A chat model: streamed or whole replies; raises rag.errors.LLMError when it cannot answer."""
+    """A chat model: streamed or whole replies; raises rag.errors.LLMError when it cannot answer.
+
+    It also says how long a text is in its tokens and how many tokens it reads and writes in one call, so that
+    a prompt is built to fit (rag.answer.budget); a backend without a tokenizer at hand estimates."""
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def context_window(self) -> int: ...
 
     def stream(self, messages: list[Message], max_tokens: int = 512, temperature: float = 0.2) -> Iterator[str]: ...
 

@@ -42,7 +42,13 @@ class LocalLlama:
         return self._llm.chat_format
 
     def count_tokens(self, text: str) -> int:
+        """The model's own tokenizer. Special tokens count as llama.cpp reads the prompt (parsed as one each):
+        guard_messages has removed any from a message's content, so content counts alike either way."""
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def context_window(self) -> int:
+        """Tokens of prompt and reply together in one call: the context llama.cpp was given (n_ctx)."""
+        return self._llm.n_ctx()
 
     def stream(self, messages: list[Message], max_tokens: int = 512, temperature: float = 0.2) -> Iterator[str]:
         """The reply's text pieces as llama.cpp decodes them; bad messages raise LLMError here, at once."""

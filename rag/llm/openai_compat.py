@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import openai
 
+from rag.answer.budget import estimate_tokens
 from rag.answer.chat import Message
 from rag.errors import LLMError
 from rag.llm.messages import guard_messages
@@ -18,13 +19,16 @@ _ERROR_BODY_CHARS = 500
 _NO_KEY = "no-key-configured"
 # The SDK would fill these from OPENAI_ORG_ID / OPENAI_PROJECT_ID; a self-hosted server is not told them.
 _NEVER_SENT = ("OpenAI-Organization", "OpenAI-Project")
+# The window assumed when none is given: the smallest that a served chat model has today (the local Qwen2.5's
+# 4096 under llama_cpp.server); a larger model only has very long passages trimmed that it could have read whole.
+DEFAULT_CONTEXT_WINDOW = 4096
 
 
 class OpenAICompatible:
     """Streams POST {base_url}/chat/completions; base_url ends in /v1 as with OpenAI's SDK."""
 
     def __init__(self, base_url: str, api_key: str | None = None, model: str = "local",
-                 timeout: float = 60.0) -> None:
+                 timeout: float = 60.0, context_window: int = DEFAULT_CONTEXT_WINDOW) -> None:
         parts = urlsplit(base_url.rstrip("/"))
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise LLMError(f"base_url must be an http(s) URL, got {base_url!r}")
@@ -32,6 +36,7 @@ class OpenAICompatible:
         self._api_key = api_key or None
         self.model = model
         self.timeout = timeout
+        self._context_window = context_window
         # A float timeout bounds the connect and every single read (not the whole answer), so a stalled
         # server fails within `timeout` while a long answer that keeps streaming is not cut off.
         # No retries: the caller falls back to extraction at once; a retry would double the user's wait.
@@ -42,6 +47,15 @@ class OpenAICompatible:
 
     def __repr__(self) -> str:  # never show the key
         return f"OpenAICompatible(base_url={self.base_url!r}, model={self.model!r})"
+
+    def count_tokens(self, text: str) -> int:
+        """An estimate (the server's tokenizer is not at hand): 1 token per CJK character, 1 per 4 other characters,
+        generous for Chinese (1.45× Qwen2.5's count on corpus/), so that an estimated prompt is not too long."""
+        return estimate_tokens(text)
+
+    def context_window(self) -> int:
+        """The window the endpoint's model is assumed to have (given to the constructor; 4096 by default)."""
+        return self._context_window
 
     def stream(self, messages: list[Message], max_tokens: int = 512, temperature: float = 0.2) -> Iterator[str]:
         """The reply's text pieces as they arrive; bad messages raise LLMError here, before any request."""
