@@ -167,7 +167,7 @@ def build(toc_pages: dict[str, int]) -> Path:
         elif kind == "table":
             table(doc, item[1], item[2])
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"{NAME}.docx"
+    path = Path(__file__).resolve().parent / f"{NAME}.docx"
     doc.save(path)
     return to_pdf(path, OUT)
 
