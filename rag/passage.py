@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-KINDS = ("text", "commentary", "epigraph", "caption", "toc", "cover")
+KINDS = ("text", "table", "commentary", "epigraph", "caption", "toc", "cover")
 
 
 @dataclass

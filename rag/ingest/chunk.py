@@ -1,38 +1,53 @@
 """Cut parsed blocks into passages: by case and section, at Chinese sentence ends, with stable ids."""
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
-from itertools import accumulate, groupby
+from itertools import groupby
 
 from rag.passage import Passage
 from rag.ingest.structure import Block, Document
+from rag.ingest.table import table_parts
 from rag.text.normalize import split_sentences
 
 # Bump when chunking changes what passages contain: the index manifest then forces a rebuild.
-CHUNKER_VERSION = "5"
+CHUNKER_VERSION = "6"
 
 
-def _pack(sentences: list[str], max_chars: int) -> list[str]:
-    """Greedy packing of whole sentences; a sentence longer than max_chars is cut at ，"""
-    pieces: list[str] = []
-    for sentence in sentences:
+_FIGURE_CHAR = re.compile(r"[0-9０-９.,．%]")
+PASSAGE_LIMIT = 1000  # characters: no passage is longer, contents and cover pages included
+
+
+def _cut(sentence: str, max_chars: int) -> int:
+    """Where to cut a sentence longer than max_chars: after a ，, else at the limit — never inside a figure."""
+    cut = sentence.rfind("，", 0, max_chars)
+    cut = cut + 1 if cut > max_chars // 3 else max_chars
+    while 1 < cut < len(sentence) and _FIGURE_CHAR.match(sentence[cut - 1]) and _FIGURE_CHAR.match(sentence[cut]):
+        cut -= 1  # 1,234,536.8 stays whole: its end was cut into the next passage before
+    return cut if cut > 1 else max_chars
+
+
+def _pack(pieces: list[tuple[str, int | None]], max_chars: int) -> list[tuple[str, int | None]]:
+    """Greedy packing of whole sentences, each chunk on one printed page; a sentence over max_chars is cut at ，"""
+    cut_pieces: list[tuple[str, int | None]] = []
+    for sentence, page in pieces:
         while len(sentence) > max_chars:
-            cut = sentence.rfind("，", 0, max_chars)
-            cut = cut + 1 if cut > max_chars // 3 else max_chars
-            pieces.append(sentence[:cut])
+            cut = _cut(sentence, max_chars)
+            cut_pieces.append((sentence[:cut], page))
             sentence = sentence[cut:]
-        pieces.append(sentence)
-    chunks: list[str] = []
-    current = ""
-    for piece in pieces:
-        if current and len(current) + len(piece) > max_chars:
-            chunks.append(current)
+        cut_pieces.append((sentence, page))
+    chunks: list[tuple[str, int | None]] = []
+    current, current_page = "", None
+    for piece, page in cut_pieces:
+        # A passage never runs over a page break: its citation names the one page that prints all of it.
+        if current and (len(current) + len(piece) > max_chars or page != current_page):
+            chunks.append((current, current_page))
             current = ""
+        if not current:
+            current_page = page
         current += piece
     if current:
-        chunks.append(current)
+        chunks.append((current, current_page))
     return chunks
 
 
@@ -61,25 +76,28 @@ def _stable_id(*parts) -> str:
     return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
 
 
-def _sentences(blocks: list[Block]) -> tuple[list[str], list[int | None]]:
-    """Sentences of the blocks, each with the printed page it starts on (None when the source has no pages)."""
-    sentences: list[str] = []
-    pages: list[int | None] = []
+def _sentences(blocks: list[Block]) -> list[tuple[str, int | None]]:
+    """Sentences of the blocks with the printed page of each (None without pages); a page break ends a piece."""
+    out: list[tuple[str, int | None]] = []
     for block in blocks:
-        cursor = 0
-        for sentence in split_sentences(block.text):
-            found = block.text.find(sentence, cursor)
-            cursor = found + len(sentence) if found >= 0 else cursor
-            sentences.append(sentence)
-            pages.append(next((page for start, page in reversed(block.pages) if start <= cursor - len(sentence)), None))
-    return sentences, pages
+        starts = block.pages or [(0, None)]
+        bounds = [*(start for start, _ in starts[1:]), len(block.text)]
+        if starts[0][0] > 0:
+            starts = [(0, starts[0][1]), *starts]
+            bounds = [starts[1][0], *bounds]
+        for (start, page), end in zip(starts, bounds):
+            out += [(sentence, page) for sentence in split_sentences(block.text[start:end])]
+    return out
 
 
-def _chunk_pages(texts: list[str], sentences: list[str], pages: list[int | None]) -> list[int | None]:
-    # Packing only concatenates or cuts sentences, so each chunk starts at a known offset of their joined text.
-    starts = [0, *accumulate(len(s) for s in sentences)]
-    offsets = [0, *accumulate(len(t) for t in texts)]
-    return [pages[bisect.bisect_right(starts, offset) - 1] for offset in offsets[:-1]]
+def _lines(text: str, limit: int) -> list[str]:
+    """Contents and cover pages: whole lines, at most limit characters a passage."""
+    parts = [""]
+    for line in text.splitlines():
+        if parts[-1] and len(parts[-1]) + len(line) + 1 > limit:
+            parts.append("")
+        parts[-1] += ("\n" if parts[-1] else "") + line[:limit]
+    return [p for p in parts if p]
 
 
 def chunk(doc: Document, max_chars: int = 200, year: int | None = None) -> list[Passage]:
@@ -89,13 +107,13 @@ def chunk(doc: Document, max_chars: int = 200, year: int | None = None) -> list[
         blocks = list(group)
         first = blocks[0]
         if first.kind in ("toc", "cover"):
-            texts = ["\n".join(b.text for b in blocks)]  # kept whole: a table of contents reads as one
-            pages: list[int | None] = [None]
+            # Kept whole where it fits: a table of contents reads as one.
+            parts = [(text, None) for text in _lines("\n".join(b.text for b in blocks), PASSAGE_LIMIT)]
+        elif first.kind == "table" and first.table is not None:
+            parts = table_parts(first.table, min(max(2 * max_chars, 400), PASSAGE_LIMIT))
         else:
-            sentences, sentence_pages = _sentences(blocks)
-            texts = _pack(sentences, max_chars)
-            pages = _chunk_pages(texts, sentences, sentence_pages)
-        for text, page in zip(texts, pages):
+            parts = _pack(_sentences(blocks), max_chars)
+        for text, page in parts:
             slot = (first.chapter, first.case, first.section, first.kind, first.speaker)
             n = seen.get(slot, 0)
             seen[slot] = n + 1

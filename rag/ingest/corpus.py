@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rag.errors import CorpusError
 from rag.ingest.readers import READERS
+from rag.ingest.table import Table
 
 META_SUFFIX = ".meta.toml"  # report.pdf's metadata lives in report.meta.toml beside it
 META_KEYS = {"title": str, "year": int, "publisher": str}
@@ -22,6 +23,8 @@ class SourceText:
     line_pages: tuple[int | None, ...] = ()  # page of each line (PDF); empty when the format has no pages
     continued: frozenset[int] = frozenset()  # lines that continue the line before (PDF line wraps)
     meta: dict = field(default_factory=dict)  # title, year, publisher from the sidecar file, where given
+    tables: dict[int, Table] = field(default_factory=dict)  # line index -> the table printed there
+    title: str = ""  # the document's own title (PDF metadata or its cover's largest text)
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def _read_one(path: Path, name: str) -> SourceText | Skipped:
         read = reader(data)
     except ValueError as err:
         return Skipped(name, str(err))
-    return SourceText(name, read.text, read.encoding, read.line_pages, read.continued)
+    return SourceText(name, read.text, read.encoding, read.line_pages, read.continued, tables=read.tables, title=read.title)
 
 
 def read_corpus(corpus_dir: Path) -> tuple[list[SourceText], list[Skipped]]:

@@ -1,31 +1,281 @@
-"""Read a Word document: paragraphs and tables in the order they stand, heading styles as # headings."""
+"""Read a Word document: paragraphs and tables in the order they stand, heading styles and bold numbered lines as
+# headings, each table as a Table with its caption and unit."""
 from __future__ import annotations
 
 import io
 import re
+from collections import Counter
+from dataclasses import dataclass
 
 from rag.ingest.plain import ReadText
+from rag.ingest.table import Table
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# 表1 / 表 1-2 / 续表3 / 附表2: a table's caption (a paragraph just above the table, or just below it).
+_CAPTION = re.compile(r"^(?:续|附)?表\s*[\d一二三四五六七八九十]+(?:\s*[-－—–.．]\s*\d+)*(?![\d%])")
+# 单位：万元 (金额单位: 元, （单位：人次、万元）), alone on a line or at the end of the caption.
+_UNIT = re.compile(r"[（(]?\s*((?:金额|货币|计量)?单位\s*[：:]\s*[^（）()\s][^（）()]*?)\s*[）)]?\s*$")
+# A heading's number: 第一章, 第二节, 一、, （一）, 1. / 1、 / 1.1 / 1.1.1, （1）.
+_NUMBERED = re.compile(r"^(?:第[一二三四五六七八九十百\d]+[章节部篇]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]"
+                       r"|\d{1,2}(?:[.．]\d{1,2}){0,2}(?:[、.．]|\s)(?!\d))")
+_CLAUSE_END = re.compile(r"[。！？；;，,、：:]$")
+HEADING_MAX_CHARS = 40  # a bold numbered line longer than this is a lead-in sentence, not a heading
+
+
+@dataclass(frozen=True)
+class _Para:
+    text: str
+    heading: str = ""  # "# 标题" when the paragraph is a heading
 
 
 def read_docx(data: bytes) -> ReadText:
-    """Word: paragraphs in order, "Heading N" / "标题 N" styles become # headings, table rows one line each."""
+    """Word: paragraphs and tables in body order; "Heading N" / "标题 N" styles, and bold numbered lines at body
+    size or larger, become # headings; a table is a "" line with its Table (caption and unit lines taken in)."""
     try:
         import docx
 
         document = docx.Document(io.BytesIO(data))
-        lines = [_docx_line(p) for p in document.paragraphs]
-        lines += [" | ".join(cell.text.strip() for cell in row.cells) for table in document.tables for row in table.rows]
+        blocks = list(_blocks(document))
+        title = (document.core_properties.title or "").strip()
     except Exception as err:  # python-docx raises zipfile, lxml and KeyError alike on damaged files
         raise ValueError(f"无法读取 DOCX，文件可能已损坏（corrupt DOCX: {type(err).__name__}）") from None
+    lines, tables = _lay_out(blocks)
     text = "\n".join(lines)
-    if not text.strip():
+    if not text.strip() and not tables:
         raise ValueError("DOCX 中没有文字（no text in DOCX）")
-    return ReadText(text, "docx")
+    return ReadText(text, "docx", tables=tables, title=title)
 
 
-def _docx_line(paragraph) -> str:
+def _blocks(document) -> list[_Para | Table | None]:
+    """The body in order: each paragraph, each table (one of a single row or column frames text: its paragraphs)."""
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
+    body = document._body
+    paragraphs: list = []
+    out: list = []
+
+    def walk(element) -> None:
+        for child in element.iterchildren():
+            if child.tag == f"{W}p":
+                paragraph = Paragraph(child, body)
+                paragraphs.append(paragraph)
+                out.append(paragraph)
+            elif child.tag == f"{W}tbl":
+                out.append(DocxTable(child, body))
+            elif child.tag == f"{W}sdt":  # a content control (a cover page, a form field) holds body text too
+                walk(child.find(f"{W}sdtContent") if child.find(f"{W}sdtContent") is not None else child)
+
+    walk(document.element.body)
+    size = _body_size(paragraphs)
+    blocks: list = []
+    for item in out:
+        if isinstance(item, Paragraph):
+            blocks.append(_para(item, size))
+        else:
+            grid = _grid(item)
+            if len(grid) < 2 or max(map(len, grid), default=0) < 2:  # one row or one column: a frame around text
+                blocks += [_para(p, size) for row in item.rows for cell in _unique(row.cells) for p in cell.paragraphs]
+            else:
+                blocks.append(_table(item, grid))
+    return blocks
+
+
+def _para(paragraph, body_size: float | None) -> _Para:
+    text = paragraph.text
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
     level = re.search(r"(?:Heading|标题)\s*(\d)", style)
-    if level or style == "Title":
-        return "#" * int(level.group(1) if level else 1) + " " + paragraph.text.strip()
-    return paragraph.text
+    if text.strip() and (level or style == "Title"):
+        return _Para(text, "#" * int(level.group(1) if level else 1) + " " + text.strip())
+    if _bold_heading(paragraph, body_size):
+        return _Para(text, "## " + text.strip())
+    return _Para(text)
+
+
+def _bold_heading(paragraph, body_size: float | None) -> bool:
+    """一、公司信息 printed bold at body size or larger, short, not ending as a clause: a heading without a style."""
+    text = paragraph.text.strip()
+    if not (0 < len(text) <= HEADING_MAX_CHARS) or _CLAUSE_END.search(text) or not _NUMBERED.match(text):
+        return False
+    if _CAPTION.match(text) or _UNIT.match(text):
+        return False
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    if not runs or not all(_run_bold(r, paragraph) for r in runs):
+        return False
+    size = _run_size(runs[0], paragraph)
+    return body_size is None or size is None or size >= body_size
+
+
+def _style_value(style, attribute: str):
+    """A font attribute as the style sets it, or as the style it is based on does."""
+    while style is not None:
+        value = getattr(style.font, attribute)
+        if value is not None:
+            return value
+        style = style.base_style
+    return None
+
+
+def _run_bold(run, paragraph) -> bool:
+    for value in (run.bold, _style_value(run.style, "bold") if run.style is not None else None,
+                  _style_value(paragraph.style, "bold")):
+        if value is not None:
+            return bool(value)
+    return False
+
+
+def _run_size(run, paragraph) -> float | None:
+    size = run.font.size or (_style_value(paragraph.style, "size") if paragraph.style is not None else None)
+    return size.pt if size is not None else None
+
+
+def _body_size(paragraphs: list) -> float | None:
+    """The font size most characters of the document are printed in."""
+    sizes: Counter[float] = Counter()
+    for paragraph in paragraphs:
+        for run in paragraph.runs:
+            size = _run_size(run, paragraph)
+            if size is not None and run.text.strip():
+                sizes[size] += len(run.text.strip())
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _unique(cells) -> list:
+    return list({id(c._tc): c for c in cells}.values())
+
+
+def _cell_text(cell) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())).strip()
+
+
+def _grid(table) -> list[list[str]]:
+    """Rows of cell texts, a merged cell repeated over the columns and rows it spans, short rows padded."""
+    grid = []
+    for row in table.rows:
+        cells = [""] * row.grid_cols_before + [_cell_text(c) for c in row.cells] + [""] * row.grid_cols_after
+        grid.append(cells)
+    width = max(map(len, grid), default=0)
+    rows = [cells + [""] * (width - len(cells)) for cells in grid]
+    return [r for r in rows if any(r)]
+
+
+def _is_header_row(row) -> bool:
+    trpr = row._tr.trPr
+    mark = trpr.find(f"{W}tblHeader") if trpr is not None else None
+    return mark is not None and mark.get(f"{W}val", "true") not in ("false", "0", "off")
+
+
+def _table(table, grid: list[list[str]]) -> Table:
+    """Header rows: those marked to repeat on every page, else the first row (and the rows its first cell spans
+    down into); a first row that only says 单位：万元 gives the unit instead."""
+    unit = ""
+    first = {c for c in grid[0] if c}
+    if len(first) == 1 and _UNIT.fullmatch(next(iter(first))):
+        unit = _UNIT.fullmatch(next(iter(first))).group(1)
+        grid = grid[1:]
+    marked = 0
+    for row in table.rows:
+        if not _is_header_row(row):
+            break
+        marked += 1
+    header = marked - (1 if unit and marked else 0)
+    if header <= 0:
+        header = 1
+        trs = [r._tr for r in table.rows if any(_cell_text(c) for c in r.cells)][1 if unit else 0:]
+        while header < len(trs) and trs[header].tc_lst and trs[header].tc_lst[0].vMerge == "continue":
+            header += 1  # 项目 printed over two header rows: the second row is header too
+    header = min(header, len(grid) - 1) if len(grid) > 1 else len(grid)
+    return Table(header=tuple(map(tuple, grid[:header])), rows=tuple(map(tuple, grid[header:])), unit=unit)
+
+
+def _unit_of(text: str) -> str:
+    match = _UNIT.fullmatch(text.strip())
+    return match.group(1).replace(" ", "") if match else ""
+
+
+def _caption_and_unit(text: str) -> tuple[str, str]:
+    """表1 主要会计数据（单位：万元） -> ("表1 主要会计数据", "单位：万元")."""
+    text = text.strip()
+    match = _UNIT.search(text)
+    if match and match.start() > 0:
+        return text[:match.start()].strip(), match.group(1).replace(" ", "")
+    return text, ""
+
+
+def _lay_out(blocks: list) -> tuple[list[str], dict[int, Table]]:
+    """Lines of text, a table's line "" with the table; the caption and unit lines a table takes are not repeated."""
+    used: set[int] = set()
+    found: dict[int, Table] = {}
+    for i, block in enumerate(blocks):
+        if isinstance(block, Table):
+            found[i] = _dress(block, blocks, i, used)
+    lines: list[str] = []
+    tables: dict[int, Table] = {}
+    for i, block in enumerate(blocks):
+        if i in used:
+            continue
+        if i in found:
+            tables[len(lines)] = found[i]
+            lines.append("")
+        else:
+            lines.append(block.heading or block.text)
+    return lines, tables
+
+
+def _near(blocks: list, i: int, step: int, used: set[int]) -> list[int]:
+    """The two text paragraphs nearest block i on one side (empty ones skipped), stopping at a table or heading."""
+    out: list[int] = []
+    j = i + step
+    while 0 <= j < len(blocks) and len(out) < 2:
+        block = blocks[j]
+        if isinstance(block, Table) or j in used or block.heading:
+            break
+        if block.text.strip():
+            out.append(j)
+        j += step
+    return out
+
+
+def _kind(block: _Para) -> str:
+    text = block.text.strip()
+    return "caption" if _CAPTION.match(text) else "unit" if _unit_of(text) else "text"
+
+
+def _dress(table: Table, blocks: list, i: int, used: set[int]) -> Table:
+    """The table with its caption (表1 … just above it, else just below it) and unit (单位：… above or below the
+    caption, or in it); the lines taken are marked used."""
+    caption, unit = "", table.unit
+    above = _near(blocks, i, -1, used)
+    kinds = [_kind(blocks[j]) for j in above]
+    taken: list[int] = []
+    if kinds[:1] == ["caption"] or kinds[:2] == ["unit", "caption"]:  # 表1 (单位：万元) | table
+        taken = above[:kinds.index("caption") + 1]
+    if kinds[:1] == ["unit"] or kinds[:2] == ["caption", "unit"]:  # 单位：万元 (above 表1) | table
+        taken = above[:kinds.index("unit") + 1] if not taken or kinds[:2] == ["caption", "unit"] else taken
+    below = _near(blocks, i, 1, used)
+    if "caption" not in [_kind(blocks[j]) for j in taken] and below and _kind(blocks[below[0]]) == "caption" \
+            and not _opens_a_table(blocks, below[0]):
+        taken.append(below[0])  # a caption printed under the table (and not over the next one)
+    if "unit" not in [_kind(blocks[j]) for j in taken] and not unit:
+        rest = [j for j in below if j not in taken][:1]
+        if rest and _kind(blocks[rest[0]]) == "unit" and rest[0] - 1 in (*taken, i):
+            taken.append(rest[0])
+    for j in taken:
+        text = blocks[j].text.strip()
+        if _kind(blocks[j]) == "caption":
+            caption, inline = _caption_and_unit(text)
+            unit = unit or inline
+        else:
+            unit = unit or _unit_of(text)
+        used.add(j)
+    return Table(header=table.header, rows=table.rows, caption=caption, unit=unit)
+
+
+def _opens_a_table(blocks: list, j: int) -> bool:
+    """The caption at j stands right above another table (perhaps with a unit line between): it is that table's."""
+    for block in blocks[j + 1:j + 4]:
+        if isinstance(block, Table):
+            return True
+        if block.heading or (block.text.strip() and _kind(block) != "unit"):
+            return False
+    return False

@@ -148,6 +148,8 @@ def _value(match: re.Match) -> tuple[int, str] | None:
     if groups.get("r"):
         value = _roman(groups["r"])
         return (value, "upper" if groups["r"].isupper() else "lower") if value else None
+    if groups["n"].startswith("0"):
+        return None  # "03": a chapter number printed large on its opener, never a folio
     value = int(groups["n"])
     if value < 1 or (groups.get("t") and value > int(groups["t"])):
         return None
@@ -232,7 +234,9 @@ def _lone(candidates: list[list[_Candidate]], confirmed: list[_Candidate | None]
         prev = out[before] if before is not None else None
         for c in found:
             alike = c.strong and c.style == nxt.style == "arabic" and keys[index][c.line] in forms
-            below_next = c.value <= nxt.value - (after - index)
+            # An excerpt may print chapter openers out of order (55, 93, 117, then 70, 71): a bare number printed
+            # like the folios counts even above the next run, unless it reads as a year (a cover's 2024).
+            below_next = c.value <= nxt.value - (after - index) or (index > 0 and not 1900 <= c.value <= 2100)
             above_prev = prev is None or (prev.style == "arabic" and c.value >= prev.value + index - before)
             if alike and below_next and above_prev:
                 out[index], before = c, index

@@ -1,61 +1,85 @@
-"""Read a PDF's text layer page by page: running headers, footers and printed page numbers removed."""
+"""Read a PDF into lines with the printed page of each, headings marked with their level, and tables as tables.
+
+Structure comes from what the document says, in order of trust: its outline (bookmarks), its own table of
+contents, numbering schemes, then typography measured against the body text of the same page.
+"""
 from __future__ import annotations
 
 import io
 import logging
 import re
-import unicodedata
-from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
+from rag.ingest.folios import PageLine, PageLines, furniture
+from rag.ingest.headings import Levels, looks_like_heading_text, scheme
+from rag.ingest.pdf_layout import Line, PageLayout, TableAt, body_size, page_layout
 from rag.ingest.plain import ReadText
-from rag.ingest.structure import is_numbered_heading
-from rag.text.normalize import clean_title
+from rag.ingest.table import Table
+from rag.text.garbage import is_garbage
+from rag.text.normalize import title_key
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files are reported as skipped, not logged
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-_FOLIO = re.compile(r"^(?:[-–—]\s*)?(?:第\s*)?(\d{1,4})(?:\s*页)?(?:\s*[-–—])?$")  # 71, - 71 -, 第71页
-_EDGE = 2  # running headers and footers sit in the first or last two lines of a page
-_HEADING_RATIO = 1.15  # a line this much larger than the body text is a heading
+_TOC_LINE = re.compile(r"^(?P<title>.+?)\s*(?:[.…·．_\-—]{3,}|\s{2,}|(?<=[\u3400-\u9fff）)])\s?)\s*(?P<page>\d{1,4})$")
+_TOC_TITLE = re.compile(r"^(?:目\s*录|目\s*次|CONTENTS|Contents)$")
+_CAPTION = re.compile(r"^(?:续?表|Table)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?")
+_UNIT = re.compile(r"(?:单位|單位|币种|幣別)\s*[:：]")
+_ONLY_NUMBERS = re.compile(r"^(?:[-+]?\d[\d,]*(?:\.\d+)?%?\s*)+$")
+_BAD_TITLE = re.compile(r"^(?:Microsoft Word|untitled|无标题|文档|Document)|\.(?:docx?|pdf|wps)$", re.IGNORECASE)
+_HEADING_RATIO = 1.15  # a line this much larger than its page's body text is a heading
+_COVER_CHARS = 400  # a first page with less text than this is a cover: its large lines are the title, not headings
+
+Progress = Callable[[int, int], None]  # pages read, pages in all
 
 
+@dataclass(frozen=True)
+class _Outline:
+    key: str  # title_key of the bookmark's title
+    page: int  # PDF page index
+    depth: int
 
-def read_pdf(data: bytes) -> ReadText:
-    """PDF text layer, page by page: running headers, footers and printed page numbers removed."""
+
+def read_pdf(data: bytes, progress: Progress | None = None) -> ReadText:
+    """The PDF's text as lines with their printed pages; raises ValueError naming why a file cannot be used."""
+    meta = _document_info(data)
+    layouts = _layouts(data, progress)
+    _check_text(layouts)
+    physical = [sorted((it for it in lay.items if isinstance(it, Line)), key=lambda ln: (ln.top, ln.x0)) for lay in layouts]
+    found = furniture([PageLines(tuple(PageLine(ln.text, ln.top, ln.bottom) for ln in lines), lay.height)
+                       for lines, lay in zip(physical, layouts)], meta.labels)
+    pages = [_without(lay, {id(lines[i]) for i in drop}) for lay, lines, drop in zip(layouts, physical, found.drop)]
+    numbers = [f.number for f in found.folios]
+    return _assemble(pages, numbers, meta)
+
+
+@dataclass(frozen=True)
+class _Info:
+    title: str
+    labels: list[str] | None
+    outline: tuple[_Outline, ...]
+
+
+def _document_info(data: bytes) -> _Info:
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        locked = reader.is_encrypted and not _unlock(reader)
-        pages = [] if locked else [_page_lines(page) for page in reader.pages]
+        if reader.is_encrypted and not _unlock(reader):
+            raise PermissionError
+        count = len(reader.pages)
+        labels = list(reader.page_labels) if "/PageLabels" in reader.trailer["/Root"] else None
+        outline = tuple(_outline(reader))
+        title = str((reader.metadata or {}).get("/Title") or "").strip()
+    except PermissionError:
+        raise ValueError("PDF 已加密，需要密码（encrypted PDF）") from None
     except Exception as err:  # pypdf raises a dozen types on damaged files; all mean "cannot read"
         raise ValueError(f"无法读取 PDF，文件可能已损坏（corrupt PDF: {type(err).__name__}）") from None
-    if locked:
-        raise ValueError("PDF 已加密，需要密码（encrypted PDF）")
-    if not any(text.strip() for page in pages for text, _ in page):
-        raise ValueError("PDF 中没有文字层，可能是扫描件（no text layer: empty or scanned PDF）")
-    numbers = printed_page_numbers([[text for text, _ in page] for page in pages])
-    pages = _drop_running_lines(pages, numbers)
-    lines: list[str] = []
-    line_pages: list[int | None] = []
-    for page, number in zip(_mark_headings(pages), numbers):
-        lines += page
-        line_pages += [number] * len(page)
-    return ReadText("\n".join(lines), "pdf", tuple(line_pages), _wrapped(lines, [s for page in pages for _, s in page]))
-
-
-def _width(text: str, size: float) -> float:
-    # Wide and ambiguous characters (CJK, “”) take a full em in a Chinese font, Latin letters and digits about half.
-    return size * sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
-
-
-def _wrapped(lines: list[str], sizes: list[float]) -> frozenset[int]:
-    """Body lines that follow a line filling the text width: the paragraph wraps there, whatever its last character."""
-    body = [i for i, line in enumerate(lines) if not line.startswith("## ")]
-    widths = sorted(_width(lines[i], sizes[i]) for i in body)
-    if not widths:
-        return frozenset()
-    full = widths[int(len(widths) * 0.9)] * 0.93
-    return frozenset(b for a, b in zip(body, body[1:]) if b == a + 1 and _width(lines[a], sizes[a]) >= full)
+    if count == 0:
+        raise ValueError("PDF 没有页面（PDF has no pages）")
+    good = title and not _BAD_TITLE.search(title) and len(title) >= 4
+    return _Info(title if good else "", labels, outline)
 
 
 def _unlock(reader) -> bool:
@@ -66,91 +90,286 @@ def _unlock(reader) -> bool:
         return False
 
 
-def _page_lines(page) -> list[tuple[str, float]]:
-    """Lines of one page with the font size most of their characters are printed in."""
-    pieces: list[tuple[str, float]] = []
+def _outline(reader) -> list[_Outline]:
+    out: list[_Outline] = []
 
-    def visit(text, cm, tm, font, size):
-        pieces.append((text, float(size) * abs(tm[3] or 1.0) * abs(cm[3] or 1.0)))
+    def walk(items, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+                continue
+            try:
+                page = reader.get_destination_page_number(item)
+            except Exception:  # a bookmark to nowhere is ignored
+                continue
+            if page is not None and page >= 0 and item.title:
+                out.append(_Outline(title_key(str(item.title)), page, depth))
 
-    page.extract_text(visitor_text=visit)
-    lines: list[tuple[str, Counter]] = [("", Counter())]
-    for text, size in pieces:
-        for n, part in enumerate(text.split("\n")):
-            if n:
-                lines.append(("", Counter()))
-            line, sizes = lines[-1]
-            sizes[round(size, 1)] += len(part.strip())
-            lines[-1] = (line + part, sizes)
-    return [(line.strip(), sizes.most_common(1)[0][0] if sizes else 0.0) for line, sizes in lines if line.strip()]
-
-
-def printed_page_numbers(pages: list[list[str]]) -> list[int | None]:
-    """The number printed on each page, else the one its neighbours imply, else the PDF page index.
-
-    Citations use the printed number: it is what a reader finds in the book and what the table of contents
-    lists; an excerpt may jump (55, 56, 71, 72). A number alone on the last (else first) lines of a page is
-    its folio when at least half the pages carry one; pages without (cover, chapter openers) get the number
-    their place in the run implies. A PDF without printed numbers is cited by page index, from 1.
-    """
-    printed: list[int | None] = []
-    for lines in pages:
-        edge = lines[::-1][:_EDGE] + lines[:_EDGE]  # footer first: headers more often hold other figures
-        folios = [m.group(1) for m in map(_FOLIO.match, edge) if m and not m.group(1).startswith("0")]
-        printed.append(int(folios[0]) if folios else None)
-    if sum(n is not None for n in printed) < max(1, len(pages) / 2):
-        return list(range(1, len(pages) + 1))
-    first = next(i for i, n in enumerate(printed) if n is not None)
-    for i in range(first - 1, -1, -1):
-        printed[i] = printed[i + 1] - 1
-    for i in range(first + 1, len(printed)):
-        printed[i] = printed[i] if printed[i] is not None else printed[i - 1] + 1
-    return [n if n > 0 else None for n in printed]
-
-
-def _drop_running_lines(pages: list[list[tuple[str, float]]], numbers: list[int | None]) -> list[list[tuple[str, float]]]:
-    """Remove page numbers and lines repeated at the top or bottom of several pages (running heads)."""
-    def key(text: str) -> str:
-        return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
-
-    seen = Counter()
-    for lines in pages:
-        seen.update({key(text) for text, _ in lines[:_EDGE] + lines[-_EDGE:]})
-    # Two pages suffice in a short document; a long one needs three, so a heading that happens to open
-    # two pages is not taken for a running head.
-    repeats = 2 if len(pages) <= 5 else 3
-    cleaned = []
-    for lines, number in zip(pages, numbers):
-        edge = set(range(min(_EDGE, len(lines)))) | set(range(max(0, len(lines) - _EDGE), len(lines)))
-        cleaned.append([
-            (text, size) for i, (text, size) in enumerate(lines)
-            if i not in edge or not (seen[key(text)] >= repeats or _is_folio(text, number))
-        ])
-    return cleaned
-
-
-def _is_folio(text: str, number: int | None) -> bool:
-    match = _FOLIO.match(text)
-    return bool(match) and number is not None and int(match.group(1)) == number
-
-
-def _mark_headings(pages: list[list[tuple[str, float]]]) -> list[list[str]]:
-    """Lines printed larger than the body text become # headings; a heading wrapped over lines is rejoined."""
-    sizes = Counter()
-    for lines in pages:
-        for text, size in lines:
-            sizes[size] += len(text)
-    body = sizes.most_common(1)[0][0] if sizes else 0.0
-    out = []
-    for lines in pages:
-        marked: list[str] = []
-        previous_size = None
-        for text, size in lines:
-            heading = body > 0 and size >= body * _HEADING_RATIO and len(text) <= 80
-            if heading and previous_size == size and not is_numbered_heading(clean_title(text)):
-                marked[-1] += text  # the second line of a long heading
-            else:
-                marked.append(f"## {text}" if heading else text)
-            previous_size = size if heading else None
-        out.append(marked)
+    try:
+        walk(reader.outline, 0)
+    except Exception:  # a malformed outline is no outline
+        return []
     return out
+
+
+def _layouts(data: bytes, progress: Progress | None) -> list[PageLayout]:
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(io.BytesIO(data), password="") as pdf:
+            total = len(pdf.pages)
+            layouts = []
+            for i, page in enumerate(pdf.pages):
+                layouts.append(page_layout(page))
+                page.close()  # drops the page's parsed objects: memory stays flat on a 1,000-page file
+                if progress is not None:
+                    progress(i + 1, total)
+            return layouts
+    except Exception as err:  # pdfminer raises its own types on damaged streams
+        raise ValueError(f"无法读取 PDF，文件可能已损坏（corrupt PDF: {type(err).__name__}）") from None
+
+
+def _check_text(layouts: list[PageLayout]) -> None:
+    """No text layer, or one made of glyph codes without Unicode (CID fonts): reported, never indexed."""
+    text = "".join(it.text for lay in layouts for it in lay.items if isinstance(it, Line))
+    chars = sum(lay.chars for lay in layouts)
+    if chars == 0:
+        raise ValueError("PDF 中没有文字层，可能是扫描件（no text layer: empty or scanned PDF）")
+    private = sum(lay.private_use for lay in layouts)
+    if private > chars * 0.5 or (len(text) >= 50 and is_garbage(text)):
+        raise ValueError("PDF 的文字层是乱码（字体缺少 Unicode 映射），无法索引（garbage text layer: fonts without a Unicode map）")
+
+
+def _without(layout: PageLayout, dropped: set[int]) -> PageLayout:
+    items = tuple(it for it in layout.items if id(it) not in dropped)
+    return replace(layout, items=items)
+
+
+# -- one document ---------------------------------------------------------------------------------------------------
+
+def _assemble(pages: list[PageLayout], numbers: list[int | None], info: _Info) -> ReadText:
+    pages = _merge_continued_tables(pages, numbers)
+    toc = _toc_keys(pages)
+    outline: dict[int, list[_Outline]] = {}
+    for entry in info.outline:
+        outline.setdefault(entry.page, []).append(entry)
+    doc_body = body_size([it for lay in pages for it in lay.items if isinstance(it, Line)])
+    levels = Levels()
+    lines: list[str] = []
+    line_pages: list[int | None] = []
+    continued: set[int] = set()
+    tables: dict[int, Table] = {}
+    title = info.title or _cover_title(pages[0])
+    for index, (lay, number) in enumerate(zip(pages, numbers)):
+        text_lines = [it for it in lay.items if isinstance(it, Line)]
+        body = body_size(text_lines) if sum(len(ln.text) for ln in text_lines) >= 200 else doc_body
+        cover = index == 0 and lay.chars < _COVER_CHARS and not outline.get(0)
+        contents = _is_contents(text_lines)
+        edges = _edges(text_lines, body)
+        previous: Line | None = None
+        previous_heading = False
+        skip: set[int] = set()
+        for pos, item in enumerate(lay.items):
+            if pos in skip:
+                continue
+            if isinstance(item, TableAt):
+                caption, unit, used = _caption(lay.items, pos)
+                skip |= used
+                if used:
+                    _unemit(lines, line_pages, continued, [lay.items[u] for u in used if u < pos])
+                tables[len(lines)] = replace(item.table, caption=caption, unit=unit)
+                lines.append("")
+                line_pages.append(number)
+                previous, previous_heading = None, False
+                continue
+            text = item.text
+            if _ONLY_NUMBERS.match(text) and not _TOC_LINE.match(text):
+                continue  # chart data labels and axis ticks: a run of figures with no label says nothing
+            if contents and not _TOC_TITLE.match(text.replace(" ", "")) and scheme(text) not in ("chapter", "part"):
+                style = None  # a contents page lists headings; only its chapter lines group the entries below them
+            else:
+                style = None if cover else _heading_style(item, body, toc, outline.get(index, ()), previous)
+            if style is not None:
+                if previous_heading and lines and _continues_heading(previous, item, style):
+                    lines[-1] += text
+                    continue
+                lines.append("#" * min(levels.level(style), 6) + " " + text)
+                line_pages.append(number)
+                previous, previous_heading = item, True
+                continue
+            if (previous is not None and not previous_heading and _wraps(previous, item, edges)):
+                continued.add(len(lines))
+            lines.append(text)
+            line_pages.append(number)
+            previous, previous_heading = item, False
+    return ReadText("\n".join(lines), "pdf", tuple(line_pages), frozenset(continued), tables, title)
+
+
+def _unemit(lines: list[str], pages: list, continued: set[int], items: list) -> None:
+    """Take back caption or unit lines already written above a table: they belong to the table."""
+    for item in reversed(items):
+        if lines and lines[-1].lstrip("# ").strip() == item.text:
+            continued.discard(len(lines) - 1)
+            lines.pop()
+            pages.pop()
+
+
+def _caption(items: tuple, pos: int) -> tuple[str, str, set[int]]:
+    """The table's caption (表N …) and unit (单位：万元) from the two lines above it or the line below."""
+    caption, unit, used = "", "", set()
+    near = [p for p in (pos - 1, pos - 2, pos + 1) if 0 <= p < len(items) and isinstance(items[p], Line)]
+    for p in near:
+        text = items[p].text
+        if p == pos - 2 and pos - 1 not in used:
+            break  # the line two above counts only when the line between them does
+        if not caption and _CAPTION.match(text) and len(text) <= 60:
+            caption, used = text, used | {p}
+            m = _UNIT.search(text)
+            if m:
+                caption, unit = text[:m.start()].strip(), text[m.start():].strip()
+        elif not unit and _UNIT.search(text) and len(text) <= 40:
+            unit, used = text.strip(), used | {p}
+    return caption, unit, used
+
+
+def _merge_continued_tables(pages: list[PageLayout], numbers: list[int | None]) -> list[PageLayout]:
+    """A table that runs over a page break is one table: rows keep their pages, the header stays the first part's."""
+    out: list[PageLayout] = []
+    pending: tuple[int, int] | None = None  # (page index in out, item index) of the last table of a page
+    for index, lay in enumerate(pages):
+        items = list(lay.items)
+        items = [replace(it, table=replace(it.table, row_pages=(numbers[index],) * len(it.table.rows)))
+                 if isinstance(it, TableAt) else it for it in items]
+        first_table = next((i for i, it in enumerate(items) if isinstance(it, TableAt)), None)
+        text_before = first_table is not None and any(isinstance(it, Line) and len(it.text) > 30 for it in items[:first_table])
+        if pending is not None and first_table is not None and not text_before:
+            prev_page, prev_item = pending
+            head = out[prev_page].items[prev_item]
+            tail = items[first_table]
+            if _same_columns(head.table, tail.table):
+                merged = _join_tables(head.table, tail.table)
+                prev_items = list(out[prev_page].items)
+                prev_items[prev_item] = replace(head, table=merged)
+                out[prev_page] = replace(out[prev_page], items=tuple(prev_items))
+                del items[first_table]
+        out.append(replace(lay, items=tuple(items)))
+        last = max((i for i, it in enumerate(items) if isinstance(it, TableAt)), default=None)
+        ends_page = last is not None and not any(isinstance(it, Line) and len(it.text) > 30 for it in items[last + 1:])
+        pending = (len(out) - 1, last) if ends_page else None
+    return out
+
+
+def _width(table: Table) -> int:
+    return max(len(r) for r in (*table.header, *table.rows)) if (table.header or table.rows) else 0
+
+
+def _same_columns(a: Table, b: Table) -> bool:
+    return _width(a) == _width(b) and _width(a) >= 2
+
+
+def _join_tables(a: Table, b: Table) -> Table:
+    # The continuation's own first rows: a repeated header is dropped; rows taken for a header are body rows.
+    rows = b.rows if b.header == a.header else (*b.header, *b.rows)
+    pages = b.row_pages if b.header == a.header else (b.row_pages[:1] * len(b.header)) + b.row_pages
+    return replace(a, rows=(*a.rows, *rows), row_pages=(*a.row_pages, *pages))
+
+
+def _is_contents(lines: list[Line]) -> bool:
+    """A table-of-contents page: titled 目录, or most of its lines end in a page number."""
+    listed = sum(1 for ln in lines if _TOC_LINE.match(ln.text))
+    titled = any(_TOC_TITLE.match(ln.text.replace(" ", "")) for ln in lines[:5])
+    return (titled and listed >= 3) or (listed >= 5 and listed >= len(lines) * 0.6)
+
+
+def _toc_keys(pages: list[PageLayout]) -> set[str]:
+    """Titles listed in the document's own table of contents (dotted leaders or a 目录 page of 'title  page')."""
+    keys: set[str] = set()
+    for lay in pages[:30]:
+        lines = [it for it in lay.items if isinstance(it, Line)]
+        on_toc_page = any(_TOC_TITLE.match(ln.text.replace(" ", "")) or _TOC_TITLE.match(ln.text) for ln in lines)
+        for ln in lines:
+            m = _TOC_LINE.match(ln.text)
+            dotted = m and re.search(r"[.…·．_]{3,}", ln.text)
+            if m and (dotted or on_toc_page):
+                keys.add(title_key(m.group("title").rstrip(" .…·．_")))
+    return keys
+
+
+def _heading_style(line: Line, body: float, toc: set[str], outline, previous: Line | None) -> str | None:
+    """The style a heading line is set in (its numbering scheme or its typography), or None for body text."""
+    text = line.text
+    if _TOC_LINE.match(text) and re.search(r"[.…·．_]{3,}", text):
+        return None  # a contents line, not the heading it lists
+    key = title_key(text)
+    numbered = scheme(text)
+    if any(entry.key == key or (len(key) >= 4 and entry.key.startswith(key)) for entry in outline):
+        return numbered or f"outline{min(e.depth for e in outline if e.key.startswith(key))}"
+    larger = body > 0 and line.size >= body * _HEADING_RATIO
+    if len(text) > 60 or not looks_like_heading_text(text, 60):
+        return None
+    if key in toc and len(key) >= 2:
+        return numbered or _typography(line)
+    if numbered and len(text) <= 40 and (line.bold or larger or _stands_alone(line, previous)):
+        return numbered
+    if larger and len(text) <= 40:
+        return _typography(line)
+    if line.bold and len(text) <= 30 and _stands_alone(line, previous) and not re.search(r"\d[\d.,]*\s*(?:万|亿|元|%|人|个)", text):
+        return _typography(line)
+    return None
+
+
+def _typography(line: Line) -> str:
+    return f"size{line.size:.0f}{'b' if line.bold else ''}"
+
+
+def _stands_alone(line: Line, previous: Line | None) -> bool:
+    # A line alone on its row that the line before does not run into: 一、公司信息 in Word, bold at body size.
+    return previous is None or previous.text.endswith(("。", "！", "？", "；", ":", "：")) or previous.bottom < line.top - 0.5 * line.size \
+        or scheme(line.text) is not None
+
+
+def _continues_heading(previous: Line | None, line: Line, style: str) -> bool:
+    """The second line of a long heading: same type, directly below, not numbered itself."""
+    return (previous is not None and scheme(line.text) is None and abs(previous.size - line.size) < 0.5
+            and previous.bold == line.bold and 0 <= line.top - previous.bottom < line.size and style.startswith("size"))
+
+
+@dataclass(frozen=True)
+class _Edges:
+    left: dict[int, float]
+    right: dict[int, float]
+
+
+def _edges(lines: list[Line], body: float) -> _Edges:
+    """Each column's text margins, from its body lines (the 10th and 90th percentiles, so headings and short lines do not count)."""
+    left: dict[int, float] = {}
+    right: dict[int, float] = {}
+    for column in {ln.column for ln in lines}:
+        col = [ln for ln in lines if ln.column == column and abs(ln.size - body) < 1]
+        col = col or [ln for ln in lines if ln.column == column]
+        xs0 = sorted(ln.x0 for ln in col)
+        xs1 = sorted(ln.x1 for ln in col)
+        left[column] = xs0[len(xs0) // 10]
+        right[column] = xs1[min(len(xs1) - 1, (len(xs1) * 9) // 10)]
+    return _Edges(left, right)
+
+
+def _wraps(previous: Line, line: Line, edges: _Edges) -> bool:
+    """The previous line reaches its column's right margin and this one starts at the left margin without indent."""
+    if previous.column != line.column or abs(previous.size - line.size) > 0.6 or line.top < previous.top:
+        return False
+    full = previous.x1 >= edges.right[previous.column] - 1.2 * previous.size
+    flush = line.x0 <= edges.left[line.column] + 0.6 * line.size
+    return full and flush and line.top - previous.bottom < 1.5 * line.size
+
+
+def _cover_title(first: PageLayout) -> str:
+    """The largest text on the first page (lines printed in that size joined), never a footer or a disclaimer."""
+    lines = [it for it in first.items if isinstance(it, Line) and len(it.text) >= 2]
+    if not lines:
+        return ""
+    biggest = max(ln.size for ln in lines)
+    if biggest <= body_size(lines) and first.chars > _COVER_CHARS:
+        return ""
+    title = [ln.text for ln in lines if ln.size >= biggest - 0.5]
+    return re.sub(r"\s+", " ", " ".join(title)).strip()[:80]

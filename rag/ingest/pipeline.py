@@ -58,17 +58,19 @@ class Corpus:
     outline: tuple[OutlineEntry, ...]
 
 
-def document_meta(doc: Document, sidecar: dict) -> DocumentMeta:
-    """title, year, publisher: the sidecar's where given, else read from the document's own cover."""
-    title = sidecar.get("title") or doc.title or doc.source
-    year = re.search(r"(?:19|20)\d{2}(?=年)", title) or re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", title)
+def document_meta(doc: Document, sidecar: dict, own_title: str = "") -> DocumentMeta:
+    """title, year, publisher: the sidecar's where given, else the document's own (metadata, cover)."""
+    title = sidecar.get("title") or own_title or doc.title or doc.source
+    cover = "\n".join(b.text for b in doc.blocks if b.kind == "cover")
+    year = next((m for text in (title, cover) for m in (
+        re.search(r"(?:19|20)\d{2}(?=\s*年)", text), re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text)) if m), None)
     return DocumentMeta(title, sidecar.get("year", int(year.group(0)) if year else None),
                         sidecar.get("publisher") or doc.publisher)
 
 
 def _ingest_one(src: SourceText, max_chars: int) -> tuple[Document, DocumentMeta, list[Passage]]:
-    doc = parse(src.text, src.name, src.line_pages, src.continued)
-    meta = document_meta(doc, src.meta)
+    doc = parse(src.text, src.name, src.line_pages, src.continued, src.tables)
+    meta = document_meta(doc, src.meta, src.title)
     doc.title = meta.title
     return doc, meta, chunk(doc, max_chars, year=meta.year)
 

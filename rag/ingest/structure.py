@@ -1,9 +1,10 @@
-"""Parse a converted report into its structure: chapters, cases, sections, pages, block kinds."""
+"""Parse a document's lines into its structure: chapters, cases, sections, pages, tables, block kinds."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from rag.ingest.table import Table
 from rag.text.normalize import clean_title, ends_sentence, title_key
 
 _HEADING = re.compile(r"^(#{1,6})\s*(.*)$")
@@ -19,7 +20,8 @@ _SECTION = re.compile(rf"^[{_CN_NUM}]+、")
 _SUBSECTION = re.compile(rf"^[（(][{_CN_NUM}]+[）)]")
 _CASE = re.compile(r"^[^\s：:]{2,20}[：:]")
 _FULL_STOP = re.compile(r"[。！？；][”’」』）)]*$")  # a paragraph may end here even at the margin
-_PUBLISHER = re.compile(r"^(\S.*?)\s*(?:编著|主编|编)$")
+_PUBLISHER = re.compile(r"^(\S.*?)\s*(?:编著|主编|编制|编|发布|印发|編著|編製|編)$")
+_COVER_LIMIT = 400  # characters: text before the first heading beyond this is body text, not a cover
 
 
 def is_numbered_heading(title: str) -> bool:
@@ -48,6 +50,7 @@ class Block:
     speaker: str = ""
     incomplete: bool = False
     pages: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, printed page) where a page starts
+    table: Table | None = None  # the table itself, for kind "table"
 
 
 @dataclass
@@ -65,9 +68,15 @@ class Document:
 
 class _Parser:
     def __init__(self, source: str, text: str, line_pages: tuple[int | None, ...] = (),
-                 continued: frozenset[int] = frozenset()):
+                 continued: frozenset[int] = frozenset(), tables: dict[int, Table] | None = None):
         self.doc = Document(source=source)
         self.lines = text.splitlines()
+        self.tables = tables or {}
+        # A report of chapters (第N章) and cases keeps the rules fitted to it; any other document is cut by its
+        # own heading levels. A PDF reader's # levels are measured (nesting of styles); a converted text's are not.
+        self.report = any(_CHAPTER.match(clean_title(m.group(2))) for m in map(_HEADING.match, self.lines) if m)
+        self.leveled = bool(line_pages)
+        self.stack: list[tuple[int, str]] = []  # (level, title) of the headings open below the chapter or case
         self.line_pages = line_pages
         self.page: int | None = None  # printed page of the line being read, when the source has pages
         self.continued = continued
@@ -110,6 +119,9 @@ class _Parser:
                 self.doc.toc.append(TocEntry(chapter, entry[0], entry[1], chapter_page))
         for i, line in enumerate(self.lines):
             self.page = self.page_of(i)
+            if i in self.tables:
+                self.add_table(self.tables[i])
+                continue
             previous, self.line_block = self.line_block, None
             if i in self.continued and previous is not None and not _FULL_STOP.search(previous.text):
                 self.join(previous, line.strip())  # wrapped at the margin: even after a closing quote
@@ -125,7 +137,7 @@ class _Parser:
             return
         head = _HEADING.match(line)
         if head:
-            self.heading(clean_title(head.group(2)))
+            self.heading(clean_title(head.group(2)), len(head.group(1)))
         elif _TOC_LINE.match(line):
             self.open_block = None
         elif _PAGE_NUMBER.match(line):
@@ -136,7 +148,7 @@ class _Parser:
             if target is not None:
                 target.kind, target.section = "epigraph", ()
             self.open_block = None
-        elif self.mode == "cover":
+        elif self.mode == "cover" and (self.report or self.in_cover(line)):
             self.cover.append(re.sub(r"\s+", " ", line))
         elif _COMMENTARY.match(line.replace("**", "")):
             match = _COMMENTARY.match(line.replace("**", ""))
@@ -152,23 +164,55 @@ class _Parser:
         else:
             self.add(Block(line))
 
-    def heading(self, title: str) -> None:
+    def in_cover(self, line: str) -> bool:
+        """A document without chapters: only short text on its first page, before any heading, is its cover."""
+        first = next((p for p in self.line_pages if p is not None), None)
+        size = sum(map(len, self.cover)) + len(line)
+        if (self.page is None or self.page == first) and size <= _COVER_LIMIT:
+            return True
+        self.end_cover(as_body=size > _COVER_LIMIT)
+        return False
+
+    def end_cover(self, as_body: bool) -> None:
+        """Leave the cover; as_body: what was taken for it is the document's opening text (it is too long)."""
+        self.mode = "body"
+        if as_body:
+            lines, self.cover = self.cover, []
+            for line in lines:
+                self.feed(line)
+
+    def heading(self, title: str, level: int = 1) -> None:
         if re.fullmatch(r"\d{1,3}", title):  # "03": the chapter number printed above its title
             return
         self.open_block = None
         if _CHAPTER.match(title):
             self.mode, self.chapter, self.chapter_page = "chapter", title, self.page
             self.case, self.case_page, self.section = "", None, ()
+            self.stack = [(level, title)]
+        elif not self.report:
+            self.mode = "body"
+            self.nest(level, title)
+            self.chapter, self.section = self.stack[0][1], tuple(t for _, t in self.stack[1:])
         elif self.mode == "cover":
             self.cover.append(title)
+        elif self.toc_lookup(title) is not None or (_CASE.match(title) and not _SECTION.match(title)
+                                                    and not _SUBSECTION.match(title)):
+            self.start_case(title)
+            self.stack = [(level, title)]
+        elif self.leveled:
+            self.nest(level, title)
+            self.section = tuple(t for _, t in self.stack[1:])
         elif _SECTION.match(title):
             self.section = (title,)
         elif _SUBSECTION.match(title):
             self.section = (self.section[:1] if self.section and not _SUBSECTION.match(self.section[0]) else ()) + (title,)
-        elif self.toc_lookup(title) is not None or _CASE.match(title):
-            self.start_case(title)
         else:
             self.section = (title,)
+
+    def nest(self, level: int, title: str) -> None:
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        self.stack.append((level, title))
 
     def start_case(self, title: str) -> None:
         self.mark_open_incomplete()
@@ -195,6 +239,14 @@ class _Parser:
         block.text += space + line
         self.line_block = block
 
+    def add_table(self, table: Table) -> None:
+        if self.mode == "cover" and not self.report:
+            self.end_cover(as_body=False)  # a table ends the cover
+        block = Block(table.caption, kind="table", table=table)
+        self.add(block)
+        block.pages = [(0, table.row_pages[0])] if table.row_pages and table.row_pages[0] is not None else block.pages
+        self.open_block = None
+
     def last_block(self) -> Block | None:
         return self.doc.blocks[-1] if self.doc.blocks else None
 
@@ -207,7 +259,7 @@ class _Parser:
             block.section = self.section
         self.doc.blocks.append(block)
         self.line_block = block
-        if self.mode == "chapter":
+        if self.mode == "chapter" and self.report:
             self.orphans.append(block)
         if not keep_open:
             self.open_block = None if ends_sentence(block.text) else block
@@ -237,10 +289,10 @@ class _Parser:
 
 
 def parse(text: str, source: str, line_pages: tuple[int | None, ...] = (),
-          continued: frozenset[int] = frozenset()) -> Document:
+          continued: frozenset[int] = frozenset(), tables: dict[int, Table] | None = None) -> Document:
     """Structure comes from heading text (第N章, 地名：…, 一、, （一）), never from the number of #.
 
     line_pages gives the printed page of each line (PDF): every block then records where its pages start;
     continued names the lines that only wrap the line before them.
     """
-    return _Parser(source, text, line_pages, continued).run()
+    return _Parser(source, text, line_pages, continued, tables).run()

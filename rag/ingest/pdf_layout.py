@@ -1,0 +1,323 @@
+"""One PDF page as positioned lines in reading order (columns found by their gutter) and its ruled tables as cells."""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, replace
+
+from rag.ingest.table import Table
+
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|[-,]b$|黑体|粗", re.IGNORECASE)
+_LATIN = re.compile(r"[A-Za-z0-9%.,:;)\]]")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")  # Wingdings / Symbol bullets mapped to the private-use area
+_NUMBER_RUN = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A printed line (one column's width) with the typography the heading finder measures."""
+    text: str
+    size: float  # the size most of its characters are printed in, in points
+    bold: bool  # most of its characters come from a bold font
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    column: int = 0  # 0 for full-width or single-column text, 1 / 2 for the left / right column
+
+
+@dataclass(frozen=True)
+class TableAt:
+    """A table found on the page, where it stands."""
+    table: Table
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    column: int = 0
+
+
+Item = Line | TableAt
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    items: tuple[Item, ...]  # reading order
+    width: float
+    height: float
+    chars: int  # characters on the page (tables included)
+    private_use: int  # private-use glyphs among them (dropped from the text)
+
+
+def _char_lines(chars: list[dict]) -> list[list[dict]]:
+    """Characters grouped into printed rows by their baseline, each row left to right."""
+    rows: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: (round(c["bottom"], 1), c["x0"])):
+        if rows:
+            last = rows[-1][-1]
+            tolerance = max(1.0, 0.35 * min(ch["size"], last["size"]))
+            if abs(ch["bottom"] - last["bottom"]) <= tolerance:
+                rows[-1].append(ch)
+                continue
+        rows.append([ch])
+    return [sorted(row, key=lambda c: c["x0"]) for row in rows]
+
+
+def _segments(row: list[dict], gap: float = 1.2) -> list[list[dict]]:
+    """A row cut where characters stand more than `gap` em apart: columns (a gutter can be 1.5 em), side-by-side items."""
+    parts = [[row[0]]]
+    for a, b in zip(row, row[1:]):
+        if b["x0"] - a["x1"] > gap * max(a["size"], b["size"]):
+            parts.append([])
+        parts[-1].append(b)
+    return parts
+
+
+def _with_numbers(items: list[Item]) -> list[Item]:
+    """A figure standing apart at the end of a row, in the same column, belongs to the text before it: a contents
+    line's page number, a value after its label."""
+    out: list[Item] = []
+    for it in items:
+        last = out[-1] if out else None
+        if (isinstance(it, Line) and isinstance(last, Line) and it.column == last.column
+                and abs(it.bottom - last.bottom) < 2 and it.x0 > last.x1 and _NUMBER_RUN.fullmatch(it.text.replace(" ", ""))
+                and not _NUMBER_RUN.fullmatch(last.text.replace(" ", ""))):
+            out[-1] = replace(last, text=f"{last.text} {it.text}", x1=it.x1)
+        else:
+            out.append(it)
+    return out
+
+
+def _text(chars: list[dict]) -> str:
+    out = []
+    for prev, ch in zip([None, *chars], chars):
+        if prev is not None:
+            gap = ch["x0"] - prev["x1"]
+            size = max(prev["size"], ch["size"])
+            # A visible gap is a space: between Latin words, and between chart labels or table figures
+            # that would otherwise glue (12.513.8). Justified Chinese is spaced less than a quarter em.
+            if gap > 0.25 * size or (gap > 0.12 * size and _LATIN.match(prev["text"]) and _LATIN.match(ch["text"])):
+                out.append(" ")
+        out.append(ch["text"])
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def _line(chars: list[dict], column: int = 0) -> Line:
+    sizes: dict[float, int] = {}
+    bold = 0
+    for ch in chars:
+        sizes[round(ch["size"], 1)] = sizes.get(round(ch["size"], 1), 0) + 1
+        bold += bool(_BOLD.search(ch.get("fontname", "").split("+")[-1]))
+    return Line(_text(chars), max(sizes, key=sizes.get), bold * 2 > len(chars),
+                min(c["x0"] for c in chars), max(c["x1"] for c in chars),
+                min(c["top"] for c in chars), max(c["bottom"] for c in chars), column)
+
+
+def _gutter(segments: list[Line], width: float) -> float | None:
+    """The x of a white band between 30% and 70% of the page that nearly no text line crosses, with text on both
+    sides. Two-column papers read left column first; without this, rows of both columns were read as one text.
+    A title block or a wide table crosses the band: up to a tenth of the lines may.
+    """
+    allowed = max(2, len(segments) // 10)
+    best = None
+    for x in range(int(width * 0.3), int(width * 0.7), 2):
+        crossing = sum(1 for s in segments if s.x0 < x < s.x1)
+        if crossing > allowed:
+            continue
+        left = sum(1 for s in segments if s.x1 <= x)
+        right = sum(1 for s in segments if s.x0 >= x)
+        if left >= 6 and right >= 6:
+            score = (-crossing, min(left, right))
+            if best is None or score > best[0]:
+                best = (score, x)
+    return float(best[1]) if best else None
+
+
+def _reading_order(lines: list[Line], tables: list[TableAt], width: float) -> list[Item]:
+    """Top to bottom; on a two-column page, full-width bands in place and each band's left column before its right."""
+    # Full-width lines (title block, wide tables) may cross the gutter: look for it among the narrower lines.
+    narrow = [s for s in lines if s.x1 - s.x0 < width * 0.55]
+    gutter = _gutter(narrow, width) if len(narrow) >= 12 else None
+    items: list[Item] = [*lines, *tables]
+    if gutter is None:
+        return _with_numbers(sorted(items, key=lambda it: (it.top, it.x0)))
+
+    def side(it: Item) -> int:
+        return 1 if it.x1 <= gutter + 1 else 2 if it.x0 >= gutter - 1 else 0
+
+    ordered: list[Item] = []
+    band: list[Item] = []
+    for it in sorted(items, key=lambda it: (it.top, it.x0)):
+        if side(it) == 0:  # a full-width item closes the band above it
+            ordered += sorted(band, key=lambda b: (side(b), b.top))
+            band = []
+            ordered.append(it)
+        else:
+            band.append(it)
+    ordered += sorted(band, key=lambda b: (side(b), b.top))
+    return _with_numbers([replace(it, column=side(it)) for it in ordered])
+
+
+def _inside(ch: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+    cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _cells(rows: list[list[str | None]]) -> list[list[str]]:
+    """Merged cells (None) take the text of the cell they merge with: left in a row, above in the first column."""
+    out: list[list[str]] = []
+    for r, row in enumerate(rows):
+        cells: list[str] = []
+        for c, cell in enumerate(row):
+            text = re.sub(r"\s+", "", cell) if cell is not None and _CJK.search(cell) else re.sub(r"\s+", " ", cell or "").strip()
+            if cell is None:
+                text = cells[c - 1] if c > 0 else (out[r - 1][0] if r > 0 and out[r - 1] else "")
+            cells.append(_PRIVATE_USE.sub("", text))
+        out.append(cells)
+    return [row for row in out if any(row)]
+
+
+def _plausible(rows: list[list[str]]) -> bool:
+    """Rules around running text (a boxed paragraph, rules of two tables in one column) are no table."""
+    cells = [c for row in rows for c in row if c]
+    return bool(cells) and not any(len(c) > 80 for c in cells) and sum(map(len, cells)) <= 30 * len(cells)
+
+
+def _numeric(cell: str) -> bool:
+    return bool(_NUMBER_RUN.fullmatch(cell.replace(" ", ""))) or cell in ("-", "—", "--")
+
+
+def split_header(rows: list[list[str]]) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    """Header rows: those above the first row with a figure in a value cell (at most three), else the first row."""
+    first_data = next((i for i, row in enumerate(rows) if any(_numeric(c) for c in row[1:] if c)), None)
+    n = first_data if first_data is not None and 0 < first_data <= 3 else (1 if len(rows) > 1 else 0)
+    return tuple(map(tuple, rows[:n])), tuple(map(tuple, rows[n:]))
+
+
+_TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
+                   "intersection_tolerance": 3}
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """A three-line table (三线表): rules above and below the header and at its foot, and no vertical rules."""
+    x0: float
+    x1: float
+    tops: tuple[float, ...]  # the rules' heights, top to bottom
+
+
+def _rules(page) -> list[_Rules]:
+    """Groups of two or more horizontal rules of one width, one under another: each group frames a table."""
+    rules = [(round(o["x0"]), round(o["x1"]), o["top"]) for o in (*page.lines, *page.rects)
+             if o["bottom"] - o["top"] < 2 and o["x1"] - o["x0"] > 80]
+    groups: dict[tuple[int, int], list[float]] = {}
+    for x0, x1, top in rules:
+        key = next((k for k in groups if abs(k[0] - x0) <= 2 and abs(k[1] - x1) <= 2), (x0, x1))
+        groups.setdefault(key, []).append(top)
+    found = []
+    for (x0, x1), tops in groups.items():
+        tops = sorted(tops)
+        i = 0
+        while i + 2 < len(tops):
+            # top rule, the rule under the header (one or two printed rows below it), then the foot rule
+            if tops[i + 1] - tops[i] < 60:
+                found.append(_Rules(x0, x1, (tops[i], tops[i + 1], tops[i + 2])))
+                i += 3
+            else:
+                i += 1
+    return found
+
+
+def _columns(rows: list[list[dict]]) -> list[float]:
+    """Column borders: x positions where every body row leaves a gap wider than an em."""
+    covered: list[tuple[float, float]] = sorted((c["x0"], c["x1"]) for row in rows for c in row)
+    borders: list[float] = []
+    end = covered[0][1] if covered else 0.0
+    size = statistics.median([c["size"] for row in rows for c in row]) if rows else 10.0
+    for x0, x1 in covered[1:]:
+        if x0 - end > 0.9 * size:
+            borders.append((x0 + end) / 2)
+        end = max(end, x1)
+    return borders
+
+
+def _ruled_table(chars: list[dict], rules: _Rules, page_number: int | None) -> TableAt | None:
+    """The cells of a three-line table: rows by baseline, columns by the gaps the body rows share."""
+    top, bottom = rules.tops[0], rules.tops[-1]
+    inside = [c for c in chars if rules.x0 - 2 <= (c["x0"] + c["x1"]) / 2 <= rules.x1 + 2
+              and top < (c["top"] + c["bottom"]) / 2 < bottom]
+    header_chars = [c for c in inside if c["bottom"] <= rules.tops[1] + 1]
+    body_rows = _char_lines([c for c in inside if c["bottom"] > rules.tops[1] + 1])
+    if len(body_rows) < 2:
+        return None
+    borders = _columns(body_rows)
+    if not borders:
+        return None
+
+    def cells(row: list[dict]) -> tuple[str, ...]:
+        out = [[] for _ in range(len(borders) + 1)]
+        for c in row:
+            out[sum(1 for b in borders if (c["x0"] + c["x1"]) / 2 > b)].append(c)
+        return tuple(_text(cell).replace(" ", "") if any(_CJK.search(ch["text"]) for ch in cell) else _text(cell)
+                     for cell in out)
+
+    def header_cells(row: list[dict]) -> tuple[str, ...]:
+        # A heading is often wider than its column: place each run of heading text by its centre.
+        out = [""] * (len(borders) + 1)
+        for run in _segments(sorted(row, key=lambda c: c["x0"]), gap=0.9):
+            centre = (run[0]["x0"] + run[-1]["x1"]) / 2
+            out[sum(1 for b in borders if centre > b)] += _text(run).replace(" ", "")
+        return tuple(out)
+
+    header = tuple(header_cells(row) for row in _char_lines(header_chars))
+    if not _plausible([list(r) for r in (*header, *map(cells, body_rows))]):
+        return None
+    if len(header) > 1:  # a heading wrapped over two printed rows is one header row
+        header = (tuple("".join(parts) for parts in zip(*header)),)
+    body = tuple(cells(row) for row in body_rows)
+    return TableAt(Table(header, body, row_pages=(page_number,) * len(body)), top, bottom, rules.x0, rules.x1)
+
+
+def _find_tables(page) -> list:
+    if not (page.lines or page.rects):
+        return []
+    return [t for t in page.find_tables(_TABLE_SETTINGS) if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2]
+
+
+def _table_at(found, page_number: int | None) -> TableAt | None:
+    rows = _cells(found.extract())
+    if len(rows) < 2 or max(len(r) for r in rows) < 2:
+        return None
+    if not _plausible(rows):
+        return None
+    header, body = split_header(rows)
+    x0, top, x1, bottom = found.bbox
+    return TableAt(Table(header, body, row_pages=(page_number,) * len(body)), top, bottom, x0, x1)
+
+
+def page_layout(page, page_number: int | None = None) -> PageLayout:
+    """Lines and tables of a pdfplumber page, in reading order. Rotated text (watermarks) is left out."""
+    chars = [c for c in page.chars if c.get("upright", True) and c["text"].strip()]
+    private = sum(1 for c in chars if _PRIVATE_USE.match(c["text"]))
+    tables = [t for t in (_table_at(f, page_number) for f in _find_tables(page)) if t is not None]
+    if not tables:
+        tables = [t for t in (_ruled_table(chars, r, page_number) for r in _rules(page)) if t is not None]
+    boxes = [(t.x0 - 1, t.top - 1, t.x1 + 1, t.bottom + 1) for t in tables]
+    text_chars = [c for c in chars if not _PRIVATE_USE.match(c["text"]) and not _inside(c, boxes)]
+    lines = [_line(seg) for row in _char_lines(text_chars) for seg in _segments(row)]
+    lines = [ln for ln in lines if ln.text]
+    items = _reading_order(lines, tables, float(page.width))
+    return PageLayout(tuple(items), float(page.width), float(page.height), len(chars), private)
+
+
+def body_size(lines: list[Line]) -> float:
+    """The size most characters of these lines are printed in (0 without lines)."""
+    weights: dict[float, int] = {}
+    for ln in lines:
+        weights[ln.size] = weights.get(ln.size, 0) + len(ln.text)
+    return max(weights, key=weights.get) if weights else 0.0
+
+
+def median(values: list[float], default: float = 0.0) -> float:
+    return statistics.median(values) if values else default
