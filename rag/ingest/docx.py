@@ -14,11 +14,12 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # 表1 / 表 1-2 / 续表3 / 附表2: a table's caption (a paragraph just above the table, or just below it).
 _CAPTION = re.compile(r"^(?:续|附)?表\s*[\d一二三四五六七八九十]+(?:\s*[-－—–.．]\s*\d+)*(?![\d%])")
 # 单位：万元 (金额单位: 元, （单位：人次、万元）), alone on a line or at the end of the caption.
-_UNIT = re.compile(r"[（(]?\s*((?:金额|货币|计量)?单位\s*[：:]\s*[^（）()\s][^（）()]*?)\s*[）)]?\s*$")
+_UNIT = re.compile(r"[（(]?\s*((?:金额|货币|计量|金額|貨幣|計量)?[单單]位\s*[：:]\s*[^（）()\s][^（）()]*?)\s*[）)]?\s*$")
 # A heading's number: 第一章, 第二节, 一、, （一）, 1. / 1、 / 1.1 / 1.1.1, （1）.
-_NUMBERED = re.compile(r"^(?:第[一二三四五六七八九十百\d]+[章节部篇]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]"
-                       r"|\d{1,2}(?:[.．]\d{1,2}){0,2}(?:[、.．]|\s)(?!\d))")
+_NUMBERED = re.compile(r"^(?:第[一二三四五六七八九十百\d]+[章节節部篇]|[一二三四五六七八九十壹貳贰參叁肆伍陸陆柒捌玖拾]+[、.．]"
+                       r"|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}(?:[.．]\d{1,2}){0,2}(?:[、.．]|\s)(?!\d))")
 _CLAUSE_END = re.compile(r"[。！？；;，,、：:]$")
+_PAGE_NUMBER = re.compile(r"(?:\t|\.{2,}|…+|·{2,}|\s{2,})\s*\d+$")  # 一、学校概况<tab>1: a contents line
 HEADING_MAX_CHARS = 40  # a bold numbered line longer than this is a lead-in sentence, not a heading
 
 
@@ -36,7 +37,7 @@ def read_docx(data: bytes) -> ReadText:
 
         document = docx.Document(io.BytesIO(data))
         blocks = list(_blocks(document))
-        title = (document.core_properties.title or "").strip()
+        title = _title(document.core_properties.title or "")
     except Exception as err:  # python-docx raises zipfile, lxml and KeyError alike on damaged files
         raise ValueError(f"无法读取 DOCX，文件可能已损坏（corrupt DOCX: {type(err).__name__}）") from None
     lines, tables = _lay_out(blocks)
@@ -46,39 +47,40 @@ def read_docx(data: bytes) -> ReadText:
     return ReadText(text, "docx", tables=tables, title=title)
 
 
-def _blocks(document) -> list[_Para | Table | None]:
-    """The body in order: each paragraph, each table (one of a single row or column frames text: its paragraphs)."""
-    from docx.table import Table as DocxTable
+def _title(title: str) -> str:
+    """The core-properties title, without what Word's PDF printer and file conversions leave in it."""
+    title = re.sub(r"^Microsoft Word\s*-\s*", "", title.strip())
+    return re.sub(r"\.docx?$", "", title, flags=re.I).strip()
+
+
+def _blocks(document) -> list[_Para | Table]:
+    """The body in order, paragraphs and tables. A table of one row or one column is a frame around text (a text
+    box, two tables set side by side): its paragraphs and tables stand in its place."""
+    from docx.table import Table as DocxTable, _Cell
     from docx.text.paragraph import Paragraph
 
-    body = document._body
-    paragraphs: list = []
-    out: list = []
+    items: list = []  # Paragraph, or (DocxTable, grid)
 
-    def walk(element) -> None:
+    def walk(element, parent) -> None:
         for child in element.iterchildren():
             if child.tag == f"{W}p":
-                paragraph = Paragraph(child, body)
-                paragraphs.append(paragraph)
-                out.append(paragraph)
+                items.append(Paragraph(child, parent))
             elif child.tag == f"{W}tbl":
-                out.append(DocxTable(child, body))
+                table = DocxTable(child, parent)
+                grid = _grid(table)
+                if len(grid) < 2 or max(map(len, grid), default=0) < 2:
+                    for row in table.rows:
+                        for cell in _unique(row.cells):
+                            walk(cell._tc, _Cell(cell._tc, table))
+                else:
+                    items.append((table, grid))
             elif child.tag == f"{W}sdt":  # a content control (a cover page, a form field) holds body text too
-                walk(child.find(f"{W}sdtContent") if child.find(f"{W}sdtContent") is not None else child)
+                content = child.find(f"{W}sdtContent")
+                walk(content if content is not None else child, parent)
 
-    walk(document.element.body)
-    size = _body_size(paragraphs)
-    blocks: list = []
-    for item in out:
-        if isinstance(item, Paragraph):
-            blocks.append(_para(item, size))
-        else:
-            grid = _grid(item)
-            if len(grid) < 2 or max(map(len, grid), default=0) < 2:  # one row or one column: a frame around text
-                blocks += [_para(p, size) for row in item.rows for cell in _unique(row.cells) for p in cell.paragraphs]
-            else:
-                blocks.append(_table(item, grid))
-    return blocks
+    walk(document.element.body, document._body)
+    size = _body_size([item for item in items if isinstance(item, Paragraph)])
+    return [_para(item, size) if isinstance(item, Paragraph) else _table(*item) for item in items]
 
 
 def _para(paragraph, body_size: float | None) -> _Para:
@@ -96,6 +98,8 @@ def _bold_heading(paragraph, body_size: float | None) -> bool:
     """一、公司信息 printed bold at body size or larger, short, not ending as a clause: a heading without a style."""
     text = paragraph.text.strip()
     if not (0 < len(text) <= HEADING_MAX_CHARS) or _CLAUSE_END.search(text) or not _NUMBERED.match(text):
+        return False
+    if _PAGE_NUMBER.search(text):
         return False
     if _CAPTION.match(text) or _UNIT.match(text):
         return False
@@ -170,8 +174,8 @@ def _table(table, grid: list[list[str]]) -> Table:
     down into); a first row that only says 单位：万元 gives the unit instead."""
     unit = ""
     first = {c for c in grid[0] if c}
-    if len(first) == 1 and _UNIT.fullmatch(next(iter(first))):
-        unit = _UNIT.fullmatch(next(iter(first))).group(1)
+    if len(first) == 1 and _unit_of(next(iter(first))):
+        unit = _unit_of(next(iter(first)))
         grid = grid[1:]
     marked = 0
     for row in table.rows:
@@ -190,7 +194,7 @@ def _table(table, grid: list[list[str]]) -> Table:
 
 def _unit_of(text: str) -> str:
     match = _UNIT.fullmatch(text.strip())
-    return match.group(1).replace(" ", "") if match else ""
+    return re.sub(r"\s+", " ", match.group(1)) if match else ""
 
 
 def _caption_and_unit(text: str) -> tuple[str, str]:
@@ -198,7 +202,7 @@ def _caption_and_unit(text: str) -> tuple[str, str]:
     text = text.strip()
     match = _UNIT.search(text)
     if match and match.start() > 0:
-        return text[:match.start()].strip(), match.group(1).replace(" ", "")
+        return text[:match.start()].strip(), re.sub(r"\s+", " ", match.group(1))
     return text, ""
 
 
@@ -242,31 +246,27 @@ def _kind(block: _Para) -> str:
 
 
 def _dress(table: Table, blocks: list, i: int, used: set[int]) -> Table:
-    """The table with its caption (表1 … just above it, else just below it) and unit (单位：… above or below the
-    caption, or in it); the lines taken are marked used."""
-    caption, unit = "", table.unit
+    """The table with its caption and unit, the lines taken marked used. Above it: 表1 …, 单位：…, or both in
+    either order; else a caption just below it (unless it stands over the next table), and a unit under that."""
     above = _near(blocks, i, -1, used)
     kinds = [_kind(blocks[j]) for j in above]
-    taken: list[int] = []
-    if kinds[:1] == ["caption"] or kinds[:2] == ["unit", "caption"]:  # 表1 (单位：万元) | table
-        taken = above[:kinds.index("caption") + 1]
-    if kinds[:1] == ["unit"] or kinds[:2] == ["caption", "unit"]:  # 单位：万元 (above 表1) | table
-        taken = above[:kinds.index("unit") + 1] if not taken or kinds[:2] == ["caption", "unit"] else taken
-    below = _near(blocks, i, 1, used)
-    if "caption" not in [_kind(blocks[j]) for j in taken] and below and _kind(blocks[below[0]]) == "caption" \
-            and not _opens_a_table(blocks, below[0]):
-        taken.append(below[0])  # a caption printed under the table (and not over the next one)
-    if "unit" not in [_kind(blocks[j]) for j in taken] and not unit:
-        rest = [j for j in below if j not in taken][:1]
-        if rest and _kind(blocks[rest[0]]) == "unit" and rest[0] - 1 in (*taken, i):
-            taken.append(rest[0])
+    if sorted(kinds) == ["caption", "unit"]:
+        taken = above
+    else:
+        taken = above[:1] if kinds[:1] in (["caption"], ["unit"]) else []
+    if "caption" not in kinds[:len(taken)]:
+        below = _near(blocks, i, 1, used)
+        if below and _kind(blocks[below[0]]) == "caption" and not _opens_a_table(blocks, below[0]):
+            taken.append(below[0])
+            if len(below) > 1 and _kind(blocks[below[1]]) == "unit" and "unit" not in kinds[:len(taken) - 1]:
+                taken.append(below[1])
+    caption, unit = "", table.unit
     for j in taken:
-        text = blocks[j].text.strip()
         if _kind(blocks[j]) == "caption":
-            caption, inline = _caption_and_unit(text)
+            caption, inline = _caption_and_unit(blocks[j].text)
             unit = unit or inline
         else:
-            unit = unit or _unit_of(text)
+            unit = unit or _unit_of(blocks[j].text)
         used.add(j)
     return Table(header=table.header, rows=table.rows, caption=caption, unit=unit)
 
