@@ -5,6 +5,7 @@ import re
 
 _CN = "一二三四五六七八九十百零〇两"
 _TRAD = "壹貳贰參叁肆伍陸陆柒捌玖拾"
+_NOT_UNIT = r"(?!\s*[%％分万亿元个人倍年月日家项所度])"  # 72.6分 opens a sentence, not section 72.6
 # (scheme, pattern): the scheme names a numbering style; its level comes from where it first appears.
 SCHEMES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("part", re.compile(rf"^第[{_CN}\d]+[部篇编](?:分)?(?=[\s\u3000]|$|[^\d{_CN}])")),
@@ -13,8 +14,8 @@ SCHEMES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("trad", re.compile(rf"^[{_TRAD}]+[、.．]")),
     ("cn", re.compile(rf"^[{_CN}]+[、.．]")),
     ("cn-paren", re.compile(rf"^[（(][{_CN}]+[）)]")),
-    ("d3", re.compile(r"^\d{1,2}[.．]\d{1,2}[.．]\d{1,2}(?![.．\d])")),
-    ("d2", re.compile(r"^\d{1,2}[.．]\d{1,2}(?![.．\d%])")),
+    ("d3", re.compile(rf"^\d{{1,2}}[.．]\d{{1,2}}[.．]\d{{1,2}}(?![.．\d]){_NOT_UNIT}")),
+    ("d2", re.compile(rf"^\d{{1,2}}[.．]\d{{1,2}}(?![.．\d]){_NOT_UNIT}")),
     ("d1", re.compile(r"^\d{1,2}(?:[、]|[.．](?!\d))")),
     ("d0", re.compile(r"^\d{1,2}\s+(?=[\u3400-\u9fff])")),  # 1 发展背景 (papers and white papers)
     ("d-paren", re.compile(r"^[（(]\d{1,2}[）)]")),

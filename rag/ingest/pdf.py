@@ -24,7 +24,7 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _TOC_LINE = re.compile(r"^(?P<title>.+?)\s*(?:[.…·．_\-—]{3,}|\s{2,}|(?<=[\u3400-\u9fff）)])\s?)\s*(?P<page>\d{1,4})$")
 _TOC_TITLE = re.compile(r"^(?:目\s*录|目\s*次|CONTENTS|Contents)$")
-_CAPTION = re.compile(r"^(?:续?表|Table)\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?")
+_CAPTION = re.compile(r"^(?:[续續]?表\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?|附表\s*[\d一二三四五六七八九十]*|Table\s*\d+)")
 _UNIT = re.compile(r"(?:单位|單位|币种|幣別)\s*[:：]")
 _ONLY_NUMBERS = re.compile(r"^(?:[-+]?\d[\d,]*(?:\.\d+)?%?\s*)+$")
 _BAD_TITLE = re.compile(r"^(?:Microsoft Word|untitled|无标题|文档|Document)|\.(?:docx?|pdf|wps)$", re.IGNORECASE)
@@ -177,6 +177,8 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], info: _Info) -
                 skip |= used
                 if used:
                     _unemit(lines, line_pages, continued, [lay.items[u] for u in used if u < pos])
+                if not any(isinstance(it, Line) for it in lay.items[:pos]):
+                    caption, unit = _caption_above(lines, line_pages, continued, caption, unit)
                 tables[len(lines)] = replace(item.table, caption=caption, unit=unit)
                 lines.append("")
                 line_pages.append(number)
@@ -214,6 +216,22 @@ def _unemit(lines: list[str], pages: list, continued: set[int], items: list) -> 
             pages.pop()
 
 
+def _caption_above(lines: list[str], pages: list, continued: set[int], caption: str, unit: str) -> tuple[str, str]:
+    """A table that opens a page takes the caption and unit line left at the foot of the page before."""
+    for _ in range(2):
+        last = lines[-1] if lines else ""
+        if not caption and _CAPTION.match(last) and len(last) <= 60:
+            caption = last
+        elif not unit and _UNIT.search(last) and len(last) <= 40:
+            unit = last
+        else:
+            break
+        continued.discard(len(lines) - 1)
+        lines.pop()
+        pages.pop()
+    return caption, unit
+
+
 def _caption(items: tuple, pos: int) -> tuple[str, str, set[int]]:
     """The table's caption (表N …) and unit (单位：万元) from the two lines above it or the line below."""
     caption, unit, used = "", "", set()
@@ -246,7 +264,7 @@ def _merge_continued_tables(pages: list[PageLayout], numbers: list[int | None]) 
             prev_page, prev_item = pending
             head = out[prev_page].items[prev_item]
             tail = items[first_table]
-            if _same_columns(head.table, tail.table):
+            if _same_columns(head.table, tail.table) and not _new_header(head.table, tail.table):
                 merged = _join_tables(head.table, tail.table)
                 prev_items = list(out[prev_page].items)
                 prev_items[prev_item] = replace(head, table=merged)
@@ -254,9 +272,17 @@ def _merge_continued_tables(pages: list[PageLayout], numbers: list[int | None]) 
                 del items[first_table]
         out.append(replace(lay, items=tuple(items)))
         last = max((i for i, it in enumerate(items) if isinstance(it, TableAt)), default=None)
-        ends_page = last is not None and not any(isinstance(it, Line) and len(it.text) > 30 for it in items[last + 1:])
+        ends_page = last is not None and not any(
+            isinstance(it, Line) and (len(it.text) > 10 or _CAPTION.match(it.text) or it.text.startswith("附"))
+            for it in items[last + 1:])
         pending = (len(out) - 1, last) if ends_page else None
     return out
+
+
+def _new_header(a: Table, b: Table) -> bool:
+    """The next page's table opens with headings of its own (words, not figures): another table."""
+    return bool(b.header) and b.header != a.header and not any(
+        re.fullmatch(r"[-+]?[\d,]+(?:\.\d+)?%?", c.replace(" ", "")) for row in b.header for c in row if c)
 
 
 def _width(table: Table) -> int:
@@ -300,6 +326,8 @@ def _heading_style(line: Line, body: float, toc: set[str], outline, previous: Li
     text = line.text
     if _TOC_LINE.match(text) and re.search(r"[.…·．_]{3,}", text):
         return None  # a contents line, not the heading it lists
+    if _CAPTION.match(text):
+        return None  # a table's caption belongs to its table
     key = title_key(text)
     numbered = scheme(text)
     if any(entry.key == key or (len(key) >= 4 and entry.key.startswith(key)) for entry in outline):

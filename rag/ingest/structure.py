@@ -70,8 +70,10 @@ class _Parser:
     def __init__(self, source: str, text: str, line_pages: tuple[int | None, ...] = (),
                  continued: frozenset[int] = frozenset(), tables: dict[int, Table] | None = None):
         self.doc = Document(source=source)
-        self.lines = text.splitlines()
         self.tables = tables or {}
+        # A table's line holds "": one standing last is lost by splitlines, so the lines run up to it.
+        self.lines = text.splitlines()
+        self.lines += [""] * (max(self.tables, default=-1) + 1 - len(self.lines))
         # A report of chapters (第N章) and cases keeps the rules fitted to it; any other document is cut by its
         # own heading levels. A PDF reader's # levels are measured (nesting of styles); a converted text's are not.
         self.report = any(_CHAPTER.match(clean_title(m.group(2))) for m in map(_HEADING.match, self.lines) if m)
