@@ -1,0 +1,97 @@
+"""PDF ingestion on the six layout families of tests/documents (made with LibreOffice, XeLaTeX, reportlab; not by the parser's authors' rules)."""
+import re
+from pathlib import Path
+
+import pytest
+
+from rag.ingest.chunk import chunk
+from rag.ingest.pdf import read_pdf
+from rag.ingest.structure import parse
+
+DOCS = Path(__file__).parent / "documents"
+FILES = {
+    "word": "word/school-quality-report.pdf",
+    "book": "book/quality-monitoring-chapter.pdf",
+    "two-column": "two-column/digital-vet-whitepaper.pdf",
+    "slides": "slides/annual-report-briefing.pdf",
+    "financial": "financial/annual-report-excerpt.pdf",
+    "traditional": "traditional/energy-saving-handbook.pdf",
+}
+
+
+def passages(family: str):
+    path = DOCS / FILES[family]
+    read = read_pdf(path.read_bytes())
+    doc = parse(read.text, path.name, read.line_pages, read.continued, read.tables)
+    return read, chunk(doc, 200)
+
+
+@pytest.mark.parametrize("family", FILES)
+def test_no_cover_collapse_and_every_body_passage_cites_its_page(family):
+    read, ps = passages(family)
+    body = [p for p in ps if p.kind not in ("cover", "toc")]
+    assert len(body) >= 8 and sum(len(p.text) for p in ps if p.kind == "cover") <= 400
+    # Every passage cites its printed page; only roman-numbered front matter (the book's 前言, pages i–ii) is
+    # cited without one, and it comes before everything else.
+    unpaged = [i for i, p in enumerate(body) if p.page is None or not p.page_exact]
+    assert unpaged == list(range(len(unpaged))) and len(unpaged) <= (4 if family == "book" else 0), unpaged
+    assert max(len(p.text) for p in ps) <= 1000
+    assert not any(re.search(r"[\ue000-\uf8ff]", p.text) for p in ps)  # Wingdings bullets never reach passages
+
+
+@pytest.mark.parametrize("family", FILES)
+def test_no_figure_is_split_between_passages(family):
+    _, ps = passages(family)
+    for a, b in zip(ps, ps[1:]):
+        if (a.kind, a.section, a.page) != (b.kind, b.section, b.page) or a.kind != "text":
+            continue  # only one section's text on one page is ever cut inside a sentence
+        assert not (re.search(r"\d[.,]?$", a.text) and re.match(r"[.,]?\d", b.text)), (a.text[-20:], b.text[:20])
+
+
+def test_word_report_numbered_bold_headings_at_body_size_nest():
+    _, ps = passages("word")
+    staff = next(p for p in ps if "专任教师486人" in p.text)
+    assert staff.section.split(" / ")[-2:] == ["（一）办学基础", "2.专任教师"] and staff.page == 1
+    assert staff.citation.endswith("第1页")
+
+
+def test_word_table_rows_keep_their_column_names_caption_and_page():
+    _, ps = passages("word")
+    table = next(p for p in ps if p.kind == "table" and "财政经常性补助" in p.text)
+    assert table.text.startswith("表1 2022—2024年办学经费收入情况") and table.page == 2
+    assert "财政经常性补助：2022年 28,615.30；2023年 30,247.86；2024年 32,519.44" in table.text
+
+
+def test_book_three_line_table_and_printed_pages_from_37():
+    read, ps = passages("book")
+    cell = next(p for p in ps if p.kind == "table" and "用人单位评价" in p.text)
+    assert "平均缺失率（%） 11.57" in cell.text and cell.page == 39 and cell.text.startswith("表 3-1")
+    assert {p.page for p in ps if p.kind == "text"} >= {37, 38, 39, 40, 41}
+
+
+def test_two_column_paper_reads_each_column_whole():
+    _, ps = passages("two-column")
+    policy = next(p for p in ps if "186.4亿元" in p.text)
+    assert "截至2024年6月，已有27个省份出台职业教育信息化或数字化相关实施方案" in policy.text
+    assert policy.section == "1.1政策环境" and policy.page == 1  # "6 / 26"-style footers: printed 1 on PDF page 3
+
+
+def test_slide_titles_with_a_colon_are_sections_not_cases():
+    _, ps = passages("slides")
+    case = next(p for p in ps if "1,850万元" in p.text.replace(" ", ""))
+    assert case.case == "" and "案例分享：产教融合" in case.section + case.chapter
+
+
+def test_financial_table_across_a_page_break_keeps_its_header():
+    _, ps = passages("financial")
+    parts = [p for p in ps if p.kind == "table" and "合并资产负债表" in p.section]
+    assert {p.page for p in parts} >= {4, 5}
+    loan = next(p for p in parts if "长期借款" in p.text)
+    assert "260,000,000.00" in loan.text and loan.page == 5
+
+
+def test_traditional_handbook_numbering_and_its_last_table():
+    _, ps = passages("traditional")
+    assert any(p.chapter.startswith("參、") or p.section.startswith("參、") for p in ps)
+    last = next(p for p in ps if "1,107,211" in p.text)
+    assert last.kind == "table" and last.page == 4 and "單位：度" in last.text
