@@ -172,6 +172,8 @@ def test_figures_match_as_printed_and_never_inside_a_longer_number():
     assert not holds_figure("共14860人", "486") and not holds_figure("共486.5万元", "486")
     assert not holds_figure("共1,486人", "486") and not holds_figure("增长3.486倍", "486")
     assert holds_figure("就业率达到９６.８％。", "96.8%")
+    assert holds_figure("智慧教室占比（%） 38.9 21.6 数据中心覆盖率（%） 81.2 46.5", "46.5")  # a table row
+    assert holds_figure("智慧教室占比（%） 38.9 21.6", "38.9") and not holds_figure("81.2 46.5", "2.4")
 
 
 def test_page_and_heading_and_split_rules():
@@ -183,6 +185,9 @@ def test_page_and_heading_and_split_rules():
     cut = [Passage("c", "全年收入1", source="r.pdf", ordinal=0), Passage("d", "234万元。", source="r.pdf", ordinal=1),
            Passage("e", "比上年增长12.", source="r.pdf", ordinal=2), Passage("f", "5%。共3,", source="r.pdf", ordinal=3),
            Passage("g", "600人。", source="r.pdf", ordinal=4), Passage("h", "2024年完成。", source="s.pdf", ordinal=5),
-           Passage("i", "共486，", source="s.pdf", ordinal=6), Passage("j", "2024年起。", source="s.pdf", ordinal=7)]
-    assert len(figure_splits(cut)) == 3  # 1|234, 12.|5, 3,|600; not across documents, not after ，
+           Passage("i", "共486，", source="s.pdf", ordinal=6), Passage("j", "2024年起。", source="s.pdf", ordinal=7),
+           Passage("k", "收入 52,069.35", source="s.pdf", ordinal=8), Passage("l", "2024年生均拨款", source="s.pdf", ordinal=9),
+           Passage("m", "收入 52", source="s.pdf", ordinal=10), Passage("n", ",069.35万元", source="s.pdf", ordinal=11)]
+    # 1|234, 12.|5, 3,|600, 52|,069.35; not across documents, not after ，, not before a row opening with a year
+    assert len(figure_splits(cut)) == 4
     assert DocQuestion("q", "1", 2).table is False

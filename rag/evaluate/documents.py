@@ -85,16 +85,22 @@ def load_documents(folder: Path) -> list[DocSpec]:
 
 
 # -- what counts ---------------------------------------------------------------------------------
+def _fold(text: str) -> str:
+    """Width folded (９６.８％ is 96.8%, （一） is (一), thin and no-break spaces are spaces). Not for_search: it drops
+    thousands commas, and 1,234 must not match 1234 unless printed so. The Chinese comma stays one: 共1，486 lists two
+    numbers."""
+    return unicodedata.normalize("NFKC", text.replace("，", "\0")).replace("\0", "，")
+
+
 def _squash(text: str) -> str:
-    """Width folded (９６.８％ is 96.8%, （一） is (一)), whitespace gone (\\s covers thin and no-break spaces).
-    Not for_search: it drops thousands commas, and 1,234 must not match 1234 unless printed so. The Chinese comma
-    stays one: 共1，486 lists two numbers."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text.replace("，", "\0"))).replace("\0", "，")
+    return re.sub(r"\s+", "", _fold(text))
 
 
 def holds_figure(text: str, figure: str) -> bool:
-    """The printed figure, spacing ignored, not inside a longer number; 1,234 also matches 1234 (never the reverse)."""
-    text, figure = _squash(text), _squash(figure)
+    """The printed figure, not inside a longer number; spaces inside it ignored (11 468 = 11468), yet never removed
+    between two numbers (a table row's "81.2 46.5" holds 46.5: squashed it read 81.246.5, measured on the two-column
+    white paper); 1,234 also matches 1234 (never the reverse)."""
+    text, figure = _fold(text), _squash(figure)
     if not figure:
         return False
     forms = [(text, figure)]
@@ -103,7 +109,7 @@ def holds_figure(text: str, figure: str) -> bool:
     for haystack, needle in forms:
         before = r"(?<![\d.])(?<!\d,)" if needle[0].isdigit() else ""
         after = r"(?![\d]|\.\d|,\d)" if needle[-1].isdigit() else ""
-        if re.search(before + re.escape(needle) + after, haystack):
+        if re.search(before + r"\s*".join(map(re.escape, needle)) + after, haystack):
             return True
     return False
 
@@ -136,16 +142,30 @@ def heading_found(heading: str, passages: Iterable[Passage]) -> bool:
     return any(want in _squash(part) for p in passages for part in (p.chapter, p.case, *p.section.split(" / ")) if part)
 
 
-_ENDS_IN_FIGURE = re.compile(r"\d(?:\.|,)?$")  # ASCII . and , only: a figure followed by ， or 。 is whole
+_CUT_NUMBER = re.compile(r"\d[.,]$")  # ASCII . and , only: a figure followed by ， or 。 is whole
+_ENDS_IN_DIGIT = re.compile(r"\d$")
 _STARTS_WITH_DIGIT = re.compile(r"^\d")
+_STARTS_WITH_GROUP = re.compile(r"^[.,]\d")
+# A row or sentence that opens with a year (2024年 …) starts afresh: the word report's table rows end in an amount and
+# the next row opens with a year, and no cut number reads "52,069.35|2024年".
+_STARTS_WITH_YEAR = re.compile(r"^(?:19|20)\d\d(?:年|届|级|学年)")
+
+
+def _cut(end: str, start: str) -> bool:
+    if _CUT_NUMBER.search(end):
+        return bool(_STARTS_WITH_DIGIT.match(start))
+    if _ENDS_IN_DIGIT.search(end):
+        return bool(_STARTS_WITH_GROUP.match(start)) or (
+            bool(_STARTS_WITH_DIGIT.match(start)) and not _STARTS_WITH_YEAR.match(start))
+    return False
 
 
 def figure_splits(passages: list[Passage]) -> list[str]:
-    """Numbers the chunker cut: a passage ending in digits (or a decimal point or digit comma), the next one of the
-    same document starting with digits. Each as '…end | start…'."""
+    """Numbers the chunker cut: a passage of a document ending in digits (or a decimal point or digit comma) and the
+    next one starting with digits (or with .5 / ,000 after digits). Each as '…end | start…'."""
     ordered = sorted(passages, key=lambda p: p.ordinal)
     return [f"…{a.text.rstrip()[-12:]} | {b.text.lstrip()[:12]}…" for a, b in zip(ordered, ordered[1:])
-            if a.source == b.source and _ENDS_IN_FIGURE.search(a.text.rstrip()) and _STARTS_WITH_DIGIT.match(b.text.lstrip())]
+            if a.source == b.source and _cut(a.text.rstrip(), b.text.lstrip())]
 
 
 # -- results ---------------------------------------------------------------------------------------
