@@ -59,13 +59,13 @@ def test_word_table_rows_keep_their_column_names_caption_and_page():
     _, ps = passages("word")
     table = next(p for p in ps if p.kind == "table" and "财政经常性补助" in p.text)
     assert table.text.startswith("表1 2022—2024年办学经费收入情况") and table.page == 2
-    assert "财政经常性补助：2022年 28,615.30；2023年 30,247.86；2024年 32,519.44" in table.text
+    assert "财政经常性补助：2022年 28,615.30万元，2023年 30,247.86万元，2024年 32,519.44万元。" in table.text
 
 
 def test_book_three_line_table_and_printed_pages_from_37():
     read, ps = passages("book")
     cell = next(p for p in ps if p.kind == "table" and "用人单位评价" in p.text)
-    assert "平均缺失率（%） 11.57" in cell.text and cell.page == 39 and cell.text.startswith("表 3-1")
+    assert "平均缺失率 11.57%" in cell.text and cell.page == 39 and cell.text.startswith("表 3-1")
     assert {p.page for p in ps if p.kind == "text"} >= {37, 38, 39, 40, 41}
 
 

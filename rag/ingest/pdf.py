@@ -177,7 +177,7 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], info: _Info) -
                 skip |= used
                 if used:
                     _unemit(lines, line_pages, continued, [lay.items[u] for u in used if u < pos])
-                if not any(isinstance(it, Line) for it in lay.items[:pos]):
+                if not any(isinstance(it, Line) for n, it in enumerate(lay.items[:pos]) if n not in used):
                     caption, unit = _caption_above(lines, line_pages, continued, caption, unit)
                 tables[len(lines)] = replace(item.table, caption=caption, unit=unit)
                 lines.append("")

@@ -1,6 +1,7 @@
 """A table as data (caption, unit, header rows, body rows, the page of each row), shared by the PDF and DOCX readers."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -28,21 +29,37 @@ def column_names(table: Table) -> list[str]:
     return names
 
 
-def row_text(row: tuple[str, ...], names: list[str]) -> str:
-    """营业收入：2024年 1,234.5；2023年 1,100.2 — the row's label, then each value with its column's name."""
+_UNIT_IN_NAME = re.compile(r"\s*[（(]([^（）()\d]{1,6})[）)]$")  # 月均收入（元）, 节电率（%）
+_ONE_UNIT = re.compile(r"^(?:单位|單位)\s*[:：]\s*([^\s、，,；;]{1,4})$")  # 单位：万元, not 单位：人次、万元
+_FIGURE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+def column_units(table: Table, names: list[str]) -> list[str]:
+    """Each column's unit: from its heading's （…）, else the table's one unit line (单位：万元), else ""."""
+    whole = _ONE_UNIT.match(table.unit.strip())
+    return [(m.group(1) if (m := _UNIT_IN_NAME.search(name)) else whole.group(1) if whole else "") for name in names]
+
+
+def row_text(row: tuple[str, ...], names: list[str], units: list[str] | None = None) -> str:
+    """营业收入：2024年 1,234.5万元，2023年 1,100.2万元。 — the row's label, each value with its column's name and
+    unit: one sentence a row, so that a question about one cell finds its row, column and unit together."""
     label, values = (row[0], row[1:]) if len(row) > 1 else ("", row)
     cells = []
     for c, value in enumerate(values, start=1):
         if not value or value == label:
             continue
-        name = names[c] if c < len(names) else ""
+        name = _UNIT_IN_NAME.sub("", names[c]) if c < len(names) else ""
+        unit = units[c] if units and c < len(units) else ""
+        value = value + unit if unit and _FIGURE.fullmatch(value) else value
         cells.append(f"{name} {value}" if name and name != value else value)
-    return f"{label}：{'；'.join(cells)}" if label else "；".join(cells)
+    body = "，".join(cells)
+    return (f"{label}：{body}" if label else body) + ("。" if body else "")
 
 
 def table_parts(table: Table, max_chars: int) -> list[tuple[str, int | None]]:
     """The table as passages of whole rows, each opening with its caption and unit, never across a page break."""
     names = column_names(table)
+    units = column_units(table, names)
     head = table.caption + (f"（{table.unit}）" if table.unit else "")
     if not table.header and not table.caption and not table.unit:
         head = ""
@@ -51,8 +68,8 @@ def table_parts(table: Table, max_chars: int) -> list[tuple[str, int | None]]:
     lines: list[str] = []
     page: int | None = None
     for row, row_page in zip(table.rows, pages):
-        text = row_text(row, names)
-        if not text.strip("：；"):
+        text = row_text(row, names, units)
+        if not text.strip("：。"):
             continue
         size = len(head) + sum(len(x) + 1 for x in lines) + len(text)
         if lines and (row_page != page or size > max_chars):
