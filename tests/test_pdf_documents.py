@@ -95,3 +95,12 @@ def test_traditional_handbook_numbering_and_its_last_table():
     assert any(p.chapter.startswith("參、") or p.section.startswith("參、") for p in ps)
     last = next(p for p in ps if "1,107,211" in p.text)
     assert last.kind == "table" and last.page == 4 and "單位：度" in last.text
+
+
+def test_chart_data_labels_come_out_paired_with_their_years():
+    _, ps = passages("slides")
+    chart = next(p for p in ps if "2022年 11.73" in p.text)
+    assert "2020年 10.64，2021年 11.21" in chart.text and chart.page == 5
+    _, ps = passages("book")
+    assert any("2023年 93.1" in p.text and p.page == 40 for p in ps)  # the value axis's 85/90/95 are not paired
+    assert not any(re.search(r"\d{2}\.\d\d{2}\.\d", p.text) for p in ps)  # never 92.688.9: labels glued

@@ -166,6 +166,7 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], info: _Info) -
         cover = index == 0 and lay.chars < _COVER_CHARS and not outline.get(0)
         contents = _is_contents(text_lines)
         edges = _edges(text_lines, body)
+        chart = chart_values([ln for ln in text_lines if _ONLY_NUMBERS.match(ln.text) and not _TOC_LINE.match(ln.text)])
         previous: Line | None = None
         previous_heading = False
         skip: set[int] = set()
@@ -186,7 +187,13 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], info: _Info) -
                 continue
             text = item.text
             if _ONLY_NUMBERS.match(text) and not _TOC_LINE.match(text):
-                continue  # chart data labels and axis ticks: a run of figures with no label says nothing
+                # Chart data labels and axis ticks: printed as labelled values (2020年 10.64) when they line up
+                # with a row of years, else left out — a run of figures with no label says nothing.
+                if chart is not None:
+                    lines.append(chart)
+                    line_pages.append(number)
+                    chart, previous, previous_heading = None, None, False
+                continue
             if contents and not _TOC_TITLE.match(text.replace(" ", "")) and scheme(text) not in ("chapter", "part"):
                 style = None  # a contents page lists headings; only its chapter lines group the entries below them
             else:
@@ -205,6 +212,44 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], info: _Info) -
             line_pages.append(number)
             previous, previous_heading = item, False
     return ReadText("\n".join(lines), "pdf", tuple(line_pages), frozenset(continued), tables, title)
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def chart_values(numbers: list[Line]) -> str | None:
+    """A chart's data labels paired with the years on its axis by position: '2019年 88.9，2020年 85。', or None.
+
+    The axis is a row of three or more years; a label belongs to the year it stands above (within half the
+    spacing of the axis). Labels that pair with nothing (the value axis's ticks) are left out.
+    """
+    tokens = []  # (x centre, row top, text)
+    for ln in numbers:
+        words = ln.text.split()
+        offset = 0
+        for word in words:
+            start = ln.text.index(word, offset)
+            offset = start + len(word)
+            centre = ln.x0 + (ln.x1 - ln.x0) * (start + len(word) / 2) / max(len(ln.text), 1)
+            tokens.append((centre, round(ln.top), word))
+    rows: dict[int, list[tuple[float, str]]] = {}
+    for x, top, word in tokens:
+        if _YEAR.fullmatch(word):
+            key = next((k for k in rows if abs(k - top) <= 2), top)
+            rows.setdefault(key, []).append((x, word))
+    axis = sorted(max(rows.values(), key=len, default=[]))
+    if len(axis) < 3:
+        return None
+    spacing = min(b[0] - a[0] for a, b in zip(axis, axis[1:]))
+    values: dict[str, list[str]] = {year: [] for _, year in axis}
+    for x, top, word in tokens:
+        if _YEAR.fullmatch(word) and (x, word) in axis:
+            continue
+        x_year, year = min(axis, key=lambda a: abs(a[0] - x))
+        if abs(x_year - x) <= spacing / 2:
+            values[year].append(word)
+    pairs = [f"{year}年 {'/'.join(found)}" for year, found in values.items() if found]
+    return "，".join(pairs) + "。" if len(pairs) >= 2 else None
 
 
 def _unemit(lines: list[str], pages: list, continued: set[int], items: list) -> None:

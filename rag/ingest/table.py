@@ -30,26 +30,46 @@ def column_names(table: Table) -> list[str]:
 
 
 _UNIT_IN_NAME = re.compile(r"\s*[（(]([^（）()\d]{1,6})[）)]$")  # 月均收入（元）, 节电率（%）
-_ONE_UNIT = re.compile(r"^(?:单位|單位)\s*[:：]\s*([^\s、，,；;]{1,4})$")  # 单位：万元, not 单位：人次、万元
+_UNIT_LINE = re.compile(r"(?:单位|單位)\s*[:：]\s*([^\s]+)")  # 单位：万元 / 单位：人次、万元 / 單位：度；%
+_RATE = re.compile(r"率|比例|占比|比重|增[减長长]|同比")
 _FIGURE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 
 
 def column_units(table: Table, names: list[str]) -> list[str]:
-    """Each column's unit: from its heading's （…）, else the table's one unit line (单位：万元), else ""."""
-    whole = _ONE_UNIT.match(table.unit.strip())
-    return [(m.group(1) if (m := _UNIT_IN_NAME.search(name)) else whole.group(1) if whole else "") for name in names]
+    """Each column's unit: its heading's （…）; else the table's 单位 line — one unit for all, one unit a value
+    column in order, or a percentage for the rate columns and the other unit for the rest; else ""."""
+    line = _UNIT_LINE.search(table.unit)
+    listed = [u for u in re.split(r"[、，,；;/]", line.group(1)) if u] if line else []
+    values = len(names) - 1
+    units = []
+    for c, name in enumerate(names):
+        own = _UNIT_IN_NAME.search(name)
+        if own or c == 0 or not listed:
+            units.append(own.group(1) if own else "")
+        elif len(listed) == 1:
+            units.append("" if _RATE.search(name) and listed[0] != "%" else listed[0])  # a rate is no sum of 元
+        elif len(listed) == values:
+            units.append(listed[c - 1])
+        elif "%" in listed and len(listed) == 2:
+            other = next(u for u in listed if u != "%")
+            units.append("%" if _RATE.search(name) else other)
+        else:
+            units.append("")
+    return units
 
 
 def row_text(row: tuple[str, ...], names: list[str], units: list[str] | None = None) -> str:
     """营业收入：2024年 1,234.5万元，2023年 1,100.2万元。 — the row's label, each value with its column's name and
-    unit: one sentence a row, so that a question about one cell finds its row, column and unit together."""
+    unit (a label's own （%） wins): one sentence a row, so that a question about one cell finds its row, column
+    and unit together."""
     label, values = (row[0], row[1:]) if len(row) > 1 else ("", row)
+    own = _UNIT_IN_NAME.search(label)
     cells = []
     for c, value in enumerate(values, start=1):
         if not value or value == label:
             continue
         name = _UNIT_IN_NAME.sub("", names[c]) if c < len(names) else ""
-        unit = units[c] if units and c < len(units) else ""
+        unit = own.group(1) if own else units[c] if units and c < len(units) else ""
         value = value + unit if unit and _FIGURE.fullmatch(value) else value
         cells.append(f"{name} {value}" if name and name != value else value)
     body = "，".join(cells)

@@ -28,7 +28,8 @@ class Figure:
 
 
 # Full-width forms map one-to-one so offsets into the original text stay valid.
-_WIDTH = str.maketrans("０１２３４５６７８９％，．　", "0123456789%,. ")
+# Full-width digits, and Traditional 萬/億 read as 万/亿 (one character each: positions stay those of the text).
+_WIDTH = str.maketrans("０１２３４５６７８９％，．　萬億", "0123456789%,. 万亿")
 
 _ARABIC = (
     r"(?<![\d.])(?:\d{1,3}(?:(?:,|[ \u00a0\u2009\u202f])\d{3}(?!\d))+(?:\.\d+)?"
