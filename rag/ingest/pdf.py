@@ -194,10 +194,17 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], info: _Info) -
                     line_pages.append(number)
                     chart, previous, previous_heading = None, None, False
                 continue
-            if contents and not _TOC_TITLE.match(text.replace(" ", "")) and scheme(text) not in ("chapter", "part"):
-                style = None  # a contents page lists headings; only its chapter lines group the entries below them
+            if contents and scheme(text) not in ("chapter", "part"):
+                # A contents page lists headings, its 目录 title included, and opens none (a 目录 section would hold
+                # the whole document); only its chapter lines group the entries below them.
+                style = None
             else:
-                style = None if cover else _heading_style(item, body, toc, outline.get(index, ()), previous)
+                wraps = (previous is not None and not previous_heading and len(previous.text) >= 10
+                         and scheme(text) is None and _wraps(previous, item, edges))
+                # The second line of a wrapped bold paragraph is that paragraph, however short.
+                style = None if cover or wraps else _heading_style(item, body, toc, outline.get(index, ()), previous)
+            if style is not None and title and title_key(text) == title_key(title):
+                continue  # the title printed again over the first page's text: the document's name, not a section
             if style is not None:
                 if previous_heading and lines and _continues_heading(previous, item, style):
                     lines[-1] += text
@@ -371,8 +378,8 @@ def _heading_style(line: Line, body: float, toc: set[str], outline, previous: Li
     text = line.text
     if _TOC_LINE.match(text) and re.search(r"[.…·．_]{3,}", text):
         return None  # a contents line, not the heading it lists
-    if _CAPTION.match(text):
-        return None  # a table's caption belongs to its table
+    if _CAPTION.match(text) or text.startswith(("□", "√", "☑", "■")):
+        return None  # a table's caption belongs to its table; "□是 √否" answers a form's question
     key = title_key(text)
     numbered = scheme(text)
     if any(entry.key == key or (len(key) >= 4 and entry.key.startswith(key)) for entry in outline):
@@ -380,8 +387,8 @@ def _heading_style(line: Line, body: float, toc: set[str], outline, previous: Li
     larger = body > 0 and line.size >= body * _HEADING_RATIO
     if len(text) > 60 or not looks_like_heading_text(text, 60):
         return None
-    if key in toc and len(key) >= 2:
-        return numbered or _typography(line)
+    if key in toc and len(key) >= 2 and line.size >= body - 0.5:
+        return numbered or _typography(line)  # not a running head in small print that repeats the title
     if numbered and len(text) <= 40 and (line.bold or larger or _stands_alone(line, previous)):
         return numbered
     if larger and len(text) <= 40:

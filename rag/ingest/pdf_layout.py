@@ -115,18 +115,20 @@ def _line(chars: list[dict], column: int = 0) -> Line:
 
 
 def _gutter(segments: list[Line], width: float) -> float | None:
-    """The x of a white band between 30% and 70% of the page that nearly no text line crosses, with text on both
-    sides. Two-column papers read left column first; without this, rows of both columns were read as one text.
-    A title block or a wide table crosses the band: up to a tenth of the lines may.
+    """The x of a white band near the middle of the page that nearly no text line crosses, with columns of text of
+    like width on both sides. Two-column papers read left column first; without this, rows of both columns were
+    read as one text. A title block or a wide table crosses the band: up to a tenth of the lines may. Labels and
+    values set in two columns (股票简称 平安银行) are not columns of running text: their lines are short.
     """
     allowed = max(2, len(segments) // 10)
     best = None
-    for x in range(int(width * 0.3), int(width * 0.7), 2):
+    for x in range(int(width * 0.4), int(width * 0.6), 2):
         crossing = sum(1 for s in segments if s.x0 < x < s.x1)
         if crossing > allowed:
             continue
-        left = sum(1 for s in segments if s.x1 <= x)
-        right = sum(1 for s in segments if s.x0 >= x)
+        # Lines of running text, a third of the page wide or more, on both sides.
+        left = sum(1 for s in segments if s.x1 <= x and s.x1 - s.x0 >= width * 0.3)
+        right = sum(1 for s in segments if s.x0 >= x and s.x1 - s.x0 >= width * 0.3)
         if left >= 6 and right >= 6:
             score = (-crossing, min(left, right))
             if best is None or score > best[0]:

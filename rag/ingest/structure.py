@@ -203,7 +203,9 @@ class _Parser:
             self.stack = [(level, title)]
         elif self.leveled:
             self.nest(level, title)
-            self.section = tuple(t for _, t in self.stack[1:])
+            if self.case and all(t != self.case for _, t in self.stack):
+                self.case, self.case_page = "", None  # a heading as high as the case closes it (a case box ends)
+            self.section = tuple(t for _, t in self.stack if t not in (self.case, self.chapter))
         elif _SECTION.match(title):
             self.section = (title,)
         elif _SUBSECTION.match(title):

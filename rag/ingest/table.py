@@ -30,7 +30,8 @@ def column_names(table: Table) -> list[str]:
 
 
 _UNIT_IN_NAME = re.compile(r"\s*[（(]([^（）()\d]{1,6})[）)]$")  # 月均收入（元）, 节电率（%）
-_UNIT_LINE = re.compile(r"(?:单位|單位)\s*[:：]\s*([^\s]+)")  # 单位：万元 / 单位：人次、万元 / 單位：度；%
+# 单位：万元 / 单位：人次、万元 / 單位：度；% / （货币单位：人民币百万元）
+_UNIT_LINE = re.compile(r"(?:单位|單位)\s*[:：]\s*(?:人民币|新臺幣|新台币)?([^\s（）()]+)")
 _RATE = re.compile(r"率|比例|占比|比重|增[减長长]|同比")
 _FIGURE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 
@@ -80,7 +81,8 @@ def table_parts(table: Table, max_chars: int) -> list[tuple[str, int | None]]:
     """The table as passages of whole rows, each opening with its caption and unit, never across a page break."""
     names = column_names(table)
     units = column_units(table, names)
-    head = table.caption + (f"（{table.unit}）" if table.unit else "")
+    unit = table.unit.strip().strip("（）()")
+    head = table.caption + (f"（{unit}）" if unit else "")
     if not table.header and not table.caption and not table.unit:
         head = ""
     pages = list(table.row_pages) + [None] * (len(table.rows) - len(table.row_pages))
