@@ -74,15 +74,16 @@ def _segments(row: list[dict], gap: float = 1.2) -> list[list[dict]]:
     return parts
 
 
-def _with_numbers(items: list[Item]) -> list[Item]:
-    """A figure standing apart at the end of a row, in the same column, belongs to the text before it: a contents
-    line's page number, a value after its label."""
+def _rows(items: list[Item]) -> list[Item]:
+    """Pieces of one printed row in one column are one line, a space between them: a label and its values, a
+    contents line and its page, tab-separated cells. Figures standing alone after figures stay apart: chart
+    labels are paired with their axis by position (pdf.chart_values)."""
     out: list[Item] = []
     for it in items:
         last = out[-1] if out else None
         if (isinstance(it, Line) and isinstance(last, Line) and it.column == last.column
-                and abs(it.bottom - last.bottom) < 2 and it.x0 > last.x1 and _NUMBER_RUN.fullmatch(it.text.replace(" ", ""))
-                and not _NUMBER_RUN.fullmatch(last.text.replace(" ", ""))):
+                and abs(it.bottom - last.bottom) < 2 and it.x0 > last.x1
+                and not (_NUMBER_RUN.fullmatch(it.text.replace(" ", "")) and _NUMBER_RUN.fullmatch(last.text.replace(" ", "")))):
             out[-1] = replace(last, text=f"{last.text} {it.text}", x1=it.x1)
         else:
             out.append(it)
@@ -143,7 +144,7 @@ def _reading_order(lines: list[Line], tables: list[TableAt], width: float) -> li
     gutter = _gutter(narrow, width) if len(narrow) >= 12 else None
     items: list[Item] = [*lines, *tables]
     if gutter is None:
-        return _with_numbers(sorted(items, key=lambda it: (it.top, it.x0)))
+        return _rows(sorted(items, key=lambda it: (it.top, it.x0)))
 
     def side(it: Item) -> int:
         return 1 if it.x1 <= gutter + 1 else 2 if it.x0 >= gutter - 1 else 0
@@ -158,7 +159,7 @@ def _reading_order(lines: list[Line], tables: list[TableAt], width: float) -> li
         else:
             band.append(it)
     ordered += sorted(band, key=lambda b: (side(b), b.top))
-    return _with_numbers([replace(it, column=side(it)) for it in ordered])
+    return _rows([replace(it, column=side(it)) for it in ordered])
 
 
 def _inside(ch: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -309,8 +310,58 @@ def page_layout(page, page_number: int | None = None) -> PageLayout:
     text_chars = [c for c in chars if not _PRIVATE_USE.match(c["text"]) and not _inside(c, boxes)]
     lines = [_line(seg) for row in _char_lines(text_chars) for seg in _segments(row)]
     lines = [ln for ln in lines if ln.text]
-    items = _reading_order(lines, tables, float(page.width))
+    items = _text_tables(_reading_order(lines, tables, float(page.width)))
     return PageLayout(tuple(items), float(page.width), float(page.height), len(chars), private)
+
+
+_VALUE = r"(?:[-+]?\(?[\d,]*\d(?:\.\d+)?%?\)?|[-—–]{1,2})"
+_ROW = re.compile(rf"^(?P<label>.*?[^\d\s,.%()（）+\-—–].*?)(?P<values>(?:\s+{_VALUE})+)$")
+_PROSE = re.compile(r"[，。；：:！？]")
+
+
+def _row(line: Line) -> tuple[str, tuple[str, ...]] | None:
+    """'中期借贷便利 32,720 124,800' -> ('中期借贷便利', ('32,720', '124,800')): a label, then figures apart."""
+    match = _ROW.match(line.text)
+    if not match or _PROSE.search(match.group("label")) or len(match.group("label")) > 40:
+        return None
+    return match.group("label").strip(), tuple(match.group("values").split())
+
+
+def _text_tables(items: list[Item]) -> list[Item]:
+    """Tables printed without rules: three or more lines in a row of one column, each a label and figures set
+    apart, become a Table; the line above them names the columns when it has as many words as they have
+    values. Read as text, the last value of one row ran into the label of the next."""
+    out: list[Item] = []
+    i = 0
+    while i < len(items):
+        j = i
+        while j < len(items) and isinstance(items[j], Line) and _row(items[j]) and items[j].column == items[i].column:
+            j += 1
+        if j - i < 3:
+            out.append(items[i])
+            i += 1
+            continue
+        rows = [_row(it) for it in items[i:j]]
+        width = max(len(values) for _, values in rows)
+        pages = [values[0] for _, values in rows if len(values) == 1 and values[0].isdigit()]
+        if len(pages) == len(rows) and [int(p) for p in pages] == sorted(int(p) for p in pages):
+            out += items[i:j]  # a contents list: titles and the pages they start on, in order
+            i = j
+            continue
+        header: tuple[tuple[str, ...], ...] = ()
+        above = out[-1] if out and isinstance(out[-1], Line) else None
+        if above is not None and not _PROSE.search(above.text) and len(above.text) <= 60:
+            words = above.text.split()
+            if len(words) in (width, width + 1) and len(words) >= 2:
+                header = ((("",) if len(words) == width else ()) + tuple(words),)
+                out.pop()
+        body = tuple((label, *values) for label, values in rows)
+        first, last = items[i], items[j - 1]
+        top = min(first.top, above.top) if header and above is not None else first.top
+        out.append(TableAt(Table(header, body), top, last.bottom, min(it.x0 for it in items[i:j]),
+                           max(it.x1 for it in items[i:j]), first.column))
+        i = j
+    return out
 
 
 def body_size(lines: list[Line]) -> float:
