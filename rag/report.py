@@ -83,7 +83,7 @@ class Report:
     def build(self, progress: bool = False) -> BuildResult:
         """Write a new index version, embedding only passages whose embedded text is not in the current one."""
         started = time.perf_counter()
-        corpus = ingest(self.settings.corpus_dir, self.settings.chunk_max_chars)
+        corpus = ingest(self.settings.corpus_dir, self.settings.chunk_max_chars, progress)
         passages = list(corpus.passages)
         manifest = Manifest.of(corpus, CHUNKER_VERSION, self.settings.chunk_max_chars)
         previous = current_version(self.settings.index_dir)

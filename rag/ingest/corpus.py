@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.errors import CorpusError
+from rag.ingest.plain import Progress
 from rag.ingest.readers import READERS
 from rag.ingest.table import Table
 
@@ -80,7 +81,7 @@ def read_meta(path: Path) -> dict:
     return {k: data[k] for k in META_KEYS if k in data}
 
 
-def _read_one(path: Path, name: str) -> SourceText | Skipped:
+def _read_one(path: Path, name: str, progress: bool = False) -> SourceText | Skipped:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         return Skipped(name, f"不支持的文件类型 {path.suffix or '（无扩展名）'}（unsupported file type）")
@@ -93,20 +94,37 @@ def _read_one(path: Path, name: str) -> SourceText | Skipped:
     if not data.strip():
         return Skipped(name, "空文件（empty file）")
     try:
-        read = reader(data)
+        read = reader(data, _page_bar(name) if progress else None)
     except ValueError as err:
         return Skipped(name, str(err))
     return SourceText(name, read.text, read.encoding, read.line_pages, read.continued, tables=read.tables, title=read.title)
 
 
-def read_corpus(corpus_dir: Path) -> tuple[list[SourceText], list[Skipped]]:
+def _page_bar(name: str) -> Progress:
+    """A progress bar over a long document's pages (a 1,000-page PDF takes minutes to read)."""
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, desc=f"读取 {name}", unit="页", leave=False)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def read_corpus(corpus_dir: Path, progress: bool = False) -> tuple[list[SourceText], list[Skipped]]:
     texts: list[SourceText] = []
     skipped: list[Skipped] = []
     for path in corpus_files(corpus_dir):
         if is_sidecar(path):
             continue
         name = path.relative_to(corpus_dir).as_posix()
-        result = _read_one(path, name)
+        result = _read_one(path, name, progress)
         if isinstance(result, Skipped):
             skipped.append(result)
             continue

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from rag.ingest.plain import ReadText
+from rag.ingest.plain import Progress, ReadText
 from rag.ingest.table import Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -29,7 +29,7 @@ class _Para:
     heading: str = ""  # "# 标题" when the paragraph is a heading
 
 
-def read_docx(data: bytes) -> ReadText:
+def read_docx(data: bytes, progress: Progress | None = None) -> ReadText:
     """Word: paragraphs and tables in body order; "Heading N" / "标题 N" styles, and bold numbered lines at body
     size or larger, become # headings; a table is a "" line with its Table (caption and unit lines taken in)."""
     try:

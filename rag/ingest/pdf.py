@@ -8,13 +8,12 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rag.ingest.folios import PageLine, PageLines, furniture
 from rag.ingest.headings import Levels, looks_like_heading_text, scheme
 from rag.ingest.pdf_layout import Line, PageLayout, TableAt, body_size, page_layout
-from rag.ingest.plain import ReadText
+from rag.ingest.plain import Progress, ReadText
 from rag.ingest.table import Table
 from rag.text.garbage import is_garbage
 from rag.text.normalize import title_key
@@ -31,7 +30,6 @@ _BAD_TITLE = re.compile(r"^(?:Microsoft Word|untitled|无标题|文档|Document)
 _HEADING_RATIO = 1.15  # a line this much larger than its page's body text is a heading
 _COVER_CHARS = 400  # a first page with less text than this is a cover: its large lines are the title, not headings
 
-Progress = Callable[[int, int], None]  # pages read, pages in all
 
 
 @dataclass(frozen=True)

@@ -75,10 +75,10 @@ def _ingest_one(src: SourceText, max_chars: int) -> tuple[Document, DocumentMeta
     return doc, meta, chunk(doc, max_chars, year=meta.year)
 
 
-def ingest(corpus_dir: Path, max_chars: int) -> Corpus:
+def ingest(corpus_dir: Path, max_chars: int, progress: bool = False) -> Corpus:
     """Every file of the corpus folder, parsed and chunked; a file that fails is skipped with its reason."""
     digest = corpus_hash(corpus_dir)
-    texts, skipped = read_corpus(corpus_dir)
+    texts, skipped = read_corpus(corpus_dir, progress)
     passages: list[Passage] = []
     sources: list[SourceInfo] = []
     outline: list[OutlineEntry] = []

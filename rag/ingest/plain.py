@@ -1,9 +1,13 @@
 """What every reader returns (ReadText: lines, the page of each line, tables), and the plain text / Markdown reader."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.ingest.table import Table
+
+
+Progress = Callable[[int, int], None]  # pages read, pages in all: a long PDF reports as it goes
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ def decode(data: bytes) -> tuple[str, str]:
     raise ValueError("无法识别的文字编码，请转为 UTF-8（unknown encoding; convert to UTF-8）")
 
 
-def read_text(data: bytes) -> ReadText:
-    """Plain text and Markdown: headings are already marked with #."""
+def read_text(data: bytes, progress: Progress | None = None) -> ReadText:
+    """Plain text and Markdown: headings are already marked with #; no pages, so no progress to report."""
     text, encoding = decode(data)
     return ReadText(text, encoding)
