@@ -82,7 +82,7 @@ def _rows(items: list[Item]) -> list[Item]:
     for it in items:
         last = out[-1] if out else None
         if (isinstance(it, Line) and isinstance(last, Line) and it.column == last.column
-                and abs(it.bottom - last.bottom) < 2 and it.x0 > last.x1
+                and abs(it.bottom - last.bottom) <= 0.4 * min(it.size, last.size) and it.x0 > last.x1
                 and not (_NUMBER_RUN.fullmatch(it.text.replace(" ", "")) and _NUMBER_RUN.fullmatch(last.text.replace(" ", "")))):
             out[-1] = replace(last, text=f"{last.text} {it.text}", x1=it.x1)
         else:
@@ -137,28 +137,45 @@ def _gutter(segments: list[Line], width: float) -> float | None:
     return float(best[1]) if best else None
 
 
+def _size(item: Item) -> float:
+    return item.size if isinstance(item, Line) else 10.0
+
+
+def _by_row(items: list[Item]) -> list[Item]:
+    """Top to bottom by printed row, left to right within one: pieces of a row share a baseline (bottom) within
+    0.4 em, while their tops differ with the font (digits stand lower than Chinese), so sorting by top put a
+    section number after its title and a row's figures after the next row's label."""
+    rows: list[list[Item]] = []
+    for it in sorted(items, key=lambda it: it.bottom):
+        if rows and it.bottom - rows[-1][-1].bottom <= 0.4 * min(_size(it), _size(rows[-1][-1])):
+            rows[-1].append(it)
+        else:
+            rows.append([it])
+    return [it for row in rows for it in sorted(row, key=lambda it: it.x0)]
+
+
 def _reading_order(lines: list[Line], tables: list[TableAt], width: float) -> list[Item]:
     """Top to bottom; on a two-column page, full-width bands in place and each band's left column before its right."""
     # Full-width lines (title block, wide tables) may cross the gutter: look for it among the narrower lines.
     narrow = [s for s in lines if s.x1 - s.x0 < width * 0.55]
     gutter = _gutter(narrow, width) if len(narrow) >= 12 else None
-    items: list[Item] = [*lines, *tables]
+    items: list[Item] = _by_row([*lines, *tables])
     if gutter is None:
-        return _rows(sorted(items, key=lambda it: (it.top, it.x0)))
+        return _rows(items)
 
     def side(it: Item) -> int:
         return 1 if it.x1 <= gutter + 1 else 2 if it.x0 >= gutter - 1 else 0
 
     ordered: list[Item] = []
     band: list[Item] = []
-    for it in sorted(items, key=lambda it: (it.top, it.x0)):
+    for it in items:
         if side(it) == 0:  # a full-width item closes the band above it
-            ordered += sorted(band, key=lambda b: (side(b), b.top))
+            ordered += sorted(band, key=side)  # stable: each side keeps its row order
             band = []
             ordered.append(it)
         else:
             band.append(it)
-    ordered += sorted(band, key=lambda b: (side(b), b.top))
+    ordered += sorted(band, key=side)
     return _rows([replace(it, column=side(it)) for it in ordered])
 
 
@@ -306,7 +323,8 @@ def page_layout(page, page_number: int | None = None) -> PageLayout:
     tables = [t for t in (_table_at(f, page_number) for f in _find_tables(page)) if t is not None]
     if not tables:
         tables = [t for t in (_ruled_table(chars, r, page_number) for r in _rules(page)) if t is not None]
-    boxes = [(t.x0 - 1, t.top - 1, t.x1 + 1, t.bottom + 1) for t in tables]
+    # A heading cell may overhang the rules by a glyph (the ）of 平均缺失率（%）): half an em either side is the table's.
+    boxes = [(t.x0 - 6, t.top - 1, t.x1 + 6, t.bottom + 1) for t in tables]
     text_chars = [c for c in chars if not _PRIVATE_USE.match(c["text"]) and not _inside(c, boxes)]
     lines = [_line(seg) for row in _char_lines(text_chars) for seg in _segments(row)]
     lines = [ln for ln in lines if ln.text]
@@ -322,7 +340,8 @@ _PROSE = re.compile(r"[，。；：:！？]")
 def _row(line: Line) -> tuple[str, tuple[str, ...]] | None:
     """'中期借贷便利 32,720 124,800' -> ('中期借贷便利', ('32,720', '124,800')): a label, then figures apart."""
     match = _ROW.match(line.text)
-    if not match or _PROSE.search(match.group("label")) or len(match.group("label")) > 40:
+    label = re.sub(r"^(?:加|减|其中|包括|含)[:：]", "", match.group("label")) if match else ""
+    if not match or _PROSE.search(label) or len(label) > 40:  # 加：应计利息 is a row; a clause is prose
         return None
     return match.group("label").strip(), tuple(match.group("values").split())
 
