@@ -23,6 +23,7 @@ class Passage:
     year: int | None = None  # year the document reports on (metadata sidecar, else its title)
     case_page: int | None = None  # start page of the case (or chapter) in the printed report
     page_exact: bool = False  # page is the page the passage is printed on, not its case's start page
+    page_label: str = ""  # the printed page when it is no number (front matter ii), page then None
     speaker: str = ""  # who is quoted, for commentaries
     incomplete: bool = False  # the case is cut off in the corpus text
     ordinal: int = 0  # position in the corpus, for stable ordering
@@ -51,6 +52,8 @@ class Passage:
             parts.extend(p for p in self.section.split(" / ") if p)
         if self.page is not None:
             parts.append(f"第{self.page}页" if self.page_exact else f"第{self.page}页起")
+        elif self.page_label:
+            parts.append(f"第{self.page_label}页")
         if self.incomplete:
             parts.append("（本案例在语料中不完整）")
         return " · ".join(p for p in parts if p)

@@ -95,3 +95,14 @@ def test_heading_levels_do_not_matter(report_text):
     shuffled = re.sub(r"^#{1,4} ", lambda m: "#" * (5 - len(m.group(0).strip())) + " ", report_text, flags=re.M)
     original = [(b.kind, b.case, b.section, b.page) for b in _doc(report_text).blocks]
     assert [(b.kind, b.case, b.section, b.page) for b in parse(shuffled, "report.txt").blocks] == original
+
+
+def test_front_matter_numbered_in_roman_is_cited_by_its_printed_label():
+    from rag.ingest.chunk import chunk
+
+    text = "某某学院质量报告\n# 一、前言\n本报告反映学院年度办学情况。\n# 二、办学基础\n学院专任教师486人。"
+    doc = parse(text, "r.pdf", line_pages=(None, None, None, 1, 1), page_labels={1: "ii", 2: "ii"})
+    passages = {p.text: p for p in chunk(doc)}
+    preface, body = passages["本报告反映学院年度办学情况。"], passages["学院专任教师486人。"]
+    assert (preface.page, preface.page_label) == (None, "ii") and preface.citation.endswith("第ii页")
+    assert (body.page, body.page_label) == (1, "") and body.citation.endswith("第1页")

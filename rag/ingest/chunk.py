@@ -127,6 +127,7 @@ def chunk(doc: Document, max_chars: int = 200, year: int | None = None) -> list[
                 page=first.page if page is None else page,
                 case_page=first.page,
                 page_exact=page is not None,
+                page_label=first.page_label if page is None and first.page is None else "",
                 kind=first.kind,
                 source=doc.source,
                 document=doc.title,

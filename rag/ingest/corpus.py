@@ -26,6 +26,7 @@ class SourceText:
     meta: dict = field(default_factory=dict)  # title, year, publisher from the sidecar file, where given
     tables: dict[int, Table] = field(default_factory=dict)  # line index -> the table printed there
     title: str = ""  # the document's own title (PDF metadata or its cover's largest text)
+    page_labels: dict[int, str] = field(default_factory=dict)  # line index -> printed page that is no number
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def _read_one(path: Path, name: str, progress: bool = False) -> SourceText | Ski
         read = reader(data, _page_bar(name) if progress else None)
     except ValueError as err:
         return Skipped(name, str(err))
-    return SourceText(name, read.text, read.encoding, read.line_pages, read.continued, tables=read.tables, title=read.title)
+    return SourceText(name, read.text, read.encoding, read.line_pages, read.continued, tables=read.tables, title=read.title,
+                      page_labels=read.page_labels)
 
 
 def _page_bar(name: str) -> Progress:

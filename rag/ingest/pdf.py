@@ -49,7 +49,7 @@ def read_pdf(data: bytes, progress: Progress | None = None) -> ReadText:
                        for lines, lay in zip(physical, layouts)], meta.labels)
     pages = [_without(lay, {id(lines[i]) for i in drop}) for lay, lines, drop in zip(layouts, physical, found.drop)]
     numbers = [f.number for f in found.folios]
-    return _assemble(pages, numbers, meta)
+    return _assemble(pages, numbers, [f.label for f in found.folios], meta)
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def _without(layout: PageLayout, dropped: set[int]) -> PageLayout:
 
 # -- one document ---------------------------------------------------------------------------------------------------
 
-def _assemble(pages: list[PageLayout], numbers: list[int | None], info: _Info) -> ReadText:
+def _assemble(pages: list[PageLayout], numbers: list[int | None], labels: list[str], info: _Info) -> ReadText:
     pages = _merge_continued_tables(pages, numbers)
     toc = _toc_keys(pages)
     outline: dict[int, list[_Outline]] = {}
@@ -158,7 +158,9 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], info: _Info) -
     continued: set[int] = set()
     tables: dict[int, Table] = {}
     title = info.title or _cover_title(pages[0])
+    page_labels: dict[int, str] = {}
     for index, (lay, number) in enumerate(zip(pages, numbers)):
+        first_line = len(lines)
         text_lines = [it for it in lay.items if isinstance(it, Line)]
         body = body_size(text_lines) if sum(len(ln.text) for ln in text_lines) >= 200 else doc_body
         cover = index == 0 and lay.chars < _COVER_CHARS and not outline.get(0)
@@ -216,7 +218,9 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], info: _Info) -
             lines.append(text)
             line_pages.append(number)
             previous, previous_heading = item, False
-    return ReadText("\n".join(lines), "pdf", tuple(line_pages), frozenset(continued), tables, title)
+        if number is None and labels[index]:  # front matter numbered i, ii: cited by its printed label
+            page_labels.update(dict.fromkeys(range(first_line, len(lines)), labels[index]))
+    return ReadText("\n".join(lines), "pdf", tuple(line_pages), frozenset(continued), tables, title, page_labels)
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -365,7 +369,7 @@ def _toc_keys(pages: list[PageLayout]) -> set[str]:
         on_toc_page = any(_TOC_TITLE.match(ln.text.replace(" ", "")) or _TOC_TITLE.match(ln.text) for ln in lines)
         for ln in lines:
             m = _TOC_LINE.match(ln.text)
-            dotted = m and re.search(r"[.…·．_]{3,}", ln.text)
+            dotted = m and re.search(r"(?:[.…·．_]\s?){3,}", ln.text)
             if m and (dotted or on_toc_page):
                 keys.add(title_key(m.group("title").rstrip(" .…·．_")))
     return keys
@@ -374,7 +378,7 @@ def _toc_keys(pages: list[PageLayout]) -> set[str]:
 def _heading_style(line: Line, body: float, toc: set[str], outline, previous: Line | None) -> str | None:
     """The style a heading line is set in (its numbering scheme or its typography), or None for body text."""
     text = line.text
-    if _TOC_LINE.match(text) and re.search(r"[.…·．_]{3,}", text):
+    if _TOC_LINE.match(text) and re.search(r"(?:[.…·．_]\s?){3,}", text):
         return None  # a contents line, not the heading it lists
     if _CAPTION.match(text) or text.startswith(("□", "√", "☑", "■")):
         return None  # a table's caption belongs to its table; "□是 √否" answers a form's question

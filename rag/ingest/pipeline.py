@@ -69,7 +69,7 @@ def document_meta(doc: Document, sidecar: dict, own_title: str = "") -> Document
 
 
 def _ingest_one(src: SourceText, max_chars: int) -> tuple[Document, DocumentMeta, list[Passage]]:
-    doc = parse(src.text, src.name, src.line_pages, src.continued, src.tables)
+    doc = parse(src.text, src.name, src.line_pages, src.continued, src.tables, src.page_labels)
     meta = document_meta(doc, src.meta, src.title)
     doc.title = meta.title
     return doc, meta, chunk(doc, max_chars, year=meta.year)

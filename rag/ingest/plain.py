@@ -18,6 +18,7 @@ class ReadText:
     continued: frozenset[int] = frozenset()  # lines that continue the line before (wrapped at the margin)
     tables: dict[int, Table] = field(default_factory=dict)  # line index -> the table printed there (that line holds "")
     title: str = ""  # the document's own title (PDF metadata, Word core properties), "" when it has none
+    page_labels: dict[int, str] = field(default_factory=dict)  # line index -> printed page that is no number (ii)
 
 
 def decode(data: bytes) -> tuple[str, str]:

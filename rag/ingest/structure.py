@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rag.ingest.headings import scheme
 from rag.ingest.table import Table
 from rag.text.normalize import clean_title, ends_sentence, title_key
 
 _HEADING = re.compile(r"^(#{1,6})\s*(.*)$")
-_TOC_LINE = re.compile(r"^(?P<title>.+?)\s*[.…·]{3,}\s*(?P<page>\d{1,4})\s*$")
+_TOC_LINE = re.compile(r"^(?P<title>.+?)\s*(?:[.…·]\s?){3,}\s*(?P<page>\d{1,4})\s*$")  # ...... 37 or . . . 37
 _RULE = re.compile(r"^[\s|]*-{3,}[\s\-|]*$")
 _PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 _EPIGRAPH_MARK = re.compile(r"^[—\-–]{1,3}\s*题记\s*$")
@@ -51,6 +52,7 @@ class Block:
     incomplete: bool = False
     pages: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, printed page) where a page starts
     table: Table | None = None  # the table itself, for kind "table"
+    page_label: str = ""  # printed page that is no number (front matter ii), where page is None
 
 
 @dataclass
@@ -68,9 +70,13 @@ class Document:
 
 class _Parser:
     def __init__(self, source: str, text: str, line_pages: tuple[int | None, ...] = (),
-                 continued: frozenset[int] = frozenset(), tables: dict[int, Table] | None = None):
+                 continued: frozenset[int] = frozenset(), tables: dict[int, Table] | None = None,
+                 page_labels: dict[int, str] | None = None):
         self.doc = Document(source=source)
         self.tables = tables or {}
+        self.page_labels = page_labels or {}
+        self.label = ""  # printed label of the line being read, on pages numbered otherwise than 1, 2, 3
+        self.cover_at: tuple[int | None, str] | None = None  # (page, label) of the cover's first line
         # A table's line holds "": one standing last is lost by splitlines, so the lines run up to it.
         self.lines = text.splitlines()
         self.lines += [""] * (max(self.tables, default=-1) + 1 - len(self.lines))
@@ -120,7 +126,7 @@ class _Parser:
             elif entry:
                 self.doc.toc.append(TocEntry(chapter, entry[0], entry[1], chapter_page))
         for i, line in enumerate(self.lines):
-            self.page = self.page_of(i)
+            self.page, self.label = self.page_of(i), self.page_labels.get(i, "")
             if i in self.tables:
                 self.add_table(self.tables[i])
                 continue
@@ -150,7 +156,7 @@ class _Parser:
             if target is not None:
                 target.kind, target.section = "epigraph", ()
             self.open_block = None
-        elif self.mode == "cover" and (self.report or self.in_cover(line)):
+        elif self.mode == "cover" and ((self.report and not self.line_pages) or self.in_cover(line)):
             self.cover.append(re.sub(r"\s+", " ", line))
         elif _COMMENTARY.match(line.replace("**", "")):
             match = _COMMENTARY.match(line.replace("**", ""))
@@ -170,7 +176,11 @@ class _Parser:
         """A document without chapters: only short text on its first page, before any heading, is its cover."""
         first = next((p for p in self.line_pages if p is not None), None)
         size = sum(map(len, self.cover)) + len(line)
-        if (self.page is None or self.page == first) and size <= _COVER_LIMIT:
+        if self.cover_at is None:
+            self.cover_at = (self.page, self.label)
+        # Pages before the first printed number differ by their label (cover "", preface i).
+        same_page = (self.page, self.label) == self.cover_at and (self.page is None or self.page == first)
+        if same_page and size <= _COVER_LIMIT:
             return True
         self.end_cover(as_body=size > _COVER_LIMIT)
         return False
@@ -197,8 +207,8 @@ class _Parser:
             self.chapter, self.section = self.stack[0][1], tuple(t for _, t in self.stack[1:])
         elif self.mode == "cover":
             self.cover.append(title)
-        elif self.toc_lookup(title) is not None or (_CASE.match(title) and not _SECTION.match(title)
-                                                    and not _SUBSECTION.match(title)):
+        elif (self.toc_lookup(title) is not None or _CASE.match(title)) and scheme(title) is None:
+            # A case is a titled story the contents or its 地名： name; a numbered heading is a section.
             self.start_case(title)
             self.stack = [(level, title)]
         elif self.leveled:
@@ -257,6 +267,7 @@ class _Parser:
     def add(self, block: Block, keep_open: bool = False) -> None:
         block.chapter = block.chapter or self.chapter
         block.case, block.page = self.case, self.case_page if self.case else self.chapter_page
+        block.page_label = self.label
         if self.page is not None:
             block.pages = [(0, self.page)]
         if block.kind not in ("commentary",):
@@ -293,10 +304,11 @@ class _Parser:
 
 
 def parse(text: str, source: str, line_pages: tuple[int | None, ...] = (),
-          continued: frozenset[int] = frozenset(), tables: dict[int, Table] | None = None) -> Document:
+          continued: frozenset[int] = frozenset(), tables: dict[int, Table] | None = None,
+          page_labels: dict[int, str] | None = None) -> Document:
     """Structure comes from heading text (第N章, 地名：…, 一、, （一）), never from the number of #.
 
     line_pages gives the printed page of each line (PDF): every block then records where its pages start;
     continued names the lines that only wrap the line before them.
     """
-    return _Parser(source, text, line_pages, continued, tables).run()
+    return _Parser(source, text, line_pages, continued, tables, page_labels).run()
