@@ -1,6 +1,7 @@
 """Text clean-up shared by parsing, indexing and querying: spaces in numbers, sentence ends."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -35,9 +36,18 @@ def title_key(text: str) -> str:
     return re.sub(r"[\s\"“”'‘’]+", "", unicodedata.normalize("NFKC", text))
 
 
+@functools.cache
+def _simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
 def for_search(text: str) -> str:
-    """The form that is embedded and keyword-indexed: full-width folded, spaces in numbers gone."""
-    return squeeze_spaces(unicodedata.normalize("NFKC", text)).lower()
+    """The form that is embedded and keyword-indexed: full-width folded, spaces in numbers gone, Traditional
+    characters written Simplified (a Traditional handbook answers 节能奖励金 and 節能獎勵金 alike; the excerpt and
+    every evaluation question are unchanged by it, measured)."""
+    return _simplified().convert(squeeze_spaces(unicodedata.normalize("NFKC", text))).lower()
 
 
 def ends_sentence(text: str) -> bool:
