@@ -104,3 +104,27 @@ def test_chart_data_labels_come_out_paired_with_their_years():
     _, ps = passages("book")
     assert any("2023年 93.1" in p.text and p.page == 40 for p in ps)  # the value axis's 85/90/95 are not paired
     assert not any(re.search(r"\d{2}\.\d\d{2}\.\d", p.text) for p in ps)  # never 92.688.9: labels glued
+
+
+@pytest.fixture(scope="module")
+def word_report(tmp_path_factory):
+    from rag import Report
+
+    folder = tmp_path_factory.mktemp("word")
+    (folder / "report.pdf").write_bytes((DOCS / FILES["word"]).read_bytes())
+    report = Report(folder, tmp_path_factory.mktemp("index"), auto_rebuild=False)
+    report.build()
+    return report
+
+
+def test_answers_from_a_word_report_cite_the_printed_page_and_unanswerable_questions_are_refused(word_report):
+    from rag import answerer
+
+    ask = answerer(word_report).ask
+    cell = ask("2023年学校学费收入是多少万元？", backend="extractive")
+    assert cell.found and "7,688.95" in cell.text and cell.citations[0].page == 2
+    assert cell.citations[0].citation.endswith("第2页")
+    lines = ask("学校占地面积是多少亩？", backend="extractive")
+    assert lines.found and "1,026" in lines.text and lines.text.rstrip("[]1234567890").endswith("。")
+    for question in ("学校2024年的碳排放总量是多少吨？", "学校有多少名外籍院士？"):
+        assert not ask(question, backend="extractive").found, question
