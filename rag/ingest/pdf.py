@@ -14,7 +14,7 @@ from rag.ingest.folios import PageLine, PageLines, furniture
 from rag.ingest.headings import Levels, looks_like_heading_text, scheme
 from rag.ingest.pdf_layout import Line, PageLayout, TableAt, body_size, page_layout
 from rag.ingest.plain import Progress, ReadText
-from rag.ingest.table import Table
+from rag.ingest.table import Table, is_figure
 from rag.text.garbage import is_garbage
 from rag.text.normalize import title_key
 
@@ -25,7 +25,6 @@ _TOC_LINE = re.compile(r"^(?P<title>.+?)\s*(?:[.…·．_\-—]{3,}|\s{2,}|(?<=[
 _TOC_TITLE = re.compile(r"^(?:目\s*录|目\s*次|CONTENTS|Contents)$")
 _CAPTION = re.compile(r"^(?:[续續]?表\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?|附表\s*[\d一二三四五六七八九十]*|Table\s*\d+)")
 _UNIT = re.compile(r"(?:单位|單位|币种|幣別)\s*[:：]")
-_ONLY_NUMBERS = re.compile(r"^(?:[-+]?\d[\d,]*(?:\.\d+)?%?\s*)+$")
 _BAD_TITLE = re.compile(r"^(?:Microsoft Word|untitled|无标题|文档|Document)|\.(?:docx?|pdf|wps)$", re.IGNORECASE)
 _HEADING_RATIO = 1.15  # a line this much larger than its page's body text is a heading
 _COVER_CHARS = 400  # a first page with less text than this is a cover: its large lines are the title, not headings
@@ -166,7 +165,7 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], labels: list[s
         cover = index == 0 and lay.chars < _COVER_CHARS and not outline.get(0)
         contents = _is_contents(text_lines)
         edges = _edges(text_lines, body)
-        chart = chart_values([ln for ln in text_lines if _ONLY_NUMBERS.match(ln.text) and not _TOC_LINE.match(ln.text)])
+        chart = chart_values([ln for ln in text_lines if _only_figures(ln.text)])
         previous: Line | None = None
         previous_heading = False
         skip: set[int] = set()
@@ -186,7 +185,7 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], labels: list[s
                 previous, previous_heading = None, False
                 continue
             text = item.text
-            if _ONLY_NUMBERS.match(text) and not _TOC_LINE.match(text):
+            if _only_figures(text):
                 # Chart data labels and axis ticks: printed as labelled values (2020年 10.64) when they line up
                 # with a row of years, else left out — a run of figures with no label says nothing.
                 if chart is not None:
@@ -221,6 +220,11 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], labels: list[s
         if number is None and labels[index]:  # front matter numbered i, ii: cited by its printed label
             page_labels.update(dict.fromkeys(range(first_line, len(lines)), labels[index]))
     return ReadText("\n".join(lines), "pdf", tuple(line_pages), frozenset(continued), tables, title, page_labels)
+
+
+def _only_figures(text: str) -> bool:
+    """A line of figures and nothing else: chart labels, axis ticks (a contents line has its title before them)."""
+    return all(is_figure(word) for word in text.split()) and not _TOC_LINE.match(text)
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -336,7 +340,7 @@ def _merge_continued_tables(pages: list[PageLayout], numbers: list[int | None]) 
 def _new_header(a: Table, b: Table) -> bool:
     """The next page's table opens with headings of its own (words, not figures): another table."""
     return bool(b.header) and b.header != a.header and not any(
-        re.fullmatch(r"[-+]?[\d,]+(?:\.\d+)?%?", c.replace(" ", "")) for row in b.header for c in row if c)
+        is_figure(c) for row in b.header for c in row if c)
 
 
 def _width(table: Table) -> int:

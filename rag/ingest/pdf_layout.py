@@ -5,12 +5,11 @@ import re
 import statistics
 from dataclasses import dataclass, replace
 
-from rag.ingest.table import Table
+from rag.ingest.table import Table, is_figure
 
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|[-,]b$|黑体|粗", re.IGNORECASE)
 _LATIN = re.compile(r"[A-Za-z0-9%.,:;)\]]")
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")  # Wingdings / Symbol bullets mapped to the private-use area
-_NUMBER_RUN = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -83,7 +82,7 @@ def _rows(items: list[Item]) -> list[Item]:
         last = out[-1] if out else None
         if (isinstance(it, Line) and isinstance(last, Line) and it.column == last.column
                 and abs(it.bottom - last.bottom) <= 0.4 * min(it.size, last.size) and it.x0 > last.x1
-                and not (_NUMBER_RUN.fullmatch(it.text.replace(" ", "")) and _NUMBER_RUN.fullmatch(last.text.replace(" ", "")))):
+                and not (is_figure(it.text) and is_figure(last.text))):
             out[-1] = replace(last, text=f"{last.text} {it.text}", x1=it.x1)
         else:
             out.append(it)
@@ -205,7 +204,7 @@ def _plausible(rows: list[list[str]]) -> bool:
 
 
 def _numeric(cell: str) -> bool:
-    return bool(_NUMBER_RUN.fullmatch(cell.replace(" ", ""))) or cell in ("-", "—", "--")
+    return is_figure(cell) or cell in ("-", "—", "--")
 
 
 def split_header(rows: list[list[str]]) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
@@ -390,6 +389,3 @@ def body_size(lines: list[Line]) -> float:
         weights[ln.size] = weights.get(ln.size, 0) + len(ln.text)
     return max(weights, key=weights.get) if weights else 0.0
 
-
-def median(values: list[float], default: float = 0.0) -> float:
-    return statistics.median(values) if values else default

@@ -33,7 +33,12 @@ _UNIT_IN_NAME = re.compile(r"\s*[（(]([^（）()\d]{1,6})[）)]$")  # 月均收
 # 单位：万元 / 单位：人次、万元 / 單位：度；% / （货币单位：人民币百万元）
 _UNIT_LINE = re.compile(r"(?:单位|單位)\s*[:：]\s*(?:人民币|新臺幣|新台币)?([^\s（）()]+)")
 _RATE = re.compile(r"率|比例|占比|比重|增[减長长]|同比")
-_FIGURE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")  # a figure as a cell prints it: 1,234.56, -12.34%
+
+
+def is_figure(text: str) -> bool:
+    """A cell, a chart label or a word that is one figure and nothing else."""
+    return bool(_NUMBER.fullmatch(text.replace(" ", "")))
 
 
 def column_units(table: Table, names: list[str]) -> list[str]:
@@ -71,7 +76,7 @@ def row_text(row: tuple[str, ...], names: list[str], units: list[str] | None = N
             continue
         name = _UNIT_IN_NAME.sub("", names[c]) if c < len(names) else ""
         unit = own.group(1) if own else units[c] if units and c < len(units) else ""
-        value = value + unit if unit and _FIGURE.fullmatch(value) else value
+        value = value + unit if unit and is_figure(value) and not value.endswith("%") else value
         cells.append(f"{name} {value}" if name and name != value else value)
     body = "，".join(cells)
     return (f"{label}：{body}" if label else body) + ("。" if body else "")
