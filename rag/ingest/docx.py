@@ -7,18 +7,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from rag.ingest.headings import looks_like_heading_text, scheme
 from rag.ingest.plain import Progress, ReadText
-from rag.ingest.table import Table
+from rag.ingest.table import CAPTION, UNIT, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # 表1 / 表 1-2 / 续表3 / 附表2: a table's caption (a paragraph just above the table, or just below it).
-_CAPTION = re.compile(r"^(?:续|附)?表\s*[\d一二三四五六七八九十]+(?:\s*[-－—–.．]\s*\d+)*(?![\d%])")
-# 单位：万元 (金额单位: 元, （单位：人次、万元）), alone on a line or at the end of the caption.
-_UNIT = re.compile(r"[（(]?\s*((?:金额|货币|计量|金額|貨幣|計量)?[单單]位\s*[：:]\s*[^（）()\s][^（）()]*?)\s*[）)]?\s*$")
-# A heading's number: 第一章, 第二节, 一、, （一）, 1. / 1、 / 1.1 / 1.1.1, （1）.
-_NUMBERED = re.compile(r"^(?:第[一二三四五六七八九十百\d]+[章节節部篇]|[一二三四五六七八九十壹貳贰參叁肆伍陸陆柒捌玖拾]+[、.．]"
-                       r"|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}(?:[.．]\d{1,2}){0,2}(?:[、.．]|\s)(?!\d))")
-_CLAUSE_END = re.compile(r"[。！？；;，,、：:]$")
 _PAGE_NUMBER = re.compile(r"(?:\t|\.{2,}|…+|·{2,}|\s{2,})\s*\d+$")  # 一、学校概况<tab>1: a contents line
 HEADING_MAX_CHARS = 40  # a bold numbered line longer than this is a lead-in sentence, not a heading
 
@@ -97,11 +91,11 @@ def _para(paragraph, body_size: float | None) -> _Para:
 def _bold_heading(paragraph, body_size: float | None) -> bool:
     """一、公司信息 printed bold at body size or larger, short, not ending as a clause: a heading without a style."""
     text = paragraph.text.strip()
-    if not (0 < len(text) <= HEADING_MAX_CHARS) or _CLAUSE_END.search(text) or not _NUMBERED.match(text):
+    if not looks_like_heading_text(text, HEADING_MAX_CHARS) or scheme(text) is None:
         return False
     if _PAGE_NUMBER.search(text):
         return False
-    if _CAPTION.match(text) or _UNIT.match(text):
+    if CAPTION.match(text) or UNIT.match(text):
         return False
     runs = [r for r in paragraph.runs if r.text.strip()]
     if not runs or not all(_run_bold(r, paragraph) for r in runs):
@@ -193,14 +187,14 @@ def _table(table, grid: list[list[str]]) -> Table:
 
 
 def _unit_of(text: str) -> str:
-    match = _UNIT.fullmatch(text.strip())
+    match = UNIT.fullmatch(text.strip())
     return re.sub(r"\s+", " ", match.group(1)) if match else ""
 
 
 def _caption_and_unit(text: str) -> tuple[str, str]:
     """表1 主要会计数据（单位：万元） -> ("表1 主要会计数据", "单位：万元")."""
     text = text.strip()
-    match = _UNIT.search(text)
+    match = UNIT.search(text)
     if match and match.start() > 0:
         return text[:match.start()].strip(), re.sub(r"\s+", " ", match.group(1))
     return text, ""
@@ -242,7 +236,7 @@ def _near(blocks: list, i: int, step: int, used: set[int]) -> list[int]:
 
 def _kind(block: _Para) -> str:
     text = block.text.strip()
-    return "caption" if _CAPTION.match(text) else "unit" if _unit_of(text) else "text"
+    return "caption" if CAPTION.match(text) else "unit" if _unit_of(text) else "text"
 
 
 def _dress(table: Table, blocks: list, i: int, used: set[int]) -> Table:

@@ -14,7 +14,7 @@ from rag.ingest.folios import PageLine, PageLines, furniture
 from rag.ingest.headings import Levels, looks_like_heading_text, scheme
 from rag.ingest.pdf_layout import Line, PageLayout, TableAt, body_size, page_layout
 from rag.ingest.plain import Progress, ReadText
-from rag.ingest.table import Table, is_figure
+from rag.ingest.table import CAPTION, UNIT, Table, is_figure
 from rag.text.garbage import is_garbage
 from rag.text.normalize import title_key
 
@@ -23,8 +23,6 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _TOC_LINE = re.compile(r"^(?P<title>.+?)\s*(?:[.…·．_\-—]{3,}|\s{2,}|(?<=[\u3400-\u9fff）)])\s?)\s*(?P<page>\d{1,4})$")
 _TOC_TITLE = re.compile(r"^(?:目\s*录|目\s*次|CONTENTS|Contents)$")
-_CAPTION = re.compile(r"^(?:[续續]?表\s*[\d一二三四五六七八九十]+(?:[-－.．]\d+)?|附表\s*[\d一二三四五六七八九十]*|Table\s*\d+)")
-_UNIT = re.compile(r"(?:单位|單位|币种|幣別)\s*[:：]")
 _BAD_TITLE = re.compile(r"^(?:Microsoft Word|untitled|无标题|文档|Document)|\.(?:docx?|pdf|wps)$", re.IGNORECASE)
 _HEADING_RATIO = 1.15  # a line this much larger than its page's body text is a heading
 _COVER_CHARS = 400  # a first page with less text than this is a cover: its large lines are the title, not headings
@@ -278,10 +276,10 @@ def _caption_above(lines: list[str], pages: list, continued: set[int], caption: 
     """A table that opens a page takes the caption and unit line left at the foot of the page before."""
     for _ in range(2):
         last = lines[-1] if lines else ""
-        if not caption and _CAPTION.match(last) and len(last) <= 60:
+        if not caption and CAPTION.match(last) and len(last) <= 60:
             caption = last
-        elif not unit and _UNIT.search(last) and len(last) <= 40:
-            unit = last
+        elif not unit and (m := UNIT.search(last)) and len(last) <= 40:
+            unit = m.group(1)
         else:
             break
         continued.discard(len(lines) - 1)
@@ -298,13 +296,13 @@ def _caption(items: tuple, pos: int) -> tuple[str, str, set[int]]:
         text = items[p].text
         if p == pos - 2 and pos - 1 not in used:
             break  # the line two above counts only when the line between them does
-        if not caption and _CAPTION.match(text) and len(text) <= 60:
+        if not caption and CAPTION.match(text) and len(text) <= 60:
             caption, used = text, used | {p}
-            m = _UNIT.search(text)
+            m = UNIT.search(text)
             if m:
-                caption, unit = text[:m.start()].strip(), text[m.start():].strip()
-        elif not unit and _UNIT.search(text) and len(text) <= 40:
-            unit, used = text.strip(), used | {p}
+                caption, unit = text[:m.start()].strip(), m.group(1)
+        elif not unit and (m := UNIT.search(text)) and len(text) <= 40:
+            unit, used = m.group(1), used | {p}
     return caption, unit, used
 
 
@@ -331,7 +329,7 @@ def _merge_continued_tables(pages: list[PageLayout], numbers: list[int | None]) 
         out.append(replace(lay, items=tuple(items)))
         last = max((i for i, it in enumerate(items) if isinstance(it, TableAt)), default=None)
         ends_page = last is not None and not any(
-            isinstance(it, Line) and (len(it.text) > 10 or _CAPTION.match(it.text) or it.text.startswith("附"))
+            isinstance(it, Line) and (len(it.text) > 10 or CAPTION.match(it.text) or it.text.startswith("附"))
             for it in items[last + 1:])
         pending = (len(out) - 1, last) if ends_page else None
     return out
@@ -384,7 +382,7 @@ def _heading_style(line: Line, body: float, toc: set[str], outline, previous: Li
     text = line.text
     if _TOC_LINE.match(text) and re.search(r"(?:[.…·．_]\s?){3,}", text):
         return None  # a contents line, not the heading it lists
-    if _CAPTION.match(text) or text.startswith(("□", "√", "☑", "■")):
+    if CAPTION.match(text) or text.startswith(("□", "√", "☑", "■")):
         return None  # a table's caption belongs to its table; "□是 √否" answers a form's question
     key = title_key(text)
     numbered = scheme(text)

@@ -29,6 +29,10 @@ def column_names(table: Table) -> list[str]:
     return names
 
 
+# A table's caption: 表1 …, 表 3-1 …, 续表2, 附表, Table 4 (not 表明 or 表示, not 表3%).
+CAPTION = re.compile(r"^(?:[续續]?表\s*[\d一二三四五六七八九十]+(?:\s*[-－—–.．]\s*\d+)*(?![\d%])|附表|Table\s*\d+)")
+# Its unit: 单位：万元 (金额单位: 元, （单位：人次、万元）, 單位：度；%), alone on a line or ending the caption line.
+UNIT = re.compile(r"[（(]?\s*((?:金额|货币|计量|金額|貨幣|計量)?[单單]位\s*[：:]\s*[^（）()\s][^（）()]*?)\s*[）)]?\s*$")
 _UNIT_IN_NAME = re.compile(r"\s*[（(]([^（）()\d]{1,6})[）)]$")  # 月均收入（元）, 节电率（%）
 # 单位：万元 / 单位：人次、万元 / 單位：度；% / （货币单位：人民币百万元）
 _UNIT_LINE = re.compile(r"(?:单位|單位)\s*[:：]\s*(?:人民币|新臺幣|新台币)?([^\s（）()]+)")
