@@ -14,7 +14,8 @@ from rag.text.normalize import split_sentences
 CHUNKER_VERSION = "6"
 
 
-_FIGURE_CHAR = re.compile(r"[0-9０-９.,．%]")
+# A figure, or figures set side by side (a table row read as text: 17,138 17,138): never cut inside one.
+_FIGURES = re.compile(r"[-+(]?[0-9０-９][0-9０-９.,．%)]*(?:[ \u00a0\u3000]+[-+(]?[0-9０-９][0-9０-９.,．%)]*)*")
 PASSAGE_LIMIT = 1000  # characters: no passage is longer, contents and cover pages included
 
 
@@ -22,8 +23,9 @@ def _cut(sentence: str, max_chars: int) -> int:
     """Where to cut a sentence longer than max_chars: after a ，, else at the limit — never inside a figure."""
     cut = sentence.rfind("，", 0, max_chars)
     cut = cut + 1 if cut > max_chars // 3 else max_chars
-    while 1 < cut < len(sentence) and _FIGURE_CHAR.match(sentence[cut - 1]) and _FIGURE_CHAR.match(sentence[cut]):
-        cut -= 1  # 1,234,536.8 stays whole: its end was cut into the next passage before
+    # 1,234,536.8 stays whole: its end was cut into the next passage before.
+    inside = next((m for m in _FIGURES.finditer(sentence, max(0, cut - 80)) if m.start() < cut < m.end()), None)
+    cut = inside.start() if inside else cut
     return cut if cut > 1 else max_chars
 
 
