@@ -128,3 +128,16 @@ def test_answers_from_a_word_report_cite_the_printed_page_and_unanswerable_quest
     assert lines.found and "1,026" in lines.text and lines.text.rstrip("[]1234567890").endswith("。")
     for question in ("学校2024年的碳排放总量是多少吨？", "学校有多少名外籍院士？"):
         assert not ask(question, backend="extractive").found, question
+
+
+@pytest.mark.parametrize("family, title, year, publisher", [
+    ("word", "江川职业技术学院 2024年质量年度报告", 2024, "江川职业技术学院"),
+    ("two-column", "职业教育数字化转型发展白皮书（2024）", 2024, "职业教育数字化研究中心"),
+    ("traditional", "臺江市政府機關學校 節約能源執行手冊", 2024, "臺江市政府經濟發展局"),  # 中華民國一百十三年
+])
+def test_title_year_and_publisher_come_from_the_cover(tmp_path, family, title, year, publisher):
+    from rag.ingest.pipeline import ingest
+
+    (tmp_path / "doc.pdf").write_bytes((DOCS / FILES[family]).read_bytes())
+    source = ingest(tmp_path, 200).sources[0]
+    assert (source.title, source.year, source.publisher) == (title, year, publisher)

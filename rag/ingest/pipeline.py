@@ -62,10 +62,42 @@ def document_meta(doc: Document, sidecar: dict, own_title: str = "") -> Document
     """title, year, publisher: the sidecar's where given, else the document's own (metadata, cover)."""
     title = sidecar.get("title") or own_title or doc.title or doc.source
     cover = "\n".join(b.text for b in doc.blocks if b.kind == "cover")
-    year = next((m for text in (title, cover) for m in (
-        re.search(r"(?:19|20)\d{2}(?=\s*年)", text), re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text)) if m), None)
-    return DocumentMeta(title, sidecar.get("year", int(year.group(0)) if year else None),
-                        sidecar.get("publisher") or doc.publisher)
+    year = next((y for text in (title, cover) if (y := printed_year(text))), None)
+    return DocumentMeta(title, sidecar.get("year", year), sidecar.get("publisher") or doc.publisher)
+
+
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+_CN_NUMBER = {"十": 10, "百": 100}
+
+
+def _cn_int(text: str) -> int | None:
+    """一百十三 -> 113, 二〇二四 -> 2024 (digit by digit when there is no 十/百)."""
+    if not any(c in _CN_NUMBER for c in text):
+        digits = "".join(_CN_DIGITS.get(c, "") for c in text)
+        return int(digits) if len(digits) == len(text) else None
+    total, current = 0, 0
+    for c in text:
+        if c in _CN_NUMBER:
+            total += (current or 1) * _CN_NUMBER[c]
+            current = 0
+        elif c in _CN_DIGITS:
+            current = int(_CN_DIGITS[c])
+        else:
+            return None
+    return total + current
+
+
+def printed_year(text: str) -> int | None:
+    """The year a title or cover prints: 2024年, 二〇二四年, 中華民國113年 / 民國一百十三年 (+1911), else a bare 2024."""
+    roc = re.search(r"民[國国]\s*([\d一二三四五六七八九十百〇零]{2,5})\s*年", text)
+    if roc:
+        value = int(roc.group(1)) if roc.group(1).isdigit() else _cn_int(roc.group(1))
+        return value + 1911 if value else None
+    for pattern in (r"((?:19|20)\d{2})(?=\s*年)", r"([一二][〇零一二三四五六七八九]{3})(?=年)", r"(?<!\d)((?:19|20)\d{2})(?!\d)"):
+        m = re.search(pattern, text)
+        if m:
+            return int(m.group(1)) if m.group(1).isdigit() else _cn_int(m.group(1))
+    return None
 
 
 def _ingest_one(src: SourceText, max_chars: int) -> tuple[Document, DocumentMeta, list[Passage]]:

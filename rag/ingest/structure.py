@@ -21,7 +21,9 @@ _SECTION = re.compile(rf"^[{_CN_NUM}]+、")
 _SUBSECTION = re.compile(rf"^[（(][{_CN_NUM}]+[）)]")
 _CASE = re.compile(r"^[^\s：:]{2,20}[：:]")
 _FULL_STOP = re.compile(r"[。！？；][”’」』）)]*$")  # a paragraph may end here even at the margin
-_PUBLISHER = re.compile(r"^(\S.*?)\s*(?:编著|主编|编制|编|发布|印发|編著|編製|編)$")
+_PUBLISHER = re.compile(r"^(\S.*?)\s*(?:编著|主编|编制|编印|编|发布|印发|編著|編製|編印|編)$")
+# An organisation printed alone on a cover: 江川职业技术学院, 职业教育数字化研究中心, 某某股份有限公司 (课题组).
+_ORGANISATION = re.compile(r"^(\S{2,30}?(?:学院|大学|学校|研究院|研究所|中心|委员会|政府|公司|集团|局|厅|部|出版社|协会|學院|大學|學校|委員會|協會))(?:\s*(?:课题组|課題組))?$")
 _COVER_LIMIT = 400  # characters: text before the first heading beyond this is body text, not a cover
 
 
@@ -291,6 +293,8 @@ class _Parser:
         if self.cover:
             self.doc.title = re.sub(r"\s+", "", "".join(self.cover[:2]))
             by = next((m for m in (_PUBLISHER.match(c) for c in self.cover) if m), None)
+            # else the last organisation named alone on the cover: publishers print below the title
+            by = by or next((m for m in (_ORGANISATION.match(c.strip()) for c in reversed(self.cover)) if m), None)
             self.doc.publisher = by.group(1) if by else ""
             self.doc.blocks.insert(0, Block("\n".join(self.cover), kind="cover"))
         chapters: dict[str, list[TocEntry]] = {}
