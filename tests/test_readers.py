@@ -241,6 +241,24 @@ def _blank_pdf(path: Path) -> None:
         writer.write(f)
 
 
+def _garbage_pdf(path: Path, seed: int, private: bool) -> None:
+    """A text layer of glyph codes, as CID fonts without a Unicode map give: rare characters or private-use ones."""
+    import random
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("WQY", str(FONT), subfontIndex=0))
+    rng = random.Random(seed)
+    pdf = canvas.Canvas(str(path))
+    pdf.setFont("WQY", 10)
+    for row in range(30):
+        line = "".join(chr(rng.randrange(0xE000, 0xF8FF) if private else rng.randrange(0x4E00, 0x9FFF)) for _ in range(30))
+        pdf.drawString(60, 780 - 20 * row, line)
+    pdf.save()
+
+
 @needs_font
 def test_bad_files_are_skipped_with_a_reason_and_the_rest_indexed(pdf_corpus, report_text, tmp_path, monkeypatch):
     good, _, _ = pdf_corpus
@@ -253,6 +271,8 @@ def test_bad_files_are_skipped_with_a_reason_and_the_rest_indexed(pdf_corpus, re
     (corpus / "corrupt.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
     _encrypted_pdf(corpus / "locked.pdf", good / "report.pdf")
     _blank_pdf(corpus / "blank.pdf")
+    _garbage_pdf(corpus / "cid.pdf", 1, private=False)
+    _garbage_pdf(corpus / "symbols.pdf", 2, private=True)
     (corpus / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)))
     (corpus / "broken.docx").write_bytes(b"PK\3\4 not a zip")
     (corpus / "gone.txt").write_text(sample, encoding="utf-8")
@@ -274,10 +294,12 @@ def test_bad_files_are_skipped_with_a_reason_and_the_rest_indexed(pdf_corpus, re
     assert reasons["corrupt.pdf"].startswith("无法读取 PDF") and "corrupt PDF" in reasons["corrupt.pdf"]
     assert reasons["locked.pdf"].startswith("PDF 已加密")
     assert reasons["blank.pdf"].startswith("PDF 中没有文字层")
+    assert reasons["cid.pdf"].startswith("PDF 的文字层是乱码") and reasons["symbols.pdf"].startswith("PDF 的文字层是乱码")
     assert "二进制" in reasons["binary.txt"]
     assert reasons["broken.docx"].startswith("无法读取 DOCX")
     assert "被删除" in reasons["gone.txt"]
-    assert set(reasons) == {"corrupt.pdf", "locked.pdf", "blank.pdf", "binary.txt", "broken.docx", "gone.txt"}
+    assert set(reasons) == {"corrupt.pdf", "locked.pdf", "blank.pdf", "cid.pdf", "symbols.pdf", "binary.txt", "broken.docx",
+                            "gone.txt"}
 
     monkeypatch.undo()
     result = Report(corpus, tmp_path / "index", auto_rebuild=False).build()
