@@ -141,3 +141,41 @@ def test_title_year_and_publisher_come_from_the_cover(tmp_path, family, title, y
     (tmp_path / "doc.pdf").write_bytes((DOCS / FILES[family]).read_bytes())
     source = ingest(tmp_path, 200).sources[0]
     assert (source.title, source.year, source.publisher) == (title, year, publisher)
+
+
+def test_a_ruled_table_whose_body_rows_have_no_rules_is_read_row_by_row(tmp_path):
+    """As statistical bulletins print them (黔东南, 周口): rules around the header and the body, none between rows."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+    if not font.is_file():
+        pytest.skip("apt-get install fonts-wqy-zenhei")
+    pdfmetrics.registerFont(TTFont("WQY", str(font), subfontIndex=0))
+    rows = [("农林牧渔业总产值", "481.96", "4.2"), ("#种植业", "282.41", "3.8"), ("林业", "86.95", "4.2"),
+            ("畜牧业", "75.17", "5.1"), ("渔业", "15.49", "8.5")]
+    path = tmp_path / "bulletin.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    pdf.setFont("WQY", 10.5)
+    pdf.drawString(72, 760, "全年农林牧渔业增加值继续增长，主要指标见下表。")
+    pdf.drawCentredString(297, 735, "表3 2023年农林牧渔业总产值")
+    x = [72, 272, 402, 523]
+    top, head, bottom = 725, 700, 700 - 20 * len(rows) - 10
+    for y in (top, head, bottom):
+        pdf.line(x[0], y, x[-1], y)
+    for xi in x:
+        pdf.line(xi, top, xi, bottom)
+    for xi, text in zip(x, ("指标名称", "绝对数（亿元）", "比上年增长（%）")):
+        pdf.drawString(xi + 5, 708, text)
+    for k, row in enumerate(rows):
+        for xi, text in zip(x, row):
+            pdf.drawString(xi + 5, 684 - 20 * k, text)
+    pdf.drawCentredString(297, 40, "- 3 -")
+    pdf.save()
+    read = read_pdf(path.read_bytes())
+    table = next(iter(read.tables.values()))
+    assert table.rows == tuple(rows) and table.header == (("指标名称", "绝对数（亿元）", "比上年增长（%）"),)
+    doc = parse(read.text, path.name, read.line_pages, read.continued, read.tables)
+    text = next(p.text for p in chunk(doc) if p.kind == "table")
+    assert "林业：绝对数 86.95亿元，比上年增长 4.2%。" in text  # no value copied into a column it is not printed in

@@ -191,7 +191,10 @@ def _cells(rows: list[list[str | None]]) -> list[list[str]]:
         for c, cell in enumerate(row):
             text = re.sub(r"\s+", "", cell) if cell is not None and _CJK.search(cell) else re.sub(r"\s+", " ", cell or "").strip()
             if cell is None:
-                text = cells[c - 1] if c > 0 else (out[r - 1][0] if r > 0 and out[r - 1] else "")
+                left = cells[c - 1] if c > 0 else ""
+                # A merged label or heading repeats; a figure never does (copied, it would be a value not printed).
+                text = (left if not is_figure(left) else "") if c > 0 else (
+                    out[r - 1][0] if r > 0 and out[r - 1] else "")
             cells.append(_PRIVATE_USE.sub("", text))
         out.append(cells)
     return [row for row in out if any(row)]
@@ -304,8 +307,36 @@ def _find_tables(page) -> list:
     return [t for t in page.find_tables(_TABLE_SETTINGS) if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2]
 
 
-def _table_at(found, page_number: int | None) -> TableAt | None:
-    rows = _cells(found.extract())
+def _stacked(rows: list[list[str | None]]) -> bool:
+    """Body cells holding a column of figures one per line: the rules frame the body but do not part its rows."""
+    return any(sum(is_figure(v) for v in (cell or "").split("\n")) >= 2 for row in rows[1:] for cell in row)
+
+
+def _by_columns(found, chars: list[dict]) -> list[list[str]]:
+    """The rows of a table whose body rows have no rules between them, rebuilt from its characters: rows by
+    baseline, columns where the header's cells stand. pdfplumber gives such a body as one cell a column (a
+    column of figures, the labels lost) — read as cells, values landed in the wrong columns."""
+    heads = [c for c in found.rows[0].cells]
+    columns = [(c[0], c[2]) for c in heads if c is not None]
+    body_top = max(c[3] for c in heads if c is not None)
+    x0, _, x1, bottom = found.bbox
+    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and body_top < (c["top"] + c["bottom"]) / 2 < bottom]
+    rows: list[list[str]] = []
+    for line in _char_lines(inside):
+        cells: list[list[dict]] = [[] for _ in columns]
+        for ch in line:
+            centre = (ch["x0"] + ch["x1"]) / 2
+            k = min(range(len(columns)), key=lambda i: 0 if columns[i][0] <= centre <= columns[i][1]
+                    else min(abs(centre - columns[i][0]), abs(centre - columns[i][1])))
+            cells[k].append(ch)
+        rows.append([_text(cell).replace(" ", "") if any(_CJK.search(c["text"]) for c in cell) else _text(cell)
+                     for cell in cells])
+    return rows
+
+
+def _table_at(found, page_number: int | None, chars: list[dict]) -> TableAt | None:
+    raw = found.extract()
+    rows = _cells(raw[:1]) + _by_columns(found, chars) if _stacked(raw) else _cells(raw)
     if len(rows) < 2 or max(len(r) for r in rows) < 2:
         return None
     if not _plausible(rows):
@@ -319,7 +350,7 @@ def page_layout(page, page_number: int | None = None) -> PageLayout:
     """Lines and tables of a pdfplumber page, in reading order. Rotated text (watermarks) is left out."""
     chars = [c for c in page.chars if c.get("upright", True) and c["text"].strip()]
     private = sum(1 for c in chars if _PRIVATE_USE.match(c["text"]))
-    tables = [t for t in (_table_at(f, page_number) for f in _find_tables(page)) if t is not None]
+    tables = [t for t in (_table_at(f, page_number, chars) for f in _find_tables(page)) if t is not None]
     if not tables:
         tables = [t for t in (_ruled_table(chars, r, page_number) for r in _rules(page)) if t is not None]
     # A heading cell may overhang the rules by a glyph (the ）of 平均缺失率（%）): half an em either side is the table's.

@@ -33,7 +33,8 @@ def column_names(table: Table) -> list[str]:
 CAPTION = re.compile(r"^(?:[续續]?表\s*[\d一二三四五六七八九十]+(?:\s*[-－—–.．]\s*\d+)*(?![\d%])|附表|Table\s*\d+)")
 # Its unit: 单位：万元 (金额单位: 元, （单位：人次、万元）, 單位：度；%), alone on a line or ending the caption line.
 UNIT = re.compile(r"[（(]?\s*((?:金额|货币|计量|金額|貨幣|計量)?[单單]位\s*[：:]\s*[^（）()\s][^（）()]*?)\s*[）)]?\s*$")
-_UNIT_IN_NAME = re.compile(r"\s*[（(]([^（）()\d]{1,6})[）)]$")  # 月均收入（元）, 节电率（%）
+# 月均收入（元）, 节电率（%）, 产量（万吨）: a unit word in brackets ending a heading — not 红薯（鲜薯）.
+_UNIT_IN_NAME = re.compile(r"\s*[（(]((?=[^（）()\d]*[元吨人户%％个亩件次台辆米瓦度斤头只册所家项套升倍‰点日时])[^（）()\d]{1,6})[）)]$")
 # 单位：万元 / 单位：人次、万元 / 單位：度；% / （货币单位：人民币百万元）
 _UNIT_LINE = re.compile(r"(?:单位|單位)\s*[:：]\s*(?:人民币|新臺幣|新台币)?([^\s（）()]+)")
 _RATE = re.compile(r"率|比例|占比|比重|增[减長长]|同比")
