@@ -23,6 +23,7 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _TOC_LINE = re.compile(r"^(?P<title>.+?)\s*(?:[.…·．_\-—]{3,}|\s{2,}|(?<=[\u3400-\u9fff）)])\s?)\s*(?P<page>\d{1,4})$")
 _TOC_TITLE = re.compile(r"^(?:目\s*录|目\s*次|CONTENTS|Contents)$")
+_BYLINE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[二〇一]{4}年[一二三四五六七八九十]{1,3}月")
 _BAD_TITLE = re.compile(r"^(?:Microsoft Word|untitled|无标题|文档|Document)|\.(?:docx?|pdf|wps)$", re.IGNORECASE)
 _HEADING_RATIO = 1.15  # a line this much larger than its page's body text is a heading
 _COVER_CHARS = 400  # a first page with less text than this is a cover: its large lines are the title, not headings
@@ -199,7 +200,9 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], labels: list[s
                 wraps = (previous is not None and not previous_heading and len(previous.text) >= 10
                          and scheme(text) is None and _wraps(previous, item, edges))
                 # The second line of a wrapped bold paragraph is that paragraph, however short.
-                style = None if cover or wraps else _heading_style(item, body, toc, outline.get(index, ()), previous)
+                full = item.x1 >= edges.right.get(item.column, item.x1) - 1.2 * item.size  # runs on to the margin
+                style = None if cover or wraps else _heading_style(item, body, toc, outline.get(index, ()), previous,
+                                                                    full)
             if style is not None and title and title_key(text) == title_key(title):
                 continue  # the title printed again over the first page's text: the document's name, not a section
             if style is not None:
@@ -377,7 +380,8 @@ def _toc_keys(pages: list[PageLayout]) -> set[str]:
     return keys
 
 
-def _heading_style(line: Line, body: float, toc: set[str], outline, previous: Line | None) -> str | None:
+def _heading_style(line: Line, body: float, toc: set[str], outline, previous: Line | None,
+                   full: bool = False) -> str | None:
     """The style a heading line is set in (its numbering scheme or its typography), or None for body text."""
     text = line.text
     if _TOC_LINE.match(text) and re.search(r"(?:[.…·．_]\s?){3,}", text):
@@ -393,7 +397,10 @@ def _heading_style(line: Line, body: float, toc: set[str], outline, previous: Li
         return None
     if key in toc and len(key) >= 2 and line.size >= body - 0.5:
         return numbered or _typography(line)  # not a running head in small print that repeats the title
-    if numbered and len(text) <= 40 and (line.bold or larger or _stands_alone(line, previous)):
+    if _BYLINE.search(text) and len(text) <= 30:
+        return None  # 周口市统计局 2024年4月29日: who issued it and when, under the title
+    # A numbered line in body type that runs on to the margin opens a paragraph ((５)美國履行…), not a section.
+    if numbered and len(text) <= 40 and (line.bold or larger or (_stands_alone(line, previous) and not full)):
         return numbered
     if larger and len(text) <= 40:
         return _typography(line)
