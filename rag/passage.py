@@ -60,13 +60,18 @@ class Passage:
 
     def heading_path(self) -> str:
         """The headings above the text, prefixed to what is embedded and keyword-indexed."""
-        parts = [self.chapter if self.kind in ("toc", "cover") else "", self.case, self.section]
+        # A 第N章 chapter is left out (measured on the report: its cases carry it); the top heading of a document
+        # without chapters (一、学校概况, 1 发展背景) is a section like any other.
+        chapter = self.kind in ("toc", "cover") or not re.match(r"第[一二三四五六七八九十百零\d]+章", self.chapter)
+        parts = [self.chapter if chapter else "", self.case, self.section]
         if self.kind == "commentary":
             parts.append(f"点评 {self.speaker} {self.extra.get('speaker_latin', '')}".strip())
         elif self.kind == "epigraph":
             parts.append("题记")
         elif self.kind == "caption":
             parts.append("图片说明")
+        elif self.kind == "table":
+            parts.append(self.text.split("\n", 1)[0])  # its caption and unit: every row is read under them
         return " > ".join(p for p in parts if p)
 
     def to_dict(self) -> dict:
