@@ -157,6 +157,11 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], labels: list[s
     tables: dict[int, Table] = {}
     title = info.title or _cover_title(pages[0])
     page_labels: dict[int, str] = {}
+
+    def emit(text: str, number: int | None) -> None:
+        lines.append(text)
+        line_pages.append(number)
+
     for index, (lay, number) in enumerate(zip(pages, numbers)):
         first_line = len(lines)
         text_lines = [it for it in lay.items if isinstance(it, Line)]
@@ -179,8 +184,7 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], labels: list[s
                 if not any(isinstance(it, Line) for n, it in enumerate(lay.items[:pos]) if n not in used):
                     caption, unit = _caption_above(lines, line_pages, continued, caption, unit)
                 tables[len(lines)] = replace(item.table, caption=caption, unit=unit)
-                lines.append("")
-                line_pages.append(number)
+                emit("", number)
                 previous, previous_heading = None, False
                 continue
             text = item.text
@@ -188,35 +192,31 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], labels: list[s
                 # Chart data labels and axis ticks: printed as labelled values (2020年 10.64) when they line up
                 # with a row of years, else left out — a run of figures with no label says nothing.
                 if chart is not None:
-                    lines.append(chart)
-                    line_pages.append(number)
+                    emit(chart, number)
                     chart, previous, previous_heading = None, None, False
                 continue
+            wraps = previous is not None and not previous_heading and _wraps(previous, item, edges)
             if contents and scheme(text) not in ("chapter", "part"):
                 # A contents page lists headings, its 目录 title included, and opens none (a 目录 section would hold
                 # the whole document); only its chapter lines group the entries below them.
                 style = None
+            elif cover or (wraps and len(previous.text) >= 10 and scheme(text) is None):
+                style = None  # the second line of a wrapped bold paragraph is that paragraph, however short
             else:
-                wraps = (previous is not None and not previous_heading and len(previous.text) >= 10
-                         and scheme(text) is None and _wraps(previous, item, edges))
-                # The second line of a wrapped bold paragraph is that paragraph, however short.
                 full = item.x1 >= edges.right.get(item.column, item.x1) - 1.2 * item.size  # runs on to the margin
-                style = None if cover or wraps else _heading_style(item, body, toc, outline.get(index, ()), previous,
-                                                                    full)
+                style = _heading_style(item, body, toc, outline.get(index, ()), previous, full)
             if style is not None and title and title_key(text) == title_key(title):
                 continue  # the title printed again over the first page's text: the document's name, not a section
             if style is not None:
                 if previous_heading and lines and _continues_heading(previous, item, style):
                     lines[-1] += text
                     continue
-                lines.append("#" * min(levels.level(style), 6) + " " + text)
-                line_pages.append(number)
+                emit("#" * min(levels.level(style), 6) + " " + text, number)
                 previous, previous_heading = item, True
                 continue
-            if (previous is not None and not previous_heading and _wraps(previous, item, edges)):
+            if wraps:
                 continued.add(len(lines))
-            lines.append(text)
-            line_pages.append(number)
+            emit(text, number)
             previous, previous_heading = item, False
         if number is None and labels[index]:  # front matter numbered i, ii: cited by its printed label
             page_labels.update(dict.fromkeys(range(first_line, len(lines)), labels[index]))
