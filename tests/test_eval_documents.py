@@ -174,6 +174,8 @@ def test_figures_match_as_printed_and_never_inside_a_longer_number():
     assert holds_figure("就业率达到９６.８％。", "96.8%")
     assert holds_figure("智慧教室占比（%） 38.9 21.6 数据中心覆盖率（%） 81.2 46.5", "46.5")  # a table row
     assert holds_figure("智慧教室占比（%） 38.9 21.6", "38.9") and not holds_figure("81.2 46.5", "2.4")
+    assert holds_figure("毕业去向落实率比上年增加了1.31%", "+1.31") and holds_figure("增减 +1.31%", "+1.31")
+    assert not holds_figure("增加了11.31%", "+1.31")
 
 
 def test_page_and_heading_and_split_rules():

@@ -22,7 +22,7 @@ FILES = {
 def passages(family: str):
     path = DOCS / FILES[family]
     read = read_pdf(path.read_bytes())
-    doc = parse(read.text, path.name, read.line_pages, read.continued, read.tables)
+    doc = parse(read.text, path.name, read.line_pages, read.continued, read.tables, read.page_labels, read.breaks)
     return read, chunk(doc, 200)
 
 
@@ -176,6 +176,48 @@ def test_a_ruled_table_whose_body_rows_have_no_rules_is_read_row_by_row(tmp_path
     read = read_pdf(path.read_bytes())
     table = next(iter(read.tables.values()))
     assert table.rows == tuple(rows) and table.header == (("指标名称", "绝对数（亿元）", "比上年增长（%）"),)
-    doc = parse(read.text, path.name, read.line_pages, read.continued, read.tables)
+    doc = parse(read.text, path.name, read.line_pages, read.continued, read.tables, read.page_labels, read.breaks)
     text = next(p.text for p in chunk(doc) if p.kind == "table")
     assert "林业：绝对数 86.95亿元，比上年增长 4.2%。" in text  # no value copied into a column it is not printed in
+
+
+def test_slide_bullets_are_not_glued_into_one_line():
+    """A slide's lines stop where their text stops: no margin, no wrapping (the longest bullet was glued to the next)."""
+    _, ps = passages("slides")
+    problems = next(p for p in ps if "留学生目标120人" in p.text)
+    assert "三年引育60名\n产教融合深度不够" in problems.text, problems.text
+    staff = next(p for p in ps if "专任教师486人" in p.text)
+    assert "42个招生专业全日制" not in staff.text
+
+
+@pytest.fixture(scope="module")
+def handbook(tmp_path_factory):
+    from rag import Report
+
+    folder = tmp_path_factory.mktemp("handbook")
+    (folder / "handbook.pdf").write_bytes((DOCS / FILES["traditional"]).read_bytes())
+    report = Report(folder, tmp_path_factory.mktemp("index"), auto_rebuild=False)
+    report.build()
+    return report
+
+
+def test_a_figure_whose_clause_omits_the_subject_is_still_quoted(handbook):
+    """…冷氣機…應優先汰換；一百十三年度編列汰換經費新臺幣3,465萬元: the subject is in the clause before the ；."""
+    from rag import answerer
+
+    answer = answerer(handbook).ask("一百十三年度編列多少萬元汰換冷氣機？", backend="extractive")
+    assert answer.found and "3,465萬元" in answer.text and answer.citations[0].page == 2
+
+
+@pytest.mark.slow
+def test_the_local_model_answers_over_traditional_passages_in_traditional(handbook, model_path):
+    """The model read the handbook as written and answered NOT_FOUND; it reads it in Simplified and the answer is
+    given back in the question's characters."""
+    import dataclasses
+
+    from rag import Report, answerer
+
+    settings = dataclasses.replace(handbook.settings, llm_model_path=str(model_path))
+    answer = answerer(Report(settings=settings, auto_rebuild=False)).ask("節能績優獎勵金編列多少萬元？", backend="local")
+    assert answer.found and answer.backend == "local" and "186" in answer.text, answer
+    assert answer.citations[0].page == 3 and "萬元" in answer.text and "万元" not in answer.text

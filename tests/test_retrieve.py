@@ -124,3 +124,16 @@ def test_bad_arguments_are_refused_clearly(report):
         report.search("经费", kind="poem")
     with pytest.raises(QueryError, match="未知的检索方式"):
         report.search("经费", mode="magic")
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("实践教学学时占比与岗位适应能力的相关系数约为多少？", None),  # a share names the subject, not the answer
+    ("多少比例的制造业企业反映数字化技术技能人才短缺？", "%"),
+    ("常州和晋江的经费各是多少？", "元"),
+    ("每年安排多少万元日常运行经费？", "元"),
+    ("学校有多少名专任教师？", None),
+])
+def test_the_unit_asked_for_is_read_from_what_the_question_asks(question, unit):
+    from rag.retrieve.query import expected_unit
+
+    assert expected_unit(question) == unit

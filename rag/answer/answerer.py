@@ -19,6 +19,7 @@ from rag.retrieve.query import clean_query, expected_unit, named_in_order, point
 from rag.retrieve.retriever import Filters, Retriever
 from rag.text.figures import extract_figures
 from rag.text.language import is_english, unsupported_script
+from rag.text.normalize import is_traditional, to_traditional
 
 NOT_FOUND_MARK = "NOT_FOUND"
 Pieces = Generator[str, None, Answer]  # checked text pieces, then (as the generator's value) the Answer
@@ -217,11 +218,14 @@ class Answerer:
         kept: list[str] = []
         pending = ""
         messages = prompts.answer_messages(req.asked, fitted.given, is_english(req.asked))
+        # Asked in Traditional characters: answered in them, though the model read and wrote Simplified.
+        written = to_traditional if is_traditional(req.question) else str
 
         def emit(sentences: list[str]):
             for sentence in sentences:
                 checked = citer.check(sentence)
                 if checked is not None and checked.strip():
+                    checked = written(checked)
                     kept.append(checked)
                     yield checked
 
@@ -241,16 +245,15 @@ class Answerer:
             yield from emit([pending])
         if said_not_found and not kept:
             return self.not_found(snapshot, req, hits, req.backend, dropped=citer.dropped)
-        if not citer.citations:
-            # Nothing cited survived: an uncited or ungrounded answer is not presented as the report's.
-            answer = drain(self._extract(snapshot, req, hits, "语言模型的回答无法在引用段落中核实，改用摘录式回答。"))
-            answer.dropped = citer.dropped + answer.dropped
-            return answer
         text = "".join(kept).strip()
         unit = expected_unit(req.asked)
-        if unit and not any(f.unit == unit for f in extract_figures(text)):
-            # Asked for money (or a share) and answered with some other figure: 起薪 is not 40%.
-            return self.not_found(snapshot, req, hits, req.backend, dropped=citer.dropped + kept)
+        if not citer.citations or (unit and not any(f.unit == unit for f in extract_figures(text))):
+            # Nothing cited survived (an uncited or ungrounded answer is not presented as the report's), or it
+            # was asked for money (or a share) and answered with some other figure (起薪 is not 40%; 1,580臺 is
+            # not the 3,465萬元 budgeted): the quoted sentence that answers, if any, instead.
+            answer = drain(self._extract(snapshot, req, hits, "语言模型的回答无法在引用段落中核实，改用摘录式回答。"))
+            answer.dropped = citer.dropped + (kept if citer.citations else []) + answer.dropped
+            return answer
         return self._answer(req, text, citer.citations, req.backend, dropped=citer.dropped)
 
     def _in_english(self, model: ChatModel, snapshot: Retriever, req: Request, hits: list[Passage]) -> Pieces:

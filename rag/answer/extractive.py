@@ -14,6 +14,9 @@ from rag.text.normalize import for_search, split_sentences
 # Share of the question's (IDF-weighted) content words a sentence must contain to count as an answer.
 # Calibrated on eval/questions.jsonl: answerable questions vs. not-covered ones (see README).
 MIN_COVERAGE = 0.5
+# Words found only in the ；-clauses around the one holding the figure count half: "…冷氣機…應優先汰換；一百十三年度編列
+# 汰換經費新臺幣3,465萬元" answers how much was budgeted for air conditioners, though the figure's clause never says so.
+SIBLING_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,17 @@ class Idf:
 
     def __call__(self, token: str) -> float:
         return math.log(1 + self.n / (1 + self.df.get(token, 0)))
+
+
+def _clauses(text: str) -> list[tuple[str, str]]:
+    """Each clause (split at 。！？；) with the whole sentence it belongs to (its ；-siblings up to 。)."""
+    out, group = [], []
+    for clause in split_sentences(text):
+        group.append(clause)
+        if not clause.rstrip("”’」』）)").endswith("；"):
+            out += [(c, "".join(group)) for c in group]
+            group = []
+    return out + [(c, "".join(group)) for c in group]
 
 
 def _has(sentence: str, kind: str, unit: str | None = None) -> bool:
@@ -69,13 +83,15 @@ def best_evidence(question: str, passages: list[Passage], idf: Idf, limit: int =
         if cases and passage.kind != "toc" and passage.case not in cases:
             continue
         context = set(keywords.tokens(passage.heading_path()))
-        for sentence in split_sentences(passage.text):
+        for sentence, whole in _clauses(passage.text):
             if need_number and not _has(sentence, QUANTITY, unit):
                 continue
             if need_year and not _has(sentence, DATE):
                 continue
             have = set(keywords.tokens(sentence)) | context
-            coverage = sum(idf(t) for t in set(wanted) if t in have) / total
+            around = set(keywords.tokens(whole)) - have if whole != sentence else set()
+            coverage = sum(idf(t) * (1.0 if t in have else SIBLING_WEIGHT if t in around else 0.0)
+                           for t in set(wanted)) / total
             if passage.kind == "toc" and _names_place(sentence, question, aliases):
                 coverage = 1.0  # the contents line of the case or chapter asked about answers where it is
             found.append(Evidence(sentence, passage, coverage - 0.01 * rank))  # ties go to the better passage

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rag.answer.cells import cells, misplaced
 from rag.text import keywords
 from rag.text.figures import DATE, QUANTITY, Figure, extract_figures, is_grounded, same_figure
 from rag.text.language import is_english
@@ -62,6 +63,10 @@ class Citer:
                 self.dropped.append(sentence.strip())
                 return None
             needed.append(source)  # the model forgot (or misplaced) the citation: attach the right one
+        table = [c for i in needed for c in cells(self.passages[i].text)]
+        if any(misplaced(f, body + self.question, table) for f in figures):  # 2024年's cell given for 2023年
+            self.dropped.append(sentence.strip())
+            return None
         body = self._as_printed(body, figures, needed)
         if not needed and body.strip():
             closest = self._closest(body)

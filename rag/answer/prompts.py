@@ -8,6 +8,7 @@ from importlib.resources.abc import Traversable
 from rag.config import PROJECT_ROOT
 from rag.errors import RagError
 from rag.passage import Passage
+from rag.text.normalize import is_traditional, to_simplified
 
 ENGLISH_RULE = "\n7. 用户用英文提问：请用英文回答，但每个数字都照资料原文写（如 200万元、3.5万人次），不要换算成英文单位；同样标注来源编号。"
 ENGLISH_TAIL = "\n\nAnswer in English. Copy every figure exactly as the sources write it (for example 200万元, 3.5万人次); do not convert it."
@@ -32,9 +33,18 @@ def template(name: str) -> str:
         raise RagError(f"找不到提示词文件 prompts/{name}.md（{err}；prompt file missing: reinstall report-rag）") from None
 
 
+def simplified(text: str) -> str:
+    """Traditional text as the model reads it: the 1.5B model answered NOT_FOUND to every question over a
+    Traditional handbook whose passage held the figure (3 of 3 on the generated handbook), and answers them
+    written Simplified. Figures are unchanged by the conversion; the answer is checked against the printed text."""
+    return to_simplified(text) if is_traditional(text) else text
+
+
 def answer_messages(question: str, passages: list[Passage], english: bool) -> list[dict]:
     # Passages are numbered data inside the user turn; the rules live in the system turn.
-    sources = "\n\n".join(f"[{n}] 出处：{p.citation}\n{p.text}" for n, p in enumerate(passages, 1))
+    sources = "\n\n".join(f"[{n}] 出处：{simplified(p.citation)}\n{simplified(p.text)}"
+                            for n, p in enumerate(passages, 1))
+    question = simplified(question)
     return [
         {"role": "system", "content": template("answer").format(language=ENGLISH_RULE if english else "")},
         {"role": "user", "content": f"资料：\n{sources}\n\n问题：{question}" + (ENGLISH_TAIL if english else "")},

@@ -99,10 +99,12 @@ def _squash(text: str) -> str:
 def holds_figure(text: str, figure: str) -> bool:
     """The printed figure, not inside a longer number; spaces inside it ignored (11 468 = 11468), yet never removed
     between two numbers (a table row's "81.2 46.5" holds 46.5: squashed it read 81.246.5, measured on the two-column
-    white paper); 1,234 also matches 1234 (never the reverse)."""
+    white paper); 1,234 also matches 1234 (never the reverse); a printed plus sign need not be repeated."""
     text, figure = _fold(text), _squash(figure)
     if not figure:
         return False
+    if figure.startswith("+") and len(figure) > 1:  # an increase printed +1.31 is stated "增加了1.31"
+        return holds_figure(text, figure[1:])
     forms = [(text, figure)]
     if "," in figure:
         forms.append((re.sub(r"(?<=\d),(?=\d)", "", text), figure.replace(",", "")))

@@ -130,6 +130,8 @@ def load(folder: Path, pg_dsn: str = "") -> LoadedIndex:
     try:
         passages = tuple(_read_passages(folder))
         keyword = KeywordIndex.load(folder / BM25_DIR)
+    except IndexStaleError:
+        raise
     except Exception as err:  # json raises ValueError, files OSError: both mean "rebuild"
         raise IndexStaleError(f"索引文件损坏或不完整：{folder}（{type(err).__name__}）（index files damaged）") from None
     dense = dense_stores.open_store(folder, manifest.store_kind, pg_dsn)

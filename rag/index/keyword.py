@@ -8,6 +8,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from rag.errors import IndexStaleError
 from rag.text import keywords
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # after the import: bm25s sets DEBUG on import
@@ -20,6 +21,9 @@ TOKEN_PATTERN = r"[^ ]+"
 # when reloaded; measured on eval/questions.jsonl, keeping that beats splitting questions like passages:
 # hybrid hit@1 0.911 against 0.896 (BM25 alone 0.889 against 0.867).
 QUERY_PATTERN = r"(?u)\b\w\w+\b"
+# Bumped when keywords.tokens changes: an index written with other tokens is rebuilt (its vectors reused).
+TOKENS_VERSION = "2"
+VERSION_FILE = "tokens_version"
 
 
 def _tokenize(texts: Sequence[str]):
@@ -42,9 +46,13 @@ class KeywordIndex:
 
     def save(self, folder: Path) -> None:
         self._bm25.save(str(folder))
+        (Path(folder) / VERSION_FILE).write_text(TOKENS_VERSION, encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> "KeywordIndex":
+        version = Path(folder) / VERSION_FILE
+        if (version.read_text(encoding="utf-8").strip() if version.is_file() else "1") != TOKENS_VERSION:
+            raise IndexStaleError(f"关键词索引的分词方式已更新：{folder}（keyword tokens changed）")
         return cls(bm25s.BM25.load(str(folder)))
 
     def __len__(self) -> int:

@@ -8,10 +8,10 @@ from itertools import groupby
 from rag.passage import Passage
 from rag.ingest.structure import Block, Document
 from rag.ingest.table import table_parts
-from rag.text.normalize import split_sentences
+from rag.text.normalize import ends_sentence, split_sentences
 
 # Bump when chunking changes what passages contain: the index manifest then forces a rebuild.
-CHUNKER_VERSION = "6"
+CHUNKER_VERSION = "7"
 
 
 # A figure, or figures set side by side (a table row read as text: 17,138 17,138): never cut inside one.
@@ -43,13 +43,13 @@ def _pack(pieces: list[tuple[str, int | None]], max_chars: int) -> list[tuple[st
     for piece, page in cut_pieces:
         # A passage never runs over a page break: its citation names the one page that prints all of it.
         if current and (len(current) + len(piece) > max_chars or page != current_page):
-            chunks.append((current, current_page))
+            chunks.append((current.rstrip("\n"), current_page))
             current = ""
         if not current:
             current_page = page
         current += piece
     if current:
-        chunks.append((current, current_page))
+        chunks.append((current.rstrip("\n"), current_page))
     return chunks
 
 
@@ -89,6 +89,8 @@ def _sentences(blocks: list[Block]) -> list[tuple[str, int | None]]:
             bounds = [starts[1][0], *bounds]
         for (start, page), end in zip(starts, bounds):
             out += [(sentence, page) for sentence in split_sentences(block.text[start:end])]
+        if out and not ends_sentence(out[-1][0]):
+            out[-1] = (out[-1][0] + "\n", out[-1][1])  # a bullet or list line without 。 is not glued to the next
     return out
 
 

@@ -27,6 +27,7 @@ class SourceText:
     tables: dict[int, Table] = field(default_factory=dict)  # line index -> the table printed there
     title: str = ""  # the document's own title (PDF metadata or its cover's largest text)
     page_labels: dict[int, str] = field(default_factory=dict)  # line index -> printed page that is no number
+    breaks: frozenset[int] = frozenset()  # lines that start a paragraph (PDF: the line above stopped short)
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def _read_one(path: Path, name: str, progress: bool = False) -> SourceText | Ski
     except ValueError as err:
         return Skipped(name, str(err))
     return SourceText(name, read.text, read.encoding, read.line_pages, read.continued, tables=read.tables, title=read.title,
-                      page_labels=read.page_labels)
+                      page_labels=read.page_labels, breaks=read.breaks)
 
 
 def _page_bar(name: str) -> Progress:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from rag.ingest.folios import PageLine, PageLines, furniture
 from rag.ingest.headings import Levels, looks_like_heading_text, scheme
@@ -154,6 +154,8 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], labels: list[s
     lines: list[str] = []
     line_pages: list[int | None] = []
     continued: set[int] = set()
+    breaks: set[int] = set()
+    last: tuple[Line, _Edges] | None = None  # the last body line written, on whatever page, and its page's margins
     tables: dict[int, Table] = {}
     title = info.title or _cover_title(pages[0])
     page_labels: dict[int, str] = {}
@@ -162,14 +164,19 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], labels: list[s
         lines.append(text)
         line_pages.append(number)
 
+    page_lines = [[it for it in lay.items if isinstance(it, Line)] for lay in pages]
+    bodies = [body_size(ls) if sum(len(ln.text) for ln in ls) >= 200 else doc_body for ls in page_lines]
+    page_edges = _page_edges(page_lines, bodies)
     for index, (lay, number) in enumerate(zip(pages, numbers)):
         first_line = len(lines)
-        text_lines = [it for it in lay.items if isinstance(it, Line)]
-        body = body_size(text_lines) if sum(len(ln.text) for ln in text_lines) >= 200 else doc_body
+        text_lines, body, edges = page_lines[index], bodies[index], page_edges[index]
         cover = index == 0 and lay.chars < _COVER_CHARS and not outline.get(0)
         contents = _is_contents(text_lines)
-        edges = _edges(text_lines, body)
-        chart = chart_values([ln for ln in text_lines if _only_figures(ln.text)])
+        charted = [ln for ln in text_lines if _only_figures(ln.text)]
+        chart = chart_values(charted)
+        legend = _chart_caption(text_lines, charted) if chart is not None else None
+        if legend is not None:
+            chart = f"{legend.text}：{chart}"
         previous: Line | None = None
         previous_heading = False
         skip: set[int] = set()
@@ -180,20 +187,22 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], labels: list[s
                 caption, unit, used = _caption(lay.items, pos)
                 skip |= used
                 if used:
-                    _unemit(lines, line_pages, continued, [lay.items[u] for u in used if u < pos])
+                    _unemit(lines, line_pages, (continued, breaks), [lay.items[u] for u in used if u < pos])
                 if not any(isinstance(it, Line) for n, it in enumerate(lay.items[:pos]) if n not in used):
-                    caption, unit = _caption_above(lines, line_pages, continued, caption, unit)
+                    caption, unit = _caption_above(lines, line_pages, (continued, breaks), caption, unit)
                 tables[len(lines)] = replace(item.table, caption=caption, unit=unit)
                 emit("", number)
-                previous, previous_heading = None, False
+                previous, previous_heading, last = None, False, None
                 continue
+            if item is legend:
+                continue  # printed with the chart's values
             text = item.text
             if _only_figures(text):
                 # Chart data labels and axis ticks: printed as labelled values (2020年 10.64) when they line up
                 # with a row of years, else left out — a run of figures with no label says nothing.
                 if chart is not None:
                     emit(chart, number)
-                    chart, previous, previous_heading = None, None, False
+                    chart, previous, previous_heading, last = None, None, False, None
                 continue
             wraps = previous is not None and not previous_heading and _wraps(previous, item, edges)
             if contents and scheme(text) not in ("chapter", "part"):
@@ -212,15 +221,19 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], labels: list[s
                     lines[-1] += text
                     continue
                 emit("#" * min(levels.level(style), 6) + " " + text, number)
-                previous, previous_heading = item, True
+                previous, previous_heading, last = item, True, None
                 continue
             if wraps:
                 continued.add(len(lines))
+            elif last is not None and not _reaches(*last, text):
+                breaks.add(len(lines))  # the paragraph above ended short of the margin, on this page or the last
             emit(text, number)
+            last = (item, edges)
             previous, previous_heading = item, False
         if number is None and labels[index]:  # front matter numbered i, ii: cited by its printed label
             page_labels.update(dict.fromkeys(range(first_line, len(lines)), labels[index]))
-    return ReadText("\n".join(lines), "pdf", tuple(line_pages), frozenset(continued), tables, title, page_labels)
+    return ReadText("\n".join(lines), "pdf", tuple(line_pages), frozenset(continued), tables, title, page_labels,
+                    frozenset(breaks))
 
 
 def _only_figures(text: str) -> bool:
@@ -229,6 +242,17 @@ def _only_figures(text: str) -> bool:
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_FIGURE_CAPTION = re.compile(r"^[图圖]\s*\d+(?:\s*[-－—–.．]\s*\d+)?[\s\u3000]*\S")
+
+
+def _chart_caption(lines: list[Line], labels: list[Line]) -> Line | None:
+    """The caption (图 3-1 …) printed nearest the chart's labels: their values' subject, which the labels never
+    say (the generated book's "2023年 93.1" stood in a passage of its own, ranked 12th for 图3-1's question)."""
+    captions = [ln for ln in lines if _FIGURE_CAPTION.match(ln.text)]
+    if not captions or not labels:
+        return None
+    top, bottom = min(ln.top for ln in labels), max(ln.bottom for ln in labels)
+    return min(captions, key=lambda c: min(abs(c.top - bottom), abs(top - c.bottom)))
 
 
 def chart_values(numbers: list[Line]) -> str | None:
@@ -266,16 +290,18 @@ def chart_values(numbers: list[Line]) -> str | None:
     return "，".join(pairs) + "。" if len(pairs) >= 2 else None
 
 
-def _unemit(lines: list[str], pages: list, continued: set[int], items: list) -> None:
+def _unemit(lines: list[str], pages: list, marks: tuple[set[int], ...], items: list) -> None:
     """Take back caption or unit lines already written above a table: they belong to the table."""
     for item in reversed(items):
         if lines and lines[-1].lstrip("# ").strip() == item.text:
-            continued.discard(len(lines) - 1)
+            for marked in marks:
+                marked.discard(len(lines) - 1)
             lines.pop()
             pages.pop()
 
 
-def _caption_above(lines: list[str], pages: list, continued: set[int], caption: str, unit: str) -> tuple[str, str]:
+def _caption_above(lines: list[str], pages: list, marks: tuple[set[int], ...], caption: str,
+                   unit: str) -> tuple[str, str]:
     """A table that opens a page takes the caption and unit line left at the foot of the page before."""
     for _ in range(2):
         last = lines[-1] if lines else ""
@@ -285,7 +311,8 @@ def _caption_above(lines: list[str], pages: list, continued: set[int], caption: 
             unit = m.group(1)
         else:
             break
-        continued.discard(len(lines) - 1)
+        for marked in marks:
+            marked.discard(len(lines) - 1)
         lines.pop()
         pages.pop()
     return caption, unit
@@ -429,12 +456,23 @@ def _continues_heading(previous: Line | None, line: Line, style: str) -> bool:
 class _Edges:
     left: dict[int, float]
     right: dict[int, float]
+    # Where lines wrap: the right margin where at least MARGIN_LINES body lines reach it, on this page or, failing
+    # that, on the document's other pages of as many columns; absent, no line of that column wraps.
+    wrap: dict[int, float] = field(default_factory=dict)
+    reached: dict[int, int] = field(default_factory=dict)  # body lines that reach the right margin
+
+
+# A right margin is one several lines stop at. A slide's bullets end where their text ends: the longest bullet set
+# the "margin" and was glued to the next (高层次人才不足：博士仅42人，三年引育60名产教融合深度不够 on the generated slide
+# deck, every page of which has one or two lines at its longest length, against 3-52 on pages of running text).
+MARGIN_LINES = 3
 
 
 def _edges(lines: list[Line], body: float) -> _Edges:
     """Each column's text margins, from its body lines (the 10th and 90th percentiles, so headings and short lines do not count)."""
     left: dict[int, float] = {}
     right: dict[int, float] = {}
+    reached: dict[int, int] = {}
     for column in {ln.column for ln in lines}:
         col = [ln for ln in lines if ln.column == column and abs(ln.size - body) < 1]
         col = col or [ln for ln in lines if ln.column == column]
@@ -442,14 +480,44 @@ def _edges(lines: list[Line], body: float) -> _Edges:
         xs1 = sorted(ln.x1 for ln in col)
         left[column] = xs0[len(xs0) // 10]
         right[column] = xs1[min(len(xs1) - 1, (len(xs1) * 9) // 10)]
-    return _Edges(left, right)
+        reached[column] = sum(ln.x1 >= right[column] - 1.2 * ln.size for ln in col)
+    return _Edges(left, right, reached=reached)
+
+
+def _page_edges(pages: list[list[Line]], bodies: list[float]) -> list[_Edges]:
+    """Each page's margins, its wrap margin confirmed by its own lines or borrowed from its document's."""
+    edges = [_edges(lines, body) for lines, body in zip(pages, bodies)]
+    known: dict[tuple[int, int], list[float]] = {}
+    for page in edges:
+        for column, count in page.reached.items():
+            if count >= MARGIN_LINES:
+                known.setdefault((len(page.right), column), []).append(page.right[column])
+    for page in edges:
+        for column, count in page.reached.items():
+            borrowed = sorted(known.get((len(page.right), column), []))
+            if count >= MARGIN_LINES:
+                page.wrap[column] = page.right[column]
+            elif borrowed:
+                page.wrap[column] = borrowed[len(borrowed) // 2]
+    return edges
+
+
+def _reaches(line: Line, edges: _Edges, following: str = "") -> bool:
+    """The line runs on to its column's wrap margin, or stops where the next line's first word would not have fit
+    (Word moves 3,912人 whole to the next line and leaves "…2024届毕业生" three characters short): its paragraph
+    may go on below, or on the next page."""
+    if line.column not in edges.wrap:
+        return False
+    word = re.match(r"[A-Za-z0-9.,%()（）\-]+", following)
+    room = max(1.2, 0.6 * len(word.group()) + 1.0) if word else 1.2  # a digit or Latin letter is about 0.5em wide
+    return line.x1 >= edges.wrap[line.column] - room * line.size
 
 
 def _wraps(previous: Line, line: Line, edges: _Edges) -> bool:
     """The previous line reaches its column's right margin and this one starts at the left margin without indent."""
     if previous.column != line.column or abs(previous.size - line.size) > 0.6 or line.top < previous.top:
         return False
-    full = previous.x1 >= edges.right[previous.column] - 1.2 * previous.size
+    full = _reaches(previous, edges, line.text)
     flush = line.x0 <= edges.left[line.column] + 0.6 * line.size
     return full and flush and line.top - previous.bottom < 1.5 * line.size
 

@@ -101,7 +101,7 @@ def printed_year(text: str) -> int | None:
 
 
 def _ingest_one(src: SourceText, max_chars: int) -> tuple[Document, DocumentMeta, list[Passage]]:
-    doc = parse(src.text, src.name, src.line_pages, src.continued, src.tables, src.page_labels)
+    doc = parse(src.text, src.name, src.line_pages, src.continued, src.tables, src.page_labels, src.breaks)
     meta = document_meta(doc, src.meta, src.title)
     doc.title = meta.title
     return doc, meta, chunk(doc, max_chars, year=meta.year)

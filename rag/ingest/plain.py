@@ -19,6 +19,7 @@ class ReadText:
     tables: dict[int, Table] = field(default_factory=dict)  # line index -> the table printed there (that line holds "")
     title: str = ""  # the document's own title (PDF metadata, Word core properties), "" when it has none
     page_labels: dict[int, str] = field(default_factory=dict)  # line index -> printed page that is no number (ii)
+    breaks: frozenset[int] = frozenset()  # lines that start a new paragraph below one that stopped short of the margin
 
 
 def decode(data: bytes) -> tuple[str, str]:

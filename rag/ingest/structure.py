@@ -73,7 +73,7 @@ class Document:
 class _Parser:
     def __init__(self, source: str, text: str, line_pages: tuple[int | None, ...] = (),
                  continued: frozenset[int] = frozenset(), tables: dict[int, Table] | None = None,
-                 page_labels: dict[int, str] | None = None):
+                 page_labels: dict[int, str] | None = None, breaks: frozenset[int] = frozenset()):
         self.doc = Document(source=source)
         self.tables = tables or {}
         self.page_labels = page_labels or {}
@@ -90,6 +90,7 @@ class _Parser:
         self.line_pages = line_pages
         self.page: int | None = None  # printed page of the line being read, when the source has pages
         self.continued = continued
+        self.breaks = breaks
         self.line_block: Block | None = None  # the block the previous line went into
         self.toc_pass = [self._toc_entry(line) for line in self.lines]
         self.chapter, self.chapter_page = "", None
@@ -137,6 +138,8 @@ class _Parser:
                 self.join(previous, line.strip())  # wrapped at the margin: even after a closing quote
                 self.open_block = None if ends_sentence(previous.text) else previous
             else:
+                if i in self.breaks:  # the line above stopped short of the margin: a slide's bullets, a list
+                    self.open_block = None
                 self.feed(line.strip())
         self.finish()
         return self.doc
@@ -309,10 +312,10 @@ class _Parser:
 
 def parse(text: str, source: str, line_pages: tuple[int | None, ...] = (),
           continued: frozenset[int] = frozenset(), tables: dict[int, Table] | None = None,
-          page_labels: dict[int, str] | None = None) -> Document:
+          page_labels: dict[int, str] | None = None, breaks: frozenset[int] = frozenset()) -> Document:
     """Structure comes from heading text (第N章, 地名：…, 一、, （一）), never from the number of #.
 
     line_pages gives the printed page of each line (PDF): every block then records where its pages start;
-    continued names the lines that only wrap the line before them.
+    continued names the lines that only wrap the line before them, breaks those that never continue it.
     """
-    return _Parser(source, text, line_pages, continued, tables, page_labels).run()
+    return _Parser(source, text, line_pages, continued, tables, page_labels, breaks).run()

@@ -21,6 +21,9 @@ QUANTITY_INTENT = re.compile(r"多少|几[个项家名次场批所年月天人�
                              r"what (?:share|percentage|proportion|number|amount)|number of|percentage|\bsum\b", re.I)
 YEAR_INTENT = re.compile(r"哪一?年|何时|什么时候|年份|\bwhen\b|\bwhat year\b", re.I)
 _MONEY = re.compile(r"经费|资金|钱|金额|投入|薪|工资|收入|产值|合同额|登记额|预算|經費|資金|金額|預算|萬元|money|fund|budget|salary|income|revenue|yuan|worth", re.I)
+# Where one asked-about thing ends and the next begins: 占比与相关系数, 收入、支出.
+_PART = re.compile(r"[，,；;、与和及跟同]|\band\b|\bwith\b")
+_EACH = re.compile(r"各|分别|respectively|\beach\b", re.I)
 _SHARE = re.compile(r"比例|比率|比重|占比|百分|[就升]业率|share|percentage|proportion|\brate\b", re.I)
 # A follow-up points back (它/此/这个联合体/为此/那…呢, it/its/this) or is too short to stand alone (那晋江呢？).
 _POINTS_BACK = re.compile(
@@ -48,11 +51,23 @@ def expected_unit(question: str) -> str | None:
     """元 for a question about money, % for a share; None when the question does not say."""
     if not asks_quantity(question):
         return None
-    if _SHARE.search(question):
+    asked = asked_part(question)
+    if _SHARE.search(asked):
         return "%"
-    if _MONEY.search(question):
+    if _MONEY.search(asked):
         return "元"
     return None
+
+
+def asked_part(question: str) -> str:
+    """The words the last 多少 asks about: a share or a sum named earlier is a subject, not the unit asked for
+    (实践教学学时占比与岗位适应能力的相关系数约为多少 asks for a coefficient, not a percentage — the check refused
+    the right answer 0.47 on the generated book chapter). 各/分别 questions ask about all their parts."""
+    last = list(QUANTITY_INTENT.finditer(question))[-1]
+    if _EACH.search(question):
+        return question
+    start = max((m.end() for m in _PART.finditer(question, 0, last.start())), default=0)
+    return question[start:]
 
 
 def points_back(question: str) -> bool:

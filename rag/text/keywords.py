@@ -58,10 +58,20 @@ def tokens(text: str) -> list[str]:
     """Tokens of a passage or a question; both sides go through exactly this function."""
     text = for_search(text)
     out: list[str] = []
-    pos = 0
+    pos, scale = 0, ""
     for match in _NUMBER.finditer(text):
-        out += _words(text[pos:match.start()])
+        out += _scaled_unit(scale, _words(text[pos:match.start()]))
         out += _number_tokens(match.group())
         pos = match.end()
-    out += _words(text[pos:])
+        joined = re.match(r"[\u3400-\u9fff]", text[pos:pos + 1])  # 万元, not 万，学生
+        scale = match.group().lstrip("0123456789.%") if joined else ""
+    out += _scaled_unit(scale, _words(text[pos:]))
     return out
+
+
+def _scaled_unit(scale: str, words: list[str]) -> list[str]:
+    """3,465万元 also gives 万元, the word a question asks with (多少万元, 多少万件, 多少万人次): the printed figure's
+    own tokens are 3465万 and 元, so a real 统计公报's 3524.70万件 never matched 多少万件."""
+    if scale and words and len(words[0]) <= 2 and words[0][0] not in "万亿":
+        return [scale + words[0], *words]
+    return words

@@ -43,6 +43,28 @@ def _simplified():
     return opencc.OpenCC("t2s")
 
 
+@functools.cache
+def _traditional():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def is_traditional(text: str) -> bool:
+    """Written in Traditional characters: at least two (or, in a short text, one) that t2s changes."""
+    changed = sum(a != b for a, b in zip(text, _simplified().convert(text)))
+    return changed >= 2 or (changed == 1 and len(text) <= 12)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters written Simplified, nothing else changed (digits and punctuation stay as printed)."""
+    return _simplified().convert(text)
+
+
+def to_traditional(text: str) -> str:
+    return _traditional().convert(text)
+
+
 def for_search(text: str) -> str:
     """The form that is embedded and keyword-indexed: full-width folded, spaces in numbers gone, Traditional
     characters written Simplified (a Traditional handbook answers 节能奖励金 and 節能獎勵金 alike; the excerpt and
