@@ -221,3 +221,42 @@ def test_the_local_model_answers_over_traditional_passages_in_traditional(handbo
     answer = answerer(Report(settings=settings, auto_rebuild=False)).ask("節能績優獎勵金編列多少萬元？", backend="local")
     assert answer.found and answer.backend == "local" and "186" in answer.text, answer
     assert answer.citations[0].page == 3 and "萬元" in answer.text and "万元" not in answer.text
+
+
+def test_columns_printed_beside_a_tables_rules_belong_to_it(tmp_path):
+    """A 统计公报 table whose rules frame only its 单位 and 产量 columns (as 周口's 2023 bulletin, table 5): the
+    product names to the left and the growth to the right are its columns, not a second table."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+    if not font.is_file():
+        pytest.skip("apt-get install fonts-wqy-zenhei")
+    pdfmetrics.registerFont(TTFont("WQY", str(font), subfontIndex=0))
+    rows = [("钢材", "吨", "1577693", "48.8"), ("鲜、冷藏肉", "吨", "242158", "39.9"), ("糖果", "吨", "26073", "-3.3"),
+            ("小麦粉", "吨", "2296205", "8.4"), ("服装", "万件", "7938", "0.3")]
+    path = tmp_path / "products.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    pdf.setFont("WQY", 10.5)
+    pdf.drawCentredString(297, 760, "表5 2023年规模以上工业主要产品产量及增速")
+    x = [100, 240, 320, 400, 500]  # rules only from 240 to 400: around 单位 and 产量
+    top, head, bottom = 750, 724, 750 - 30 - 19 * len(rows)
+    for xi in x[1:4]:
+        pdf.line(xi, top, xi, bottom)
+    for y in (top, head, bottom):
+        pdf.line(x[1], y, x[3], y)
+    for xi, text in zip(x, ("产品名称", "单位", "产量", "比上年增长(%)")):
+        pdf.drawString(xi + 8, 732, text)
+    for k, row in enumerate(rows):
+        for xi, text in zip(x, row):
+            pdf.drawString(xi + 8, 712 - 19 * k, text)
+    pdf.drawCentredString(297, 40, "- 5 -")
+    pdf.save()
+    read = read_pdf(path.read_bytes())
+    assert len(read.tables) == 1, read.text
+    table = next(iter(read.tables.values()))
+    assert table.rows == tuple(rows), table.rows
+    doc = parse(read.text, path.name, read.line_pages, read.continued, read.tables, read.page_labels, read.breaks)
+    text = next(p.text for p in chunk(doc) if p.kind == "table")
+    assert "小麦粉：单位 吨，产量 2296205，比上年增长(%) 8.4" in text.replace("比上年增长 8.4%", "比上年增长(%) 8.4"), text

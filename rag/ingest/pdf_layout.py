@@ -312,20 +312,17 @@ def _stacked(rows: list[list[str | None]]) -> bool:
     return any(sum(is_figure(v) for v in (cell or "").split("\n")) >= 2 for row in rows[1:] for cell in row)
 
 
-def _by_columns(found, chars: list[dict]) -> list[list[str]]:
-    """The rows of a table whose body rows have no rules between them, rebuilt from its characters: rows by
-    baseline, columns where the header's cells stand. pdfplumber gives such a body as one cell a column (a
-    column of figures, the labels lost) — read as cells, values landed in the wrong columns."""
-    heads = [c for c in found.rows[0].cells]
-    columns = [(c[0], c[2]) for c in heads if c is not None]
-    body_top = max(c[3] for c in heads if c is not None)
-    x0, _, x1, bottom = found.bbox
-    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and body_top < (c["top"] + c["bottom"]) / 2 < bottom]
+def _mid(ch: dict) -> tuple[float, float]:
+    return (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+
+
+def _read_rows(chars: list[dict], columns: list[tuple[float, float]]) -> list[list[str]]:
+    """Characters as rows (by baseline) of cells (the column whose span is nearest each character)."""
     rows: list[list[str]] = []
-    for line in _char_lines(inside):
+    for line in _char_lines(chars):
         cells: list[list[dict]] = [[] for _ in columns]
         for ch in line:
-            centre = (ch["x0"] + ch["x1"]) / 2
+            centre = _mid(ch)[0]
             k = min(range(len(columns)), key=lambda i: 0 if columns[i][0] <= centre <= columns[i][1]
                     else min(abs(centre - columns[i][0]), abs(centre - columns[i][1])))
             cells[k].append(ch)
@@ -334,15 +331,72 @@ def _by_columns(found, chars: list[dict]) -> list[list[str]]:
     return rows
 
 
+def _beside(chars: list[dict], box: tuple[float, float, float, float], body_top: float,
+            body: list[dict]) -> list[tuple[float, float]]:
+    """Columns printed beside a table's rules, on its body rows: a 统计公报's 产品名称 and 比上年增长 columns stand
+    outside the rules that frame only 单位 and 产量 (周口 2023, table 5: the products' names were lost, leaving
+    "吨：产量 1577693"). Empty when nothing, or running text, stands there."""
+    x0, top, x1, bottom = box
+    outside = [c for c in chars if top <= _mid(c)[1] <= bottom and not x0 - 6 <= _mid(c)[0] <= x1 + 6]
+    if not outside:
+        return []
+    baselines = [line[0]["bottom"] for line in _char_lines(body)]
+    spans: list[list[float]] = []
+    aligned = set()
+    for line in _char_lines(outside):
+        for seg in _segments(line):
+            if len(seg) > 20:
+                return []  # prose beside the table, not a column of it
+            row = next((n for n, b in enumerate(baselines) if abs(seg[0]["bottom"] - b) <= 0.35 * seg[0]["size"]), None)
+            if row is None and _mid(seg[0])[1] > body_top:
+                continue
+            if row is not None:
+                aligned.add(row)
+            spans.append([min(c["x0"] for c in seg), max(c["x1"] for c in seg)])
+    if len(aligned) * 2 < len(baselines):
+        return []
+    merged: list[list[float]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def _by_columns(found, chars: list[dict]) -> tuple[list[list[str]], float, float]:
+    """The rows of a table whose body rows have no rules between them, rebuilt from its characters: rows by
+    baseline, columns where the header's cells stand, with the columns printed beside its rules; and the table's
+    left and right edges so widened. pdfplumber gives such a body as one cell a column (a column of figures, the
+    labels lost) — read as cells, values landed in the wrong columns."""
+    heads = [c for c in found.rows[0].cells if c is not None]
+    columns = [(c[0], c[2]) for c in heads]
+    body_top = max(c[3] for c in heads)
+    x0, top, x1, bottom = found.bbox
+    inside = [c for c in chars if x0 <= _mid(c)[0] <= x1 and body_top < _mid(c)[1] < bottom]
+    side = _beside(chars, found.bbox, body_top, inside)
+    if not side:
+        return _cells(found.extract()[:1]) + _read_rows(inside, columns), x0, x1
+    columns = sorted(columns + side)
+    x0, x1 = min(x0, columns[0][0]), max(x1, columns[-1][1])
+    region = [c for c in chars if x0 - 1 <= _mid(c)[0] <= x1 + 1 and top <= _mid(c)[1] < bottom]
+    head = [[" ".join(filter(None, cells)) for cells in zip(*_read_rows(
+        [c for c in region if _mid(c)[1] <= body_top], columns))]]
+    return head + _read_rows([c for c in region if _mid(c)[1] > body_top], columns), x0, x1
+
+
 def _table_at(found, page_number: int | None, chars: list[dict]) -> TableAt | None:
     raw = found.extract()
-    rows = _cells(raw[:1]) + _by_columns(found, chars) if _stacked(raw) else _cells(raw)
+    x0, top, x1, bottom = found.bbox
+    if _stacked(raw):
+        rows, x0, x1 = _by_columns(found, chars)
+    else:
+        rows = _cells(raw)
     if len(rows) < 2 or max(len(r) for r in rows) < 2:
         return None
     if not _plausible(rows):
         return None
     header, body = split_header(rows)
-    x0, top, x1, bottom = found.bbox
     return TableAt(Table(header, body, row_pages=(page_number,) * len(body)), top, bottom, x0, x1)
 
 
