@@ -287,3 +287,12 @@ def test_every_quantity_in_the_report_grounds_against_the_report():
     assert {"1 200 余家", "1 369 项", "3.5 万人次", "近 6 亿元", "200万元", "超 40%"} <= raws
     assert check_answer(text, [text], "") == []
     assert all(isinstance(f, Figure) and text[f.start:f.end] == f.raw for f in figs)
+
+
+def test_foreign_currencies_are_money_of_their_own():
+    from rag.text.figures import answers_unit, same_figure
+
+    usd, jpy = extract_figures("總金額近 29.5 億美元，另有5000日元", include_all=True)
+    assert (usd.unit, usd.qualifier, jpy.unit, jpy.kind) == ("美元", "近", "日元", "quantity")  # 5000日 is no date
+    assert answers_unit(usd.unit, "元") and not answers_unit("人", "元")  # 多少亿美元 is asked as money
+    assert not same_figure(usd, extract_figures("29.5亿元", include_all=True)[0])  # dollars are not yuan

@@ -106,3 +106,16 @@ def test_front_matter_numbered_in_roman_is_cited_by_its_printed_label():
     preface, body = passages["本报告反映学院年度办学情况。"], passages["学院专任教师486人。"]
     assert (preface.page, preface.page_label) == (None, "ii") and preface.citation.endswith("第ii页")
     assert (body.page, body.page_label) == (1, "") and body.citation.endswith("第1页")
+
+
+def test_chapters_with_sections_of_their_own_are_not_taken_for_a_case_tail():
+    """A bank's annual report: contents, chapters with numbered sections, a case-like 审计报告 only in its last
+    chapter. Its earlier chapters stay theirs (they all went to the contents' first entry, 重要提示)."""
+    lines = ["# 重要提示", "本行董事会保证年度报告内容真实。", "重要提示........1", "第一章 公司简介........8",
+             "审计报告........120", "# 第一章 公司简介", "## 1.1 公司基本情况", "本行股票代码000001。",
+             "# 第十章 财务报告", "# 审计报告", "我们审计了平安银行的财务报表。"]
+    doc = parse("\n".join(lines), "r.pdf", line_pages=(1, 1, 2, 2, 2, 8, 8, 8, 120, 120, 120))
+    code = next(b for b in doc.blocks if "000001" in b.text)
+    assert (code.chapter, code.case, code.section) == ("第一章 公司简介", "", ("1.1公司基本情况",)), code
+    audit = next(b for b in doc.blocks if "审计了" in b.text)
+    assert audit.chapter == "第十章 财务报告" and audit.case == "审计报告"

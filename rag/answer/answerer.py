@@ -17,7 +17,7 @@ from rag.errors import LLMError, QueryError
 from rag.passage import Passage
 from rag.retrieve.query import clean_query, expected_unit, named_in_order, points_back
 from rag.retrieve.retriever import Filters, Retriever
-from rag.text.figures import extract_figures
+from rag.text.figures import answers_unit, extract_figures
 from rag.text.language import is_english, unsupported_script
 from rag.text.normalize import is_traditional, to_traditional
 
@@ -247,7 +247,7 @@ class Answerer:
             return self.not_found(snapshot, req, hits, req.backend, dropped=citer.dropped)
         text = "".join(kept).strip()
         unit = expected_unit(req.asked)
-        if not citer.citations or (unit and not any(f.unit == unit for f in extract_figures(text))):
+        if not citer.citations or (unit and not any(answers_unit(f.unit, unit) for f in extract_figures(text))):
             # Nothing cited survived (an uncited or ungrounded answer is not presented as the report's), or it
             # was asked for money (or a share) and answered with some other figure (起薪 is not 40%; 1,580臺 is
             # not the 3,465萬元 budgeted): the quoted sentence that answers, if any, instead.

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from rag.text import keywords
-from rag.text.figures import DATE, QUANTITY, extract_figures
+from rag.text.figures import DATE, QUANTITY, answers_unit, extract_figures
 from rag.retrieve.query import asks_quantity, asks_year, expected_unit
 from rag.passage import Passage
 from rag.text.normalize import for_search, split_sentences
@@ -52,7 +52,8 @@ def _clauses(text: str) -> list[tuple[str, str]]:
 
 
 def _has(sentence: str, kind: str, unit: str | None = None) -> bool:
-    return any(f.kind == kind and (unit is None or f.unit == unit) for f in extract_figures(sentence, include_all=True))
+    return any(f.kind == kind and (unit is None or answers_unit(f.unit, unit))
+               for f in extract_figures(sentence, include_all=True))
 
 
 def _names_place(line: str, question: str, aliases: set[str]) -> bool:

@@ -19,7 +19,7 @@ _CN_NUM = "一二三四五六七八九十"
 _CHAPTER = re.compile(rf"^第[{_CN_NUM}百\d]+章")
 _SECTION = re.compile(rf"^[{_CN_NUM}]+、")
 _SUBSECTION = re.compile(rf"^[（(][{_CN_NUM}]+[）)]")
-_CASE = re.compile(r"^[^\s：:]{2,20}[：:]")
+_CASE = re.compile(r"^[^\s：:]{2,20}[：:]\s*\S{2}")  # 地名：title, never a bare 原值：
 _FULL_STOP = re.compile(r"[。！？；][”’」』）)]*$")  # a paragraph may end here even at the margin
 _PUBLISHER = re.compile(r"^(\S.*?)\s*(?:编著|主编|编制|编印|编|发布|印发|編著|編製|編印|編)$")
 # An organisation printed alone on a cover: 江川职业技术学院, 职业教育数字化研究中心, 某某股份有限公司 (课题组).
@@ -217,6 +217,10 @@ class _Parser:
             self.start_case(title)
             self.stack = [(level, title)]
         elif self.leveled:
+            if self.mode == "chapter":
+                # A chapter with sections of its own holds no case's tail: a bank's annual report has nine such
+                # chapters before its 第十章's 审计报告, and all of them went to the contents' first entry (重要提示).
+                self.orphans = []
             self.nest(level, title)
             if self.case and all(t != self.case for _, t in self.stack):
                 self.case, self.case_page = "", None  # a heading as high as the case closes it (a case box ends)
@@ -279,7 +283,7 @@ class _Parser:
             block.section = self.section
         self.doc.blocks.append(block)
         self.line_block = block
-        if self.mode == "chapter" and self.report:
+        if self.mode == "chapter" and self.report and not self.section:
             self.orphans.append(block)
         if not keep_open:
             self.open_block = None if ends_sentence(block.text) else block

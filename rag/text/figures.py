@@ -45,7 +45,7 @@ _EN_SCALE = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 
 
 # Longest first, so 人次 wins over 人 and 个百分点 over 个.
 _ZH_UNITS = sorted(
-    ["个百分点", "百分点", "人次", "批次", "平方米", "公里", "个月", "课时", "学时", "小时", "年度", "年代", "元", "人", "名", "位", "项", "家", "个", "场", "次", "所", "门", "份", "批", "届", "期", "篇", "部", "本", "件", "套", "台", "支", "种", "类", "条", "处", "座", "间", "亩", "米", "吨", "户", "倍", "天", "周", "年", "月", "日", "号", "岁", "%", "‰"],
+    ["个百分点", "百分点", "美元", "港元", "欧元", "日元", "英镑", "澳元", "人次", "批次", "平方米", "公里", "个月", "课时", "学时", "小时", "年度", "年代", "元", "人", "名", "位", "项", "家", "个", "场", "次", "所", "门", "份", "批", "届", "期", "篇", "部", "本", "件", "套", "台", "支", "种", "类", "条", "处", "座", "间", "亩", "米", "吨", "户", "倍", "天", "周", "年", "月", "日", "号", "岁", "%", "‰"],
     key=len, reverse=True,
 )
 _EN_UNITS = {
@@ -71,7 +71,8 @@ _EN_UNIT_RE = re.compile(
 _EN_SCALE_RE = re.compile(r"\s?(thousand|million|billion|trillion|bn)\b", re.IGNORECASE)
 
 _UNIT_CLASS = {
-    "元": "currency", "USD": "usd", "%": "percent", "‰": "permille",
+    "元": "currency", "USD": "usd", "美元": "usd", "港元": "hkd", "欧元": "eur", "日元": "jpy", "英镑": "gbp",
+    "澳元": "aud", "%": "percent", "‰": "permille",
     "个百分点": "points", "百分点": "points",
     "人": "people", "名": "people", "位": "people",
     "家": "organisation", "所": "organisation",
@@ -82,7 +83,7 @@ _UNIT_CLASS = {
 }
 # Classes that measure something other than a head-count of things: never swap with 个.
 _NON_COUNT = {
-    "currency", "usd", "percent", "permille", "points", "years", "months", "days", "weeks",
+    "currency", "usd", "hkd", "eur", "jpy", "gbp", "aud", "percent", "permille", "points", "years", "months", "days", "weeks",
     "hours", "米", "公里", "平方米", "亩", "吨", "倍", "岁", "月", "日", "号", "年代",
 }
 
@@ -288,6 +289,13 @@ def _figure_at(norm: str, text: str, m: re.Match[str]) -> Figure | None:
     return Figure(text[fig_start:i], value, unit, qualifier, fig_start, i, kind)
 
 
+def answers_unit(unit: str | None, asked: str) -> bool:
+    """A figure's unit gives what was asked for: 元 is asked of any money (29.5亿美元 answers 多少亿美元)."""
+    if asked == "元":
+        return unit == "元" or _UNIT_CLASS.get(unit or "") in ("usd", "hkd", "eur", "jpy", "gbp", "aud")
+    return unit == asked
+
+
 def units_compatible(a: str | None, b: str | None) -> bool:
     """Missing units match anything; 个 matches any head-count; otherwise classes must agree."""
     if a is None or b is None:
@@ -315,6 +323,7 @@ def is_grounded(figure: Figure, passage_text: str) -> bool:
 
 
 __all__ = [
+    "answers_unit",
     "DATE",
     "LABEL",
     "ORDINAL",
