@@ -106,15 +106,20 @@ def test_chart_data_labels_come_out_paired_with_their_years():
     assert not any(re.search(r"\d{2}\.\d\d{2}\.\d", p.text) for p in ps)  # never 92.688.9: labels glued
 
 
-@pytest.fixture(scope="module")
-def word_report(tmp_path_factory):
+def indexed(family: str, tmp_path_factory):
+    """The family's document alone in a corpus, indexed by the project's own build."""
     from rag import Report
 
-    folder = tmp_path_factory.mktemp("word")
-    (folder / "report.pdf").write_bytes((DOCS / FILES["word"]).read_bytes())
+    folder = tmp_path_factory.mktemp(family)
+    (folder / Path(FILES[family]).name).write_bytes((DOCS / FILES[family]).read_bytes())
     report = Report(folder, tmp_path_factory.mktemp("index"), auto_rebuild=False)
     report.build()
     return report
+
+
+@pytest.fixture(scope="module")
+def word_report(tmp_path_factory):
+    return indexed("word", tmp_path_factory)
 
 
 def test_answers_from_a_word_report_cite_the_printed_page_and_unanswerable_questions_are_refused(word_report):
@@ -192,13 +197,7 @@ def test_slide_bullets_are_not_glued_into_one_line():
 
 @pytest.fixture(scope="module")
 def handbook(tmp_path_factory):
-    from rag import Report
-
-    folder = tmp_path_factory.mktemp("handbook")
-    (folder / "handbook.pdf").write_bytes((DOCS / FILES["traditional"]).read_bytes())
-    report = Report(folder, tmp_path_factory.mktemp("index"), auto_rebuild=False)
-    report.build()
-    return report
+    return indexed("traditional", tmp_path_factory)
 
 
 def test_a_figure_whose_clause_omits_the_subject_is_still_quoted(handbook):
@@ -260,3 +259,14 @@ def test_columns_printed_beside_a_tables_rules_belong_to_it(tmp_path):
     doc = parse(read.text, path.name, read.line_pages, read.continued, read.tables, read.page_labels, read.breaks)
     text = next(p.text for p in chunk(doc) if p.kind == "table")
     assert "小麦粉：单位 吨，产量 2296205，比上年增长(%) 8.4" in text.replace("比上年增长 8.4%", "比上年增长(%) 8.4"), text
+
+
+def test_the_documents_title_names_what_each_passage_is_about(tmp_path_factory):
+    """A question naming the school is answered by a slide that never names it (the title on the cover does), and
+    the school's name alone answers nothing."""
+    from rag import answerer
+
+    ask = answerer(indexed("slides", tmp_path_factory)).ask
+    answer = ask("江川职业技术学院博士有多少人？", backend="extractive")
+    assert answer.found and "博士仅42人" in answer.text and answer.citations[0].page == 9, answer.text
+    assert not ask("江川职业技术学院有多少名外籍院士？", backend="extractive").found
