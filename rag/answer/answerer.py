@@ -22,6 +22,7 @@ from rag.text.language import is_english, unsupported_script
 from rag.text.normalize import is_traditional, to_traditional
 
 NOT_FOUND_MARK = "NOT_FOUND"
+EXTRACT_PASSAGES = 5  # extraction reads no prompt: it looks wider than the model's 3 passages
 Pieces = Generator[str, None, Answer]  # checked text pieces, then (as the generator's value) the Answer
 
 
@@ -185,7 +186,7 @@ class Answerer:
             except LLMError as err:
                 notice = f"{BACKEND_LABELS[req.backend]}不可用（{err}），改用摘录式回答。"
         req = self.standalone(req, model)
-        hits = self.passages(snapshot, req)
+        hits = self.passages(snapshot, req if model else dataclasses.replace(req, k=max(req.k, EXTRACT_PASSAGES)))
         outside = self.uncovered_chapter(snapshot, req.query) or (self.uncovered_case(snapshot, req.query)
                                                                   and not req.intent.structure)
         if not hits or outside:
