@@ -81,3 +81,21 @@ def test_incomplete_case_is_visible_in_citation(report_text):
 def test_speaker_names():
     assert speaker_latin("中联重科股份有限公司人力资源管理中心主任李晓虹") == "Li Xiaohong"
     assert speaker_latin("联合体首批万帮数字能源“种子计划”现场工程师项目学员徐奇恒") == "Xu Qiheng"
+
+
+def test_a_statistical_breakdown_names_the_total_it_breaks_down():
+    """货物运输周转量 / #铁路 / 水运 / 公路 (周口 2023, table 6): 水运's 175.26 is of 周转量, which the row never says."""
+    from rag.ingest.table import Table, row_labels
+
+    transport = Table((("指标", "单位", "绝对数"),), (
+        ("货物运输总量", "亿吨", "2.92"), ("#铁路", "亿吨", "0.80"), ("水运", "亿吨", "0.35"), ("公路", "亿吨", "1.77"),
+        ("货物运输周转量", "亿吨公里", "962.97"), ("#铁路", "亿吨公里", "139.57"), ("水运", "亿吨公里", "175.26"),
+        ("公路", "亿吨公里", "648.14")))
+    assert row_labels(transport) == ["货物运输总量", "货物运输总量 #铁路", "货物运输总量 水运", "货物运输总量 公路",
+                                     "货物运输周转量", "货物运输周转量 #铁路", "货物运输周转量 水运", "货物运输周转量 公路"]
+    # Two breakdowns of one total (by residence, then by sex); a nested one; a partial list names only its # row.
+    people = Table((), (("总人口", "4899310"), ("#城镇", "1654272"), ("乡村", "3245038"), ("#男性", "2617299"),
+                        ("女性", "2282011"), ("收入", "77.25"), ("#税收", "39.52"), ("非税", "37.73"),
+                        ("支出", "492.40"), ("#教育", "104.83"), ("卫生", "68.11")))
+    assert row_labels(people) == ["总人口", "总人口 #城镇", "总人口 乡村", "总人口 #男性", "总人口 女性", "收入",
+                                  "收入 #税收", "收入 非税", "支出", "支出 #教育", "卫生"]

@@ -87,6 +87,59 @@ def row_text(row: tuple[str, ...], names: list[str], units: list[str] | None = N
     return (f"{label}：{body}" if label else body) + ("。" if body else "")
 
 
+def _amount(row: tuple[str, ...]) -> float | None:
+    """The row's first value as a number (1,577,693 / -3.3), None when it prints none."""
+    for cell in row[1:]:
+        if re.fullmatch(r"[-+]?[\d,]*\d(?:\.\d+)?", cell.strip()):
+            return float(cell.replace(",", ""))
+    return None
+
+
+def _adds_up(rows: tuple[tuple[str, ...], ...], parent: int, start: int) -> int | None:
+    """The last row of the run from `start` whose first values add up to the parent row's (within rounding)."""
+    total, amount = 0.0, _amount(rows[parent])
+    if amount is None:
+        return None
+    for k in range(start, len(rows)):
+        value = _amount(rows[k])
+        if value is None:
+            return None
+        total += value
+        if abs(total - amount) <= max(0.006 * (k - start + 1), 0.002 * abs(amount)):
+            return k
+        if total > amount:
+            return None
+    return None
+
+
+def row_labels(table: Table) -> list[str]:
+    """Each row's label, a sub-item's with the row it is part of: a 统计公报 marks the first item of a breakdown
+    with # (货物运输周转量 / #铁路 / 水运 / 公路), so "水运：175.26" said nothing of 周转量. The breakdown is the run of
+    rows whose values add up to the row above it (or to the last such total: #男性 / 女性 after #城镇 / 乡村 both
+    break down 总人口); a # row whose run adds up to nothing is given the row above it alone."""
+    rows = table.rows
+    labels = [row[0] if len(row) > 1 else "" for row in rows]
+    out = list(labels)
+    last_total: int | None = None
+    i = 0
+    while i < len(rows):
+        if not labels[i].startswith("#") or i == 0:
+            i += 1
+            continue
+        for parent in (i - 1, last_total):
+            end = _adds_up(rows, parent, i) if parent is not None else None
+            if end is not None:
+                for k in range(i, end + 1):
+                    out[k] = f"{labels[parent].lstrip('#')} {labels[k]}"
+                last_total, i = parent, end + 1
+                break
+        else:
+            if not labels[i - 1].startswith("#"):  # #税收收入 under #一般公共预算收入 only when they add up
+                out[i] = f"{labels[i - 1].lstrip('#')} {labels[i]}"
+            i += 1
+    return out
+
+
 def table_parts(table: Table, max_chars: int) -> list[tuple[str, int | None]]:
     """The table as passages of whole rows, each opening with its caption and unit, never across a page break."""
     names = column_names(table)
@@ -99,8 +152,8 @@ def table_parts(table: Table, max_chars: int) -> list[tuple[str, int | None]]:
     parts: list[tuple[str, int | None]] = []
     lines: list[str] = []
     page: int | None = None
-    for row, row_page in zip(table.rows, pages):
-        text = row_text(row, names, units)
+    for row, label, row_page in zip(table.rows, row_labels(table), pages):
+        text = row_text((label, *row[1:]) if len(row) > 1 else row, names, units)
         if not text.strip("：。"):
             continue
         size = len(head) + sum(len(x) + 1 for x in lines) + len(text)
