@@ -88,11 +88,10 @@ def best_evidence(question: str, passages: list[Passage], idf: Idf, limit: int =
             continue
         if cases and passage.kind != "toc" and passage.case not in cases:
             continue
-        # Words of the document's own title say nothing about which of its sentences answers: every passage of it
-        # is about 黔东南 (whose bulletin names it only on the cover: 全州人均生产总值35511元 was refused for
+        # A word of the document's own title that a sentence lacks is not held against it: every passage of the
+        # document is about 黔东南 (whose bulletin names it only on the cover: 全州人均生产总值35511元 was refused for
         # 黔东南州人均生产总值, 2 of 15 real questions). The rest of the question must be covered, as before.
-        wanted = asked - _title_words(passage.document) or asked
-        total = sum(idf(t) for t in wanted)
+        title = _title_words(passage.document)
         context = set(keywords.tokens(passage.heading_path()))
         for sentence, whole in _clauses(passage.text):
             if need_number and not _has(sentence, QUANTITY, unit):
@@ -101,8 +100,9 @@ def best_evidence(question: str, passages: list[Passage], idf: Idf, limit: int =
                 continue
             have = set(keywords.tokens(sentence)) | context
             around = set(keywords.tokens(whole)) - have if whole != sentence else set()
+            wanted = {t for t in asked if t in have or t not in title} or asked
             coverage = sum(idf(t) * (1.0 if t in have else SIBLING_WEIGHT if t in around else 0.0)
-                           for t in wanted) / total
+                           for t in wanted) / sum(idf(t) for t in wanted)
             if passage.kind == "toc" and _names_place(sentence, question, aliases):
                 coverage = 1.0  # the contents line of the case or chapter asked about answers where it is
             found.append(Evidence(sentence, passage, coverage - 0.01 * rank))  # ties go to the better passage
