@@ -148,8 +148,8 @@ def test_title_year_and_publisher_come_from_the_cover(tmp_path, family, title, y
     assert (source.title, source.year, source.publisher) == (title, year, publisher)
 
 
-def test_a_ruled_table_whose_body_rows_have_no_rules_is_read_row_by_row(tmp_path):
-    """As statistical bulletins print them (黔东南, 周口): rules around the header and the body, none between rows."""
+def _canvas(path: Path):
+    """An A4 reportlab canvas writing in a CJK font (the statistical bulletins' tables are drawn on it)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
@@ -158,11 +158,33 @@ def test_a_ruled_table_whose_body_rows_have_no_rules_is_read_row_by_row(tmp_path
     if not font.is_file():
         pytest.skip("apt-get install fonts-wqy-zenhei")
     pdfmetrics.registerFont(TTFont("WQY", str(font), subfontIndex=0))
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    pdf.setFont("WQY", 10.5)
+    return pdf
+
+
+def _printed(pdf, path: Path, x: list[int], inset: int, lines: list[tuple[int, tuple[str, ...]]], folio: str):
+    """Each line's cells written at its height, inset into the columns starting at x; the folio; then read back."""
+    for y, cells in lines:
+        for xi, text in zip(x, cells):
+            pdf.drawString(xi + inset, y, text)
+    pdf.drawCentredString(297, 40, folio)
+    pdf.save()
+    return read_pdf(path.read_bytes())
+
+
+def _table_passage(read, path: Path) -> str:
+    """The text of the first table passage the document's reading gives."""
+    doc = parse(read.text, path.name, read.line_pages, read.continued, read.tables, read.page_labels, read.breaks)
+    return next(p.text for p in chunk(doc) if p.kind == "table")
+
+
+def test_a_ruled_table_whose_body_rows_have_no_rules_is_read_row_by_row(tmp_path):
+    """As statistical bulletins print them (黔东南, 周口): rules around the header and the body, none between rows."""
     rows = [("农林牧渔业总产值", "481.96", "4.2"), ("#种植业", "282.41", "3.8"), ("林业", "86.95", "4.2"),
             ("畜牧业", "75.17", "5.1"), ("渔业", "15.49", "8.5")]
     path = tmp_path / "bulletin.pdf"
-    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
-    pdf.setFont("WQY", 10.5)
+    pdf = _canvas(path)
     pdf.drawString(72, 760, "全年农林牧渔业增加值继续增长，主要指标见下表。")
     pdf.drawCentredString(297, 735, "表3 2023年农林牧渔业总产值")
     x = [72, 272, 402, 523]
@@ -171,18 +193,11 @@ def test_a_ruled_table_whose_body_rows_have_no_rules_is_read_row_by_row(tmp_path
         pdf.line(x[0], y, x[-1], y)
     for xi in x:
         pdf.line(xi, top, xi, bottom)
-    for xi, text in zip(x, ("指标名称", "绝对数（亿元）", "比上年增长（%）")):
-        pdf.drawString(xi + 5, 708, text)
-    for k, row in enumerate(rows):
-        for xi, text in zip(x, row):
-            pdf.drawString(xi + 5, 684 - 20 * k, text)
-    pdf.drawCentredString(297, 40, "- 3 -")
-    pdf.save()
-    read = read_pdf(path.read_bytes())
+    read = _printed(pdf, path, x, 5, [(708, ("指标名称", "绝对数（亿元）", "比上年增长（%）"))]
+                    + [(684 - 20 * k, row) for k, row in enumerate(rows)], "- 3 -")
     table = next(iter(read.tables.values()))
     assert table.rows == tuple(rows) and table.header == (("指标名称", "绝对数（亿元）", "比上年增长（%）"),)
-    doc = parse(read.text, path.name, read.line_pages, read.continued, read.tables, read.page_labels, read.breaks)
-    text = next(p.text for p in chunk(doc) if p.kind == "table")
+    text = _table_passage(read, path)
     assert "林业：绝对数 86.95亿元，比上年增长 4.2%。" in text  # no value copied into a column it is not printed in
 
 
@@ -225,19 +240,10 @@ def test_the_local_model_answers_over_traditional_passages_in_traditional(handbo
 def test_columns_printed_beside_a_tables_rules_belong_to_it(tmp_path):
     """A 统计公报 table whose rules frame only its 单位 and 产量 columns (as 周口's 2023 bulletin, table 5): the
     product names to the left and the growth to the right are its columns, not a second table."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    font = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
-    if not font.is_file():
-        pytest.skip("apt-get install fonts-wqy-zenhei")
-    pdfmetrics.registerFont(TTFont("WQY", str(font), subfontIndex=0))
     rows = [("钢材", "吨", "1577693", "48.8"), ("鲜、冷藏肉", "吨", "242158", "39.9"), ("糖果", "吨", "26073", "-3.3"),
             ("小麦粉", "吨", "2296205", "8.4"), ("服装", "万件", "7938", "0.3")]
     path = tmp_path / "products.pdf"
-    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
-    pdf.setFont("WQY", 10.5)
+    pdf = _canvas(path)
     pdf.drawCentredString(297, 760, "表5 2023年规模以上工业主要产品产量及增速")
     x = [100, 240, 320, 400, 500]  # rules only from 240 to 400: around 单位 and 产量
     top, head, bottom = 750, 724, 750 - 30 - 19 * len(rows)
@@ -245,19 +251,12 @@ def test_columns_printed_beside_a_tables_rules_belong_to_it(tmp_path):
         pdf.line(xi, top, xi, bottom)
     for y in (top, head, bottom):
         pdf.line(x[1], y, x[3], y)
-    for xi, text in zip(x, ("产品名称", "单位", "产量", "比上年增长(%)")):
-        pdf.drawString(xi + 8, 732, text)
-    for k, row in enumerate(rows):
-        for xi, text in zip(x, row):
-            pdf.drawString(xi + 8, 712 - 19 * k, text)
-    pdf.drawCentredString(297, 40, "- 5 -")
-    pdf.save()
-    read = read_pdf(path.read_bytes())
+    read = _printed(pdf, path, x, 8, [(732, ("产品名称", "单位", "产量", "比上年增长(%)"))]
+                    + [(712 - 19 * k, row) for k, row in enumerate(rows)], "- 5 -")
     assert len(read.tables) == 1, read.text
     table = next(iter(read.tables.values()))
     assert table.rows == tuple(rows), table.rows
-    doc = parse(read.text, path.name, read.line_pages, read.continued, read.tables, read.page_labels, read.breaks)
-    text = next(p.text for p in chunk(doc) if p.kind == "table")
+    text = _table_passage(read, path)
     assert "小麦粉：单位 吨，产量 2296205，比上年增长(%) 8.4" in text.replace("比上年增长 8.4%", "比上年增长(%) 8.4"), text
 
 

@@ -93,13 +93,16 @@ def best_evidence(question: str, passages: list[Passage], idf: Idf, limit: int =
         # 黔东南州人均生产总值, 2 of 15 real questions). The rest of the question must be covered, as before.
         title = _title_words(passage.document)
         context = set(keywords.tokens(passage.heading_path()))
+        sentences_read: dict[str, set[str]] = {}
         for sentence, whole in _clauses(passage.text):
             if need_number and not _has(sentence, QUANTITY, unit):
                 continue
             if need_year and not _has(sentence, DATE):
                 continue
             have = set(keywords.tokens(sentence)) | context
-            around = set(keywords.tokens(whole)) - have if whole != sentence else set()
+            if whole not in sentences_read:  # one sentence of several ；-clauses is tokenised once
+                sentences_read[whole] = set(keywords.tokens(whole))
+            around = sentences_read[whole] - have if whole != sentence else set()
             wanted = {t for t in asked if t in have or t not in title} or asked
             coverage = sum(idf(t) * (1.0 if t in have else SIBLING_WEIGHT if t in around else 0.0)
                            for t in wanted) / sum(idf(t) for t in wanted)

@@ -178,8 +178,13 @@ def _reading_order(lines: list[Line], tables: list[TableAt], width: float) -> li
     return _rows([replace(it, column=side(it)) for it in ordered])
 
 
+def _mid(ch: dict) -> tuple[float, float]:
+    """A character's centre."""
+    return (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+
+
 def _inside(ch: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
-    cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+    cx, cy = _mid(ch)
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
@@ -267,8 +272,7 @@ def _columns(rows: list[list[dict]]) -> list[float]:
 def _ruled_table(chars: list[dict], rules: _Rules, page_number: int | None) -> TableAt | None:
     """The cells of a three-line table: rows by baseline, columns by the gaps the body rows share."""
     top, bottom = rules.tops[0], rules.tops[-1]
-    inside = [c for c in chars if rules.x0 - 2 <= (c["x0"] + c["x1"]) / 2 <= rules.x1 + 2
-              and top < (c["top"] + c["bottom"]) / 2 < bottom]
+    inside = [c for c in chars if rules.x0 - 2 <= _mid(c)[0] <= rules.x1 + 2 and top < _mid(c)[1] < bottom]
     header_chars = [c for c in inside if c["bottom"] <= rules.tops[1] + 1]
     body_rows = _char_lines([c for c in inside if c["bottom"] > rules.tops[1] + 1])
     if len(body_rows) < 2:
@@ -280,7 +284,7 @@ def _ruled_table(chars: list[dict], rules: _Rules, page_number: int | None) -> T
     def cells(row: list[dict]) -> tuple[str, ...]:
         out = [[] for _ in range(len(borders) + 1)]
         for c in row:
-            out[sum(1 for b in borders if (c["x0"] + c["x1"]) / 2 > b)].append(c)
+            out[sum(1 for b in borders if _mid(c)[0] > b)].append(c)
         return tuple(_text(cell).replace(" ", "") if any(_CJK.search(ch["text"]) for ch in cell) else _text(cell)
                      for cell in out)
 
@@ -310,10 +314,6 @@ def _find_tables(page) -> list:
 def _stacked(rows: list[list[str | None]]) -> bool:
     """Body cells holding a column of figures one per line: the rules frame the body but do not part its rows."""
     return any(sum(is_figure(v) for v in (cell or "").split("\n")) >= 2 for row in rows[1:] for cell in row)
-
-
-def _mid(ch: dict) -> tuple[float, float]:
-    return (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
 
 
 def _read_rows(chars: list[dict], columns: list[tuple[float, float]]) -> list[list[str]]:
