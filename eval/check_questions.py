@@ -14,8 +14,9 @@ Checks
   a sentence cut by a page break (body line ending mid-sentence, blank lines,
   continuation line) is joined back, and a chapter heading ("▶ 第三章 …") gets
   the bare page-number line printed after it;
-- comparison questions cite at least two evidence spans found in at least two
-  different paragraphs; followup questions carry history and an anaphor;
+- comparison, ranking and total questions cite at least two evidence spans; their
+  optional "computed" items (a difference, a ratio, a sum) are exempt from the
+  paragraph check; followup questions carry history and an anaphor;
   english questions are written in English; not_covered questions have empty
   answer and evidence;
 - figure/entity questions paraphrase rather than copy: no run of 16 or more
@@ -40,9 +41,13 @@ TYPES = {
     "not_covered": ("nc", 14),
     "followup": ("fu", 7),
     "english": ("en", 8),
-    "comparison": ("cmp", 6),
+    "comparison": ("cmp", 25),
+    "ranking": ("rank", 5),
+    "total": ("total", 5),
 }
 KEYS = {"id", "type", "question", "history", "answer", "evidence", "case", "section", "page"}
+OPTIONAL = {"computed"}  # answer items computed from the evidence (a difference, a sum): never printed
+MULTI = ("comparison", "ranking", "total")  # every evidence span is needed
 CASE_PAGES = {"常州": 71, "晋江": 76}
 ANAPHORA = ("它", "此", "这个", "这些", "这类", "那", "该", "其", "他", "她", "紧随其后")
 SENTENCE_END = tuple("。！？；：”」）)…")
@@ -118,8 +123,8 @@ def main():
         except json.JSONDecodeError as e:
             errors.append(f"{where}: bad JSON: {e}")
             continue
-        if set(q) != KEYS:
-            errors.append(f"{where}: keys {sorted(set(q) ^ KEYS)} wrong")
+        if not KEYS <= set(q) <= KEYS | OPTIONAL:
+            errors.append(f"{where}: keys {sorted((set(q) - OPTIONAL) ^ KEYS)} wrong")
             continue
         qid, typ = q["id"], q["type"]
         where = f"{qid} (line {n})"
@@ -193,11 +198,11 @@ def main():
                 errors.append(f"{where}: first variant {item[0]!r} not in evidence paragraph(s)"
                               + (f" (other variants found: {found})" if found else ""))
 
-        if typ == "comparison":
-            if len(ev) < 2:
-                errors.append(f"{where}: comparison needs >= 2 evidence spans")
-            elif len(set().union(*ev_paras)) < 2:
-                errors.append(f"{where}: comparison evidence all in one paragraph")
+        computed = q.get("computed", [])
+        if computed and (typ not in MULTI or not all(isinstance(i, list) and i for i in computed)):
+            errors.append(f"{where}: computed items are for {', '.join(MULTI)} questions, as lists of variants")
+        if typ in MULTI and len(set(ev)) < 2:
+            errors.append(f"{where}: {typ} needs >= 2 evidence spans")
         if typ == "english":
             letters = sum(c.isascii() and c.isalpha() for c in q["question"])
             cjk = len(re.findall(r"[\u4e00-\u9fff]", q["question"]))

@@ -5,6 +5,7 @@ import threading
 
 from rag.answer.answerer import Answerer
 from rag.answer.types import Answer, StreamingAnswer
+from rag.ingest.facts import Figure
 from rag.errors import CorpusError, IndexBuildError, IndexStaleError, LLMError, QueryError, RagError
 from rag.llm.backends import provider
 from rag.passage import Passage
@@ -12,8 +13,8 @@ from rag.report import BuildResult, Report
 from rag.retrieve.retriever import Hit
 
 __all__ = [
-    "Passage", "Hit", "Answer", "StreamingAnswer", "Report", "BuildResult", "Answerer", "answerer", "search", "ask",
-    "ask_stream", "build", "default_report",
+    "Passage", "Hit", "Figure", "Answer", "StreamingAnswer", "Report", "BuildResult", "Answerer", "answerer", "search", "ask",
+    "ask_stream", "build", "figures", "default_report",
     "RagError", "CorpusError", "IndexBuildError", "IndexStaleError", "QueryError", "LLMError",
 ]
 
@@ -43,6 +44,13 @@ def search(query: str, k: int = 5, case: str | None = None, chapter: str | None 
     """Passages that answer the question, best first: hit.passage (or hit.text, hit.citation…) and hit.score."""
     return default_report().search(query, k=k, case=case, chapter=chapter, kind=kind, mode=mode,
                                    document=document, year=year)
+
+
+def figures(query: str | None = None, case: str | None = None, chapter: str | None = None,
+            document: str | None = None, year: int | None = None) -> list[Figure]:
+    """The figures table: every figure of the index as a typed row (raw, value, unit, qualifier, label, subject,
+    period, sentence, .citation, .passage_id), filtered like search; query keeps rows holding all its words."""
+    return default_report().figures(query, case=case, chapter=chapter, document=document, year=year)
 
 
 def build(progress: bool = False) -> BuildResult:

@@ -24,6 +24,7 @@ VECTOR_STORES = ("faiss", "pgvector")
 # Who writes the answers: the local GGUF, an OpenAI-compatible endpoint, or no model (quoted sentences).
 BACKENDS = ("local", "openai", "extractive")
 BACKEND_LABELS = {"local": "本地模型（Qwen2.5，CPU）", "openai": "远程接口（OpenAI 兼容）", "extractive": "摘录式（不经语言模型）"}
+FIGURES = "figures"  # Answer.backend of an answer computed from the figures table, whatever backend was asked
 TABLES = ("rag", "web")  # the rag.toml tables whose keys are settings; other tables are kept in Settings.extra
 
 

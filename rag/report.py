@@ -17,6 +17,7 @@ from rag.index.manifest import FORMAT, Manifest, read_manifest
 from rag.index.versions import CURRENT, current_version, new_version
 from rag.ingest.chunk import CHUNKER_VERSION
 from rag.ingest.corpus import Skipped, corpus_hash
+from rag.ingest.facts import Figure
 from rag.ingest.pipeline import OutlineEntry, ingest
 from rag.passage import Passage
 from rag.retrieve.retriever import Filters, Hit, Retriever
@@ -87,14 +88,16 @@ class Report:
         passages = list(corpus.passages)
         manifest = Manifest.of(corpus, CHUNKER_VERSION, self.settings.chunk_max_chars)
         previous = current_version(self.settings.index_dir)
-        old_ids, reuse = {}, {}
+        old_ids, reuse, known_figures = {}, {}, {}
         if previous is not None and not self._model_reasons(read_manifest(previous)):
             old_ids, reuse = index_io.previous_vectors(previous, self.settings.pg_dsn)
+            known_figures = index_io.previous_figures(previous)
         options = index_io.WriteOptions(batch=self.settings.embed_batch, progress=progress,
                                         vector_store=self.settings.vector_store, pg_dsn=self.settings.pg_dsn,
                                         workers=self.settings.embed_workers)
         with new_version(self.settings.index_dir, release=self._release) as folder:
-            manifest = index_io.write(passages, self.embedder, folder, manifest, reuse=reuse, options=options)
+            manifest = index_io.write(passages, self.embedder, folder, manifest, reuse=reuse, options=options,
+                                      known_figures=known_figures)
         with self._lock:
             self._retriever = None  # next search opens the new version
         new_ids = {p.id: index_io.text_hash(p) for p in passages}
@@ -181,6 +184,12 @@ class Report:
         """Passages that answer the question, best first: each Hit is its passage (citation, text…) and scores."""
         filters = Filters(case=case, chapter=chapter, kind=kind, document=document, year=year)
         return self.retriever().search(query, k=k, filters=filters, mode=mode)
+
+    def figures(self, query: str | None = None, case: str | None = None, chapter: str | None = None,
+                document: str | None = None, year: int | None = None) -> list[Figure]:
+        """Rows of the figures table: every figure printed in the index, with its label, subject, period and
+        citation; query keeps the rows whose label, sentence or headings hold all its words."""
+        return self.retriever().figures.select(query, case=case, chapter=chapter, document=document, year=year)
 
     def passages(self) -> list[Passage]:
         return list(self.retriever().passages)

@@ -1,7 +1,8 @@
 """A right figure under the wrong row or column of a table is caught, on a table the real parser read."""
 import pytest
 
-from rag.answer.cells import cells, misplaced
+from rag.answer.cells import misplaced
+from rag.ingest.table import cells
 from rag.answer.grounding import Citer
 from rag.text.figures import extract_figures
 from test_pdf_documents import passages

@@ -1,43 +1,8 @@
-"""Table cells in passages: a figure's row and column, to catch a right figure given under the wrong one."""
+"""A right figure given under the wrong row or column of its table: caught sentence by sentence."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
-from rag.text.figures import Figure, extract_figures, same_figure
-from rag.text.normalize import for_search
-
-# A table row as the chunker writes it (rag.ingest.table.row_text): 营业收入：2024年 1,234.5万元，2023年 1,100.2万元。
-_ROW = re.compile(r"^(?P<label>[^：\n]{1,40})：(?P<cells>[^\n]+?)。?$", re.M)
-_CELL = re.compile(r"^(?P<name>\S.*?)\s+(?P<value>[-+−]?[\d.,，%]+\S*)$")
-_UNIT = re.compile(r"[（(][^）)]*[）)]")
-
-
-@dataclass(frozen=True)
-class Cell:
-    row: str  # the row's label as printed
-    column: str  # the column's name ("" when the row prints bare values)
-    figure: Figure
-    line: int  # which row line of the passage
-
-
-def _key(text: str) -> str:
-    """A label as compared: unit brackets, quotes and spaces out (“双师型”教师比例（%） is 双师型教师比例)."""
-    return re.sub(r"[\s“”\"'‘’《》]", "", for_search(_UNIT.sub("", text)))
-
-
-def cells(text: str) -> list[Cell]:
-    """The named cells of the passage's table-row lines; lines of running text give none."""
-    out: list[Cell] = []
-    for line, row in enumerate(_ROW.finditer(text)):
-        for part in row.group("cells").split("，"):
-            named = _CELL.match(part.strip())
-            if named is None:
-                continue
-            figures = extract_figures(named.group("value"), include_all=True)
-            if figures:
-                out.append(Cell(row.group("label").strip(), named.group("name").strip(), figures[0], line))
-    return out
+from rag.ingest.table import Cell, label_key as _key
+from rag.text.figures import Figure, same_figure
 
 
 def _says(text: str, label: str) -> bool:

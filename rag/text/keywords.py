@@ -47,6 +47,11 @@ def _number_tokens(raw: str) -> list[str]:
     return tokens
 
 
+def words(text: str) -> list[str]:
+    """jieba's words of the text in order, as printed: nothing dropped, nothing normalised (the text is their join)."""
+    return _segmenter().lcut(text) if text else []
+
+
 def _words(text: str) -> list[str]:
     if not text.strip():
         return []

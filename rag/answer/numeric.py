@@ -1,0 +1,248 @@
+"""Numeric questions answered from the figures table in code: a figure, a comparison (with its difference or
+ratio computed), a ranking, a total — every figure as printed, every row cited, or no table answer at all."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rag.ingest.facts import Figure
+from rag.retrieve.figures import FigureMatch, FigureTable, asked_unit
+from rag.retrieve.query import asks_quantity, asks_structure
+from rag.text.figures import units_compatible
+from rag.text.keywords import tokens
+
+LOOKUP, COMPARE, RANK, TOTAL = "lookup", "compare", "rank", "total"
+_TOTAL = re.compile(r"一共|合计|总共|总计|共计|加起来|加在一起|总和|合起来|\bin total\b|\baltogether\b|\bcombined\b", re.I)
+_RANK = re.compile(r"最多|最少|最高|最低|最大|最小|排名|排序|排第|\bmost\b|\bhighest\b|\blargest\b|\bfewest\b|\bleast\b", re.I)
+_COMPARE = re.compile(r"相比|比较|对比|哪个多|哪个更|哪一?[笔项个类]更|哪[笔项个]多|谁多|谁更|差多少|多多少|少多少|相差|差距|差额|几倍|"
+                      r"多少倍|倍数|分别|各是|各有|各为|各自|各多少|\bcompar|\bversus\b|\bvs\b|\bdifference\b|\btimes\b|\bthan\b", re.I)
+_DIFFERENCE = re.compile(r"差多少|多多少|少多少|多出多少|高多少|低多少|相差|差距|差额|\bdifference\b|how (?:many|much) more", re.I)
+_RATIO = re.compile(r"几倍|多少倍|倍数|\bhow many times\b", re.I)
+
+LABEL_SHARE = 0.6  # the question names at least this share of a row's label words (运行经费: 2 of 日常运行经费's 3)
+COVERAGE = 0.75  # and the row's sentence and headings hold this share of the question's words
+SIDE_COVERAGE = 0.3  # one side of a comparison holds its own part of the question only
+
+
+@dataclass(frozen=True)
+class TableAnswer:
+    """What the table answers: the text, with [n] marking rows' passages in the order of `passage_ids`."""
+    kind: str  # lookup | compare | rank | total
+    text: str
+    passage_ids: tuple[str, ...]
+    figures: tuple[Figure, ...]  # the rows used
+
+
+def kind_of(question: str) -> str:
+    if _TOTAL.search(question):
+        return TOTAL
+    if _RANK.search(question):
+        return RANK
+    if _COMPARE.search(question):
+        return COMPARE
+    return LOOKUP
+
+
+class _Citations:
+    def __init__(self):
+        self.ids: list[str] = []
+
+    def mark(self, *rows: Figure) -> str:
+        marks = []
+        for row in rows:
+            if row.passage_id not in self.ids:
+                self.ids.append(row.passage_id)
+            mark = f"[{self.ids.index(row.passage_id) + 1}]"
+            if mark not in marks:
+                marks.append(mark)
+        return "".join(marks)
+
+
+def _number(value: Decimal) -> str:
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != value.to_integral_value() else f"{int(value):,}"
+    return text.replace(",", "") if abs(value) < 10000 else text
+
+
+def _scaled(row: Figure) -> tuple[Decimal, str]:
+    """The value in the unit as printed (200万元 → 200, 万元): arithmetic is shown in the report's own units."""
+    m = re.search(r"([万亿]+)\s*" + re.escape(row.unit) + r"\s*$", row.printed) if row.unit else None
+    scale = m.group(1) if m else ""
+    divisor = Decimal(1)
+    for c in scale:
+        divisor *= 10_000 if c == "万" else 100_000_000
+    return Decimal(str(row.value)) / divisor, scale + row.unit
+
+
+def _common_scale(rows: list[Figure]) -> tuple[list[Decimal], str]:
+    """Values in one printed unit when every row prints the same one, else in the plain unit."""
+    scaled = [_scaled(r) for r in rows]
+    if len({u for _, u in scaled}) == 1:
+        return [v for v, _ in scaled], scaled[0][1]
+    return [Decimal(str(r.value)) for r in rows], rows[0].unit
+
+
+def _describe(row: Figure) -> str:
+    where = "，".join(p for p in (row.subject, row.period) if p)
+    return f"{row.measure}（{where}）" if where else row.measure
+
+
+def _approximate(rows: list[Figure]) -> bool:
+    return any(r.qualifier for r in rows)
+
+
+def _table(rows: list[Figure], cite: _Citations) -> str:
+    """Several figures as a table: one indicator over periods or documents as columns, else a row each."""
+    labels = {r.measure for r in rows}
+    columns = [r.period or r.document or r.subject for r in rows]
+    if len(labels) == 1 and len(set(columns)) == len(rows):
+        head = "| 指标 | " + " | ".join(columns) + " |"
+        line = f"| {rows[0].measure} | " + " | ".join(f"{r.printed}{cite.mark(r)}" for r in rows) + " |"
+        return "\n".join([head, "|---" * (len(rows) + 1) + "|", line])
+    lines = ["| 指标 | 所属 | 时期 | 数值 | 出处 |", "|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r.measure} | {r.subject} | {r.period or '—'} | {r.printed} | {cite.mark(r)} |")
+    return "\n".join(lines)
+
+
+def _distinct(matches: list[FigureMatch]) -> list[FigureMatch]:
+    """One row per figure printed: the same value and label printed twice (in 做法 and again in 成效) is one."""
+    seen, out = set(), []
+    for m in matches:
+        key = (m.figure.value, m.figure.unit, m.figure.case, m.figure.document, m.figure.period)
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+def _named_words(table: FigureTable, row: Figure, words: set[str]) -> set[str]:
+    return set(tokens(f"{row.label} {row.column}")) & words
+
+
+def _sides(table: FigureTable, matches: list[FigureMatch], words: set[str]) -> list[Figure] | None:
+    """The things a comparison or total names, one row each: rows whose label the question names, taken best
+    first, each naming a word of the question that no side before it names. A label printed twice with different
+    values (专项建设经费: 2000万元 每年, 近400万元 for the new majors) is taken where another side is printed, else
+    the question is ambiguous: None."""
+    claimed: set[str] = set()
+    sides: list[Figure] = []
+    candidates = [m for m in _distinct(matches) if m.label >= LABEL_SHARE and m.coverage >= SIDE_COVERAGE]
+    ranked = sorted(candidates, key=lambda m: (-sum(table.idf(w) for w in _named_words(table, m.figure, words)),
+                                               -m.score, m.figure.ordinal))
+    for m in ranked:
+        named = _named_words(table, m.figure, words)
+        if not named - claimed:
+            continue
+        rivals = [r.figure for r in ranked if r.figure.label == m.figure.label and r.figure.value != m.figure.value]
+        if rivals:
+            near = [f for f in [m.figure, *rivals] if any(f.sentence == s.sentence for s in sides)]
+            if len(near) != 1:
+                return None
+            sides.append(near[0])
+        else:
+            sides.append(m.figure)
+        claimed |= named
+    return sides
+
+
+def _lookup(matches: list[FigureMatch], cite: _Citations) -> TableAnswer | None:
+    confident = [m for m in _distinct(matches) if m.label >= LABEL_SHARE and m.coverage >= COVERAGE]
+    if not confident:
+        return None
+    best = confident[0]
+    fits = [m.figure for m in confident if m.score >= best.score - 0.05]
+    if len({(f.value, f.unit) for f in fits}) == 1:
+        row = fits[0]
+        text = f"{_describe(row)}：{row.printed}{cite.mark(row)}。\n\n原文：“{row.sentence.rstrip('。')}”{cite.mark(row)}"
+        return TableAnswer(LOOKUP, text, tuple(cite.ids), (row,))
+    # Two rows fit with different values: both shown with what tells them apart, never one chosen silently.
+    text = f"报告中有{len(fits)}个数字与问题相符，请按所指选用：\n\n" + _table(fits, cite)
+    return TableAnswer(LOOKUP, text, tuple(cite.ids), tuple(fits))
+
+
+def _arithmetic(question: str, rows: list[Figure], cite: _Citations) -> str:
+    a, b = rows
+    if not units_compatible(a.unit or None, b.unit or None) or (a.unit or "") != (b.unit or "") and not (a.unit and b.unit):
+        return f"两者单位不同（{a.printed}、{b.printed}），不能直接比较。"
+    (va, vb), unit = _common_scale(rows)
+    about = "约" if _approximate(rows) else ""
+    note = "（原文数字带“余/近/超”等，结果为约数）" if about else ""
+    marks = cite.mark(a, b)
+    if va == vb:
+        out = f"两者相同，均为{a.printed}{marks}。"
+    else:
+        more, less = (a, b) if va > vb else (b, a)
+        out = f"{more.measure}（{more.printed}）多于{less.measure}（{less.printed}）{marks}。"
+    hi, lo = max(va, vb), min(va, vb)
+    if _DIFFERENCE.search(question):
+        out += f"\n\n相差：{_number(hi)}{unit} − {_number(lo)}{unit} = {about}{_number(hi - lo)}{unit}，据{marks}计算{note}。"
+    if _RATIO.search(question) and lo:
+        ratio = (hi / lo).quantize(Decimal("0.01"))
+        sign = "=" if ratio * lo == hi else "≈"
+        out += f"\n\n倍数：{_number(hi)}{unit} ÷ {_number(lo)}{unit} {sign} {about}{_number(ratio)}倍，据{marks}计算{note}。"
+    return out
+
+
+def _compare(question: str, table: FigureTable, matches: list[FigureMatch], words: set[str],
+             cite: _Citations) -> TableAnswer | None:
+    sides = _sides(table, matches, words)
+    if sides is None or len(sides) != 2:
+        return None  # not two things the table can name with confidence: the passages are read instead
+    body = _table(sides, cite) + "\n\n" + _arithmetic(question, sides, cite)
+    return TableAnswer(COMPARE, body, tuple(cite.ids), tuple(sides))
+
+
+def _total(question: str, table: FigureTable, matches: list[FigureMatch], words: set[str],
+           cite: _Citations) -> TableAnswer | None:
+    sides = _sides(table, matches, words)
+    if sides is None or len(sides) < 2:
+        return None
+    if len({(r.unit or "") for r in sides}) != 1:
+        units = "、".join(r.printed for r in sides)
+        return TableAnswer(TOTAL, f"这些数字单位不同（{units}），不能相加{cite.mark(*sides)}。", tuple(cite.ids), tuple(sides))
+    values, unit = _common_scale(sides)
+    about = "约" if _approximate(sides) else ""
+    terms = " + ".join(f"{_number(v)}{unit}" for v in values)
+    text = (_table(sides, cite) + f"\n\n合计：{terms} = {about}{_number(sum(values))}{unit}，据{cite.mark(*sides)}计算"
+            + ("（原文数字带“余/近/超”等，合计为约数）" if about else "") + "。")
+    return TableAnswer(TOTAL, text, tuple(cite.ids), tuple(sides))
+
+
+def _rank(question: str, table: FigureTable, unit: str | None, cite: _Citations) -> TableAnswer | None:
+    if unit is None:
+        return None  # 哪个最多 without a unit: what is being counted is not clear enough to rank
+    # What is ranked: rows in the unit asked (a 个 only when 个 is asked) that the question names or describes.
+    rows = [m for m in _distinct(table.match(question, unit, require_label=False))
+            if (m.figure.unit == unit or unit != "个" and m.figure.unit != "个")
+            and (m.label >= 0.5 or m.coverage >= 0.5)]
+    if len(rows) < 2 or len({m.figure.unit for m in rows if m.figure.unit not in ("人", "名", "位")}) > 1:
+        return None
+    word = _RANK.search(question).group(0)
+    fewest = word in ("最少", "最低", "最小") or word.lower() in ("fewest", "least")
+    ordered = sorted((m.figure for m in rows), key=lambda f: (f.value if fewest else -f.value, f.ordinal))
+    top = ordered[0]
+    word = word if re.match(r"最", word) else ("最少" if fewest else "最多")
+    lines = [f"{top.measure}{word}：{top.printed}{cite.mark(top)}。", "", "比较的各项（按数值排列）："]
+    lines += [f"{i}. {f.measure}：{f.printed}{cite.mark(f)}" for i, f in enumerate(ordered, 1)]
+    if any(f.qualifier for f in ordered):
+        lines.append("\n（部分数字带“余/近/超”等，排序按原文数字。）")
+    return TableAnswer(RANK, "\n".join(lines), tuple(cite.ids), tuple(ordered))
+
+
+def answer(table: FigureTable, question: str) -> TableAnswer | None:
+    """The table's answer to a numeric question, or None: not a numeric question, or no confident match."""
+    if asks_structure(question) or not (asks_quantity(question) or _COMPARE.search(question)
+                                        or _RANK.search(question) or _TOTAL.search(question)):
+        return None
+    kind, unit = kind_of(question), asked_unit(question)
+    cite = _Citations()
+    if kind == RANK:
+        return _rank(question, table, unit, cite)
+    words = table.question_words(question)
+    matches = table.match(question, unit)
+    if kind == COMPARE:
+        return _compare(question, table, matches, words, cite)
+    if kind == TOTAL:
+        return _total(question, table, matches, words, cite)
+    return _lookup(matches, cite)

@@ -1,0 +1,148 @@
+"""The figures table as it is queried: rows selected by filters and words, rows matched to a question's words."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from rag.ingest.facts import Figure
+from rag.retrieve.query import _MONEY, cases_named, expected_unit
+from rag.text import keywords
+from rag.text.figures import answers_unit, units_compatible
+from rag.text.normalize import for_search
+
+# Words of asking, comparing and counting: no row prints them, so they never count against a row.
+ASKING = frozenset(
+    "多少 几 几个 几项 几家 几名 几次 几场 是 哪个 哪 哪一 哪一个 哪一项 哪项 哪笔 哪一笔 更 多 少 大 小 高 低 相比 比较 对比 分别 各 各自 "
+    "各是 一共 合计 总共 总计 共计 加起来 加在一起 共 钱 数量 规模 数目 最多 最少 最高 最低 最大 最小 差 相差 差距 倍 几倍 倍数 还是 "
+    "什么 两 两个 两笔 两项 两者 二者 哪些 次数 个数 人数 场次 数字 金额 谁 前者 后者 一下 分别是 之间 比 排名 排序 第一 其中 "
+    "the of how many much more less than which most least total sum compare".split())
+_QUOTED = re.compile(r"[“\"《][^”\"》]{1,20}[”\"》]")
+# The unit a question asks in: 多少家 → 家, 几场 → 场, 场次 → 场.
+_COUNTED_IN = re.compile(r"按[“\"]?(元|人次|人|名|家|场|项|个|份|次|所|门|件|部)[”\"]?(?:统计|计算|算|计)")
+_ASKED = re.compile(r"(?:多少|几)(?:万|亿)?(元|人次|人|名|位|家|场|项|个|份|次|所|门|批次|件|部|篇|间|册|台|套|天|小时|学时)")
+_COUNT_WORD = {"场次": "场", "人次": "人次", "人数": "人", "次数": "次", "家数": "家", "项数": "项", "个数": "个"}
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit the question asks for: 多少家 → 家; 元 for money, % for a share; None when it does not say."""
+    m = _COUNTED_IN.search(question)  # 按“项”统计的几个数字: 项, not the 个 of 几个
+    if m:
+        return m.group(1)
+    unit = expected_unit(question) or ("元" if _MONEY.search(question) else None)
+    if unit:
+        return unit
+    m = _ASKED.search(question)
+    if m:
+        return m.group(1)
+    return next((u for word, u in _COUNT_WORD.items() if word in question), None)
+
+
+def fits_unit(figure: Figure, unit: str | None) -> bool:
+    """A row answers a question asked in that unit (any money for 元; 个 for any head-count)."""
+    if unit is None:
+        return True
+    if unit in ("元", "%"):
+        return answers_unit(figure.unit or None, unit)
+    return units_compatible(figure.unit or None, unit) and bool(figure.unit)
+
+
+@dataclass(frozen=True)
+class FigureMatch:
+    figure: Figure
+    coverage: float  # share (IDF-weighted) of the question's words the row's label, sentence and headings hold
+    label: float  # share of the row's label words the question names: 运行经费 names most of 日常运行经费
+
+    @property
+    def score(self) -> float:
+        return (self.coverage + self.label) / 2
+
+
+class FigureTable:
+    """One index version's figures table, its rows' words read once."""
+
+    def __init__(self, rows: tuple[Figure, ...], aliases: dict[str, set[str]]):
+        self.rows = rows
+        self.aliases = aliases
+        self._restricted: dict[tuple, FigureTable] = {}
+        self._label = [set(keywords.tokens(f"{f.label} {f.column}")) for f in rows]
+        # A label's quoted name (“智改数转网联”专项培训) need not be asked: 专项培训 names the row too.
+        self._plain = [set(keywords.tokens(_QUOTED.sub("", f"{f.label} {f.column}"))) for f in rows]
+        self._all = [set(keywords.tokens(f"{f.label} {f.column} {f.period} {f.sentence} {f.section} {f.case} "
+                                         f"{f.document}")) for f in rows]
+        df: dict[str, int] = {}
+        for words in self._all:
+            for word in words:
+                df[word] = df.get(word, 0) + 1
+        self._df, self._n = df, max(len(rows), 1)
+
+    def idf(self, word: str) -> float:
+        return math.log(1 + self._n / (1 + self._df.get(word, 0)))
+
+    def _share(self, label: set[str], words: set[str]) -> float:
+        weight = sum(self.idf(w) for w in label)
+        return sum(self.idf(w) for w in label if w in words) / weight if weight else 0.0
+
+    def select(self, query: str | None = None, case: str | None = None, chapter: str | None = None,
+               document: str | None = None, year: int | None = None) -> list[Figure]:
+        """Rows of the case, chapter, document and year given (parts of names match), whose label, sentence or
+        headings hold every word of query."""
+        wanted = [w for w in keywords.tokens(query)] if query else []
+        out = []
+        for i, f in enumerate(self.rows):
+            if case and not self._case_matches(case, f.case):
+                continue
+            if chapter and for_search(chapter) not in for_search(f.chapter):
+                continue
+            if document and for_search(document) not in for_search(f"{f.document} {f.passage_id}"):
+                continue
+            if year is not None and f.year != year:
+                continue
+            if wanted and not all(w in self._all[i] for w in wanted):
+                continue
+            out.append(f)
+        return out
+
+    def restricted(self, case: str | None = None, chapter: str | None = None, document: str | None = None,
+                   year: int | None = None) -> "FigureTable":
+        """The table of the rows a search with these filters may use (itself when there are none)."""
+        key = (case, chapter, document, year)
+        if key == (None, None, None, None):
+            return self
+        if key not in self._restricted:
+            self._restricted[key] = FigureTable(tuple(self.select(None, case, chapter, document, year)), self.aliases)
+        return self._restricted[key]
+
+    def _case_matches(self, wanted: str, case: str) -> bool:
+        key = for_search(wanted.strip())
+        return bool(key) and (key in for_search(case) or key in self.aliases.get(case, ()))
+
+    def question_words(self, question: str) -> set[str]:
+        """The words of the question a row must hold: asking words and the names of the cases it names out."""
+        named = cases_named(question, self.aliases)
+        names = {w for c in named for alias in self.aliases[c] for w in keywords.tokens(alias)}
+        names |= {w for c in named for w in keywords.tokens(c)}  # 常州：新能源产教联合体的… says 联合体 of every row
+        return {w for w in keywords.tokens(question) if w not in ASKING and w not in names and w != "联合体"}
+
+    def match(self, question: str, unit: str | None = None, require_label: bool = True) -> list[FigureMatch]:
+        """Rows of the cases the question names (any case when it names none) in the unit asked, best first;
+        require_label: only rows the question names a label word of."""
+        words = self.question_words(question)
+        if not words:
+            return []
+        named = cases_named(question, self.aliases)
+        weight = sum(self.idf(w) for w in words)
+        out = []
+        for i, f in enumerate(self.rows):
+            if named and f.case not in named:
+                continue
+            if not fits_unit(f, unit):
+                continue
+            label = self._label[i]
+            if not label or (require_label and not label & words):
+                continue
+            coverage = sum(self.idf(w) for w in words if w in self._all[i]) / weight
+            named_share = max(self._share(label, words), self._share(self._plain[i], words))
+            out.append(FigureMatch(f, round(coverage, 4), round(named_share, 4)))
+        out.sort(key=lambda m: (-m.score, m.figure.ordinal))
+        return out
