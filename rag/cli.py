@@ -1,5 +1,5 @@
-"""The one command line: python -m rag index | search | ask | info | eval | serve | settings; errors are one line, never a
-traceback (RAG_DEBUG=1 shows it to developers)."""
+"""The one command line: python -m rag index | search | figures | ask | info | eval | serve | settings; errors are one
+line, never a traceback (RAG_DEBUG=1 shows it to developers)."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+import unicodedata
 from pathlib import Path
 
 from rag.config import BACKENDS, PROJECT_ROOT, Settings, declared_settings, load_settings
@@ -48,6 +49,16 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--kind", help="段落类型：text commentary epigraph caption toc cover")
     search.add_argument("--mode", default="hybrid", help="hybrid（默认）、bm25 或 dense")
     search.add_argument("--json", action="store_true", help="输出 JSON")
+    table = sub.add_parser("figures", parents=[folders],
+                           help="数据一览：报告中的每个数字及其指标、所属、时期、出处（the figures table）")
+    table.add_argument("--query", help="指标关键词，须全部出现在指标、原句或标题中，如 经费")
+    table.add_argument("--case", help="只看某个案例，如 常州")
+    table.add_argument("--chapter", help="只看某一章，如 第三章")
+    table.add_argument("--document", help="只看某份文档（标题的一部分）")
+    table.add_argument("--year", type=int, help="只看某一年度的报告，如 2024")
+    as_file = table.add_mutually_exclusive_group()
+    as_file.add_argument("--csv", action="store_true", help="输出 CSV（UTF-8 带 BOM，Excel 可直接打开）")
+    as_file.add_argument("--json", action="store_true", help="输出 JSON")
     ask = sub.add_parser("ask", parents=[folders], help="回答问题并给出出处（answer with numbered sources）")
     ask.add_argument("question", nargs="?", help="问题；省略时进入对话（interactive, follow-ups understood）")
     ask.add_argument("--backend", choices=BACKENDS, help="local（默认，本地模型）、openai 或 extractive")
@@ -137,6 +148,40 @@ def _search(report: Report, args) -> int:
     for n, hit in enumerate(hits, 1):
         print(f"[{n}] {hit.citation}  （得分 {hit.score:.4f}）")
         print("    " + hit.text.replace("\n", "\n    "))
+    return 0
+
+
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    """Each cell padded to its column's widest; the last column (the citation) is left as long as it is."""
+    widths = [max(_width(row[c]) for row in rows) for c in range(len(rows[0]) - 1)]
+    return ["  ".join([cell + " " * (w - _width(cell)) for cell, w in zip(row, widths)] + [row[-1]]).rstrip()
+            for row in rows]
+
+
+def _figures(report: Report, args) -> int:
+    from rag.serve import export
+
+    rows = report.figures(args.query, case=args.case, chapter=args.chapter, document=args.document, year=args.year)
+    if args.json:
+        print(json.dumps([f.to_dict() for f in rows], ensure_ascii=False, indent=2))
+        return 0
+    if args.csv:  # bytes, so the BOM and UTF-8 survive whatever the terminal's encoding is
+        sys.stdout.flush()
+        sys.stdout.buffer.write(export.csv_bytes(rows))
+        sys.stdout.buffer.flush()
+        return 0
+    if not rows:
+        print("没有符合条件的数据（no figures match）。")
+        return 0
+    lines = [["指标", "所属", "时期", "数值", "出处"]]
+    lines += [[f.measure or "—", f.subject or "—", f.period or "—", f.printed, f.citation] for f in rows]
+    print("\n".join(_aligned(lines)))
+    print(f"共 {len(rows)} 条（{len(rows)} figures）")
     return 0
 
 
@@ -274,13 +319,15 @@ def main(argv: list[str] | None = None) -> int:
         # Asked for: these commands rebuild a stale index (saying why). The evaluation never does: it
         # measures the index that is being served.
         report = Report(corpus_dir=args.corpus, index_dir=args.index, settings=settings,
-                        auto_rebuild=args.command in ("search", "ask", "info", "serve"))
+                        auto_rebuild=args.command in ("search", "figures", "ask", "info", "serve"))
         if args.command == "serve":
             return _serve(report, args, settings)
         if args.command == "index":
             return _index(report)
         if args.command == "search":
             return _search(report, args)
+        if args.command == "figures":
+            return _figures(report, args)
         if args.command == "ask":
             return _ask(report, args)
         if args.command == "eval":

@@ -65,6 +65,10 @@ class Settings:
     llm_threads: int = setting(2, "RAG_LLM_THREADS", "本地模型线程数 · CPU threads of the local model")
     llm_n_ctx: int = setting(4096, "RAG_LLM_N_CTX", "本地模型上下文长度 · context window of the local model (tokens)")
     llm_max_tokens: int = setting(320, "RAG_LLM_MAX_TOKENS", "回答最多词元数 · most tokens in one answer")
+    # Measured on eval/questions.jsonl: lookups, comparisons and totals the table matches are answered in ms.
+    answer_from_figures: bool = setting(True, "RAG_ANSWER_FROM_FIGURES",
+                                        "数字问题先查数据表 · answer a numeric question from the figures table when it "
+                                        "matches with confidence (false: always read passages)")
     # Few passages keep the prompt, and so the first token, short.
     answer_passages: int = setting(3, "RAG_ANSWER_PASSAGES", "交给模型的段落数 · passages given to the model")
     openai_base_url: str = setting("", "RAG_OPENAI_BASE_URL", "OpenAI 兼容接口地址 · the endpoint's base URL (…/v1)")
@@ -93,7 +97,7 @@ class SettingInfo:
     env: str
     default: object  # None for a secret: its value is never shown
     help: str
-    kind: str  # "str", "int" or "Path"
+    kind: str  # "str", "int", "bool" or "Path"
     secret: bool
 
     @property
@@ -123,6 +127,13 @@ def _coerce(name: str, value):
     kind = _KINDS[name]
     if kind == "Path":
         return Path(os.path.expanduser(str(value)))
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            return text in ("1", "true", "yes", "on")
+        raise RagError(f"配置项 {name} 应为 true 或 false，实际为 {value!r}（setting {name} must be true or false）")
     if kind == "int":
         try:
             return int(value)

@@ -79,9 +79,12 @@ def test_unreachable_endpoint_falls_back_to_extractive_and_says_so(report):
 
 def test_missing_local_model_falls_back_to_extractive_and_says_so(report, tmp_path):
     settings = dataclasses.replace(report.settings, llm_model_path=str(tmp_path / "absent.gguf"))
-    answer = run(make_answerer(Report(settings=settings, auto_rebuild=False)), "联合体面向企业提供了多少个培训项目？",
-                 backend="local")[1]
+    missing = make_answerer(Report(settings=settings, auto_rebuild=False))
+    answer = run(missing, "联合体面向企业提供的培训项目有哪些内容，规模多大？", backend="local")[1]
     assert answer.backend == "extractive" and "本地模型" in answer.notice and "265" in answer.text
+    # A figure the table answers needs no model: answered from it, the notice still says the model is missing.
+    answer = run(missing, "联合体面向企业提供了多少个培训项目？", backend="local")[1]
+    assert answer.backend == "figures" and "本地模型" in answer.notice and "265个" in answer.text
 
 
 # ---------------------------------------------------------------- the real local model (slow)
@@ -240,5 +243,6 @@ def test_one_answer_searches_one_index_snapshot(report, question):
 
 
 def test_without_chat_models_the_answerer_says_so_and_extracts(report):
-    answer = Answerer(report).ask("常州联合体每年的日常运行经费是多少？", backend="local")
+    passages_only = dataclasses.replace(report.settings, answer_from_figures=False)
+    answer = Answerer(report, settings=passages_only).ask("常州联合体每年的日常运行经费是多少？", backend="local")
     assert answer.backend == "extractive" and "未提供语言模型" in answer.notice and "200万元" in answer.text

@@ -10,7 +10,7 @@ from helpers import ROOT
 
 SETTINGS = declared_settings()
 # A value each setting accepts; vector_store is checked against the known stores.
-SAMPLES = {"str": "pgvector", "int": "5", "Path": "elsewhere/folder"}
+SAMPLES = {"str": "pgvector", "int": "5", "Path": "elsewhere/folder", "bool": "false"}
 
 
 @pytest.fixture(autouse=True)
@@ -47,14 +47,16 @@ def test_every_setting_is_read_from_the_file_then_the_environment_then_overrides
     table, key = info.toml_key.split(".")
     config = tmp_path / "rag.toml"
     config.write_text(f'[{table}]\n{key} = "{sample}"\n', encoding="utf-8")
-    expected = {"str": sample, "int": 5, "Path": tmp_path / sample}[info.kind]  # paths: relative to the file
+    expected = {"str": sample, "int": 5, "Path": tmp_path / sample, "bool": False}[info.kind]  # paths: relative to the file
     assert getattr(load_settings(config), info.name) == expected
 
-    from_env = {"str": "pgvector" if info.name == "vector_store" else "from-env", "int": "7", "Path": "env/folder"}
+    from_env = {"str": "pgvector" if info.name == "vector_store" else "from-env", "int": "7", "Path": "env/folder",
+                "bool": "yes"}
     monkeypatch.setenv(info.env, from_env[info.kind])
-    expected = {"str": from_env["str"], "int": 7, "Path": Path("env/folder")}[info.kind]
+    expected = {"str": from_env["str"], "int": 7, "Path": Path("env/folder"), "bool": True}[info.kind]
     assert getattr(load_settings(config), info.name) == expected  # the environment wins over the file
-    override = {"str": "faiss" if info.name == "vector_store" else "override", "int": 9, "Path": tmp_path}[info.kind]
+    override = {"str": "faiss" if info.name == "vector_store" else "override", "int": 9, "Path": tmp_path,
+                "bool": False}[info.kind]
     assert getattr(load_settings(config, **{info.name: override}), info.name) == override
 
 

@@ -207,3 +207,131 @@ def test_missing_model_falls_back_to_extraction_with_a_visible_notice(report, tm
     config = build_app(broken, tmp_path / "feedback.jsonl", backend, notice).get_config_file()
     banner = next(c["props"] for c in config["components"] if c["props"].get("elem_id") == "notice")
     assert notice in banner["value"] and banner["visible"]
+
+
+# -- 数据一览: the figures table ------------------------------------------------------------------
+
+
+def figure(report, label: str, printed: str):
+    """The row of the real figures table with that label and figure."""
+    return next(f for f in report.figures() if f.label == label and f.printed == printed)
+
+
+def test_figure_rows_are_the_table_as_shown(report):
+    rows = report.figures()
+    values = webui.figure_rows(rows)
+    assert len(values) == len(rows) > 20 and all(len(v) == len(webui.FIGURE_HEADERS) for v in values)
+    assert webui.FIGURE_HEADERS[:5] == ["指标", "所属", "时期", "数值", "出处"]
+    funds = figure(report, "日常运行经费", "200万元")
+    assert values[rows.index(funds)] == ["日常运行经费", "常州", "每年", "200万元", funds.citation, funds.id]
+    assert funds.citation.startswith("第三章 · 常州") and funds.citation.endswith("第71页起")
+    shown = {v[3] for v in values}
+    assert "1200余家" in shown and "1 200 余家" not in shown  # as printed, the spaces of the layout removed
+    assert len({v[-1] for v in values}) == len(values)  # the id picks out one row
+
+
+def test_figures_count_says_how_many_of_how_many():
+    assert webui.figures_count(36, 36) == "共 36 条数据"
+    assert webui.figures_count(4, 36) == "符合条件的数据 4 条（共 36 条）"
+    assert "没有符合条件的数据" in webui.figures_count(0, 36) and "放宽" in webui.figures_count(0, 36)
+    assert "没有可列出的数字" in webui.figures_count(0, 0)
+
+
+def test_document_choices_list_each_title_once_in_index_order(report):
+    import dataclasses
+
+    rows = report.figures()
+    title = rows[0].document
+    assert webui.document_choices(rows) == [("全部文档", webui.ALL), (f"《{title}》", title)]
+    other = [dataclasses.replace(rows[0], document="2023年度某市职业教育质量报告"), *rows,
+             dataclasses.replace(rows[1], document="")]
+    assert [v for _, v in webui.document_choices(other)] == [webui.ALL, "2023年度某市职业教育质量报告", title]
+
+
+def test_figure_card_marks_the_figure_where_the_row_reads_it(report):
+    # 岗位需求 3.5 万个 and 培训在岗人员 3.5 万人次 share a passage: each row marks its own, nothing else.
+    jobs = figure(report, "岗位需求", "3.5万个")
+    people = next(f for f in report.figures() if f.passage_id == jobs.passage_id and f.printed == "3.5万人次")
+    passages = report.passages()
+    passage = next(p for p in passages if p.id == jobs.passage_id)
+    section = webui.section_passages(passage, passages)
+    for row, other in ((jobs, "3.5 万人次"), (people, "3.5 万个")):
+        card = webui.figure_card(row, passage, section)
+        text = card.split('<div class="source-text">', 1)[1].split("</div>", 1)[0]
+        assert text.count("<mark>") == 1 and f"<mark>{row.raw}</mark>" in text
+        assert f"<mark>{other}" not in card
+        assert row.citation in card and f"<b>{row.printed}</b>" in card
+        assert f"查看整节（{len(section)} 段）" in card and card.count('class="cited"') == 1
+
+
+def test_figure_card_finds_a_figure_that_moved_and_shows_the_sentence_when_the_passage_is_gone(report):
+    import dataclasses
+
+    funds = figure(report, "日常运行经费", "200万元")
+    passage = next(p for p in report.passages() if p.id == funds.passage_id)
+    moved = dataclasses.replace(funds, start=0)  # the passage was edited: the figure is found by its notation
+    assert webui.figure_spans(moved, passage.text) == webui.figure_spans(funds, passage.text)
+    assert passage.text[slice(*webui.figure_spans(funds, passage.text)[0])] == "200万元"
+    card = webui.figure_card(dataclasses.replace(funds, sentence="<b>经费</b>200万元"), None, [])
+    assert "&lt;b&gt;经费&lt;/b&gt;200万元" in card and "查看整节" not in card
+
+
+def test_figures_page_filters_exports_and_shows_a_rows_passage(chat, report):
+    import csv
+    import io
+    import tempfile
+    from pathlib import Path
+
+    from rag.serve import export
+
+    table, count, csv_file, xlsx_file = chat.figure_table("", "", "", "")
+    assert len(table["data"]) == len(report.figures()) and table["headers"] == webui.FIGURE_HEADERS
+    assert count == f"共 {len(report.figures())} 条数据"
+    changzhou = next(v for _, v in webui.case_choices(report.passages()) if v.startswith("常州"))
+    table, count, csv_file, xlsx_file = chat.figure_table(" 经费 ", "第三章", changzhou, "")
+    labels = [row[0] for row in table["data"]]
+    assert "日常运行经费" in labels and "专项建设经费" in labels and len(labels) < len(report.figures())
+    assert all(row[1] == "常州" for row in table["data"]) and count.startswith(f"符合条件的数据 {len(labels)} 条")
+    for path in (csv_file, xlsx_file):  # both files hold exactly the rows shown, in a temporary folder
+        assert Path(path).is_file() and Path(path).is_relative_to(tempfile.gettempdir())
+        assert not Path(path).is_relative_to(report.settings.index_dir)
+    exported = list(csv.reader(io.StringIO(Path(csv_file).read_bytes().decode("utf-8-sig"))))
+    assert exported[0] == export.HEADINGS and [r[-1] for r in exported[1:]] == [r[-1] for r in table["data"]]
+    table, count, *_ = chat.figure_table("没有这个指标", "", "", "")
+    assert table["data"] == [] and "没有符合条件的数据" in count
+
+    funds = figure(report, "日常运行经费", "200万元")
+    card = chat.figure_passage(funds.id)
+    assert "第71页起" in card and "<mark>200万元</mark>日常运行经费" in card
+    assert "已不在当前索引中" in chat.figure_passage("0000000000000000:0")
+    assert chat.figure_passage(None) == webui.FIGURE_PASSAGE_EMPTY
+
+
+def test_figures_api_filters_and_refuses_a_year_that_is_not_a_number(chat, report):
+    import gradio as gr
+
+    from rag.serve.webapp import parse_year
+
+    rows = chat.api_figures()
+    assert [r["id"] for r in rows] == [f.id for f in report.figures()]
+    assert rows[0].keys() == report.figures()[0].to_dict().keys()
+    assert chat.api_figures(year="2024") == rows == chat.api_figures(year=2024)  # the client may send either
+    assert chat.api_figures(year="2023") == []
+    assert {r["label"] for r in chat.api_figures("经费", "常州")} >= {"日常运行经费", "专项建设经费"}
+    assert [parse_year(v) for v in ("", " ", None, " 2024 ", 2023)] == [None, None, None, 2024, 2023]
+    with pytest.raises(gr.Error, match="年份应为整数"):
+        chat.api_figures(year="去年")
+
+
+def test_the_page_has_the_figures_tab_beside_the_chat(report, tmp_path):
+    from rag.serve.webapp import build_app
+
+    config = build_app(report, tmp_path / "feedback.jsonl", "extractive").get_config_file()
+    props = {c["props"].get("elem_id"): c for c in config["components"] if c["props"].get("elem_id")}
+    for chat_id in ("chat", "question", "send", "clear", "chapter", "case", "sources", "comment", "rate-useful"):
+        assert chat_id in props  # the chat is unchanged inside its tab
+    assert props["chat-tab"]["props"]["label"] == "问答" and props["figures-tab"]["props"]["label"] == "数据一览"
+    assert props["export-csv"]["props"]["label"] == "导出 CSV" and "XLSX" in props["export-xlsx"]["props"]["label"]
+    assert props["figures-table"]["props"]["headers"] == webui.FIGURE_HEADERS
+    assert props["figures-document"]["props"]["visible"] is False  # one document: nothing to choose
+    assert [tuple(c) for c in props["figures-chapter"]["props"]["choices"]] == webui.chapter_choices(report.passages())

@@ -186,7 +186,7 @@ class Answerer:
             except LLMError as err:
                 notice = f"{BACKEND_LABELS[req.backend]}不可用（{err}），改用摘录式回答。"
         req = self.standalone(req, model)
-        table = self._from_table(snapshot, req)
+        table = self._from_table(snapshot, req, notice)
         if table is not None:
             yield table.text
             return table
@@ -204,10 +204,10 @@ class Answerer:
                 notice = f"{BACKEND_LABELS[req.backend]}出错（{err}），改用摘录式回答。"
         return (yield from self._extract(snapshot, req, hits, notice))
 
-    def _from_table(self, snapshot: Retriever, req: Request) -> Answer | None:
+    def _from_table(self, snapshot: Retriever, req: Request, notice: str = "") -> Answer | None:
         """A numeric question the figures table answers with confidence: computed in code, every row cited, in
         milliseconds; None sends it down the passages path."""
-        if req.english:
+        if req.english or not self.settings.answer_from_figures:
             return None  # the table's labels are Chinese: an English question is matched by its passages
         f = req.filters
         found = numeric.answer(snapshot.figures.restricted(f.case, f.chapter, f.document, f.year), req.asked)
@@ -216,7 +216,7 @@ class Answerer:
         by_id = {p.id: p for p in snapshot.passages}
         text = to_traditional(found.text) if is_traditional(req.question) else found.text
         return self._answer(req, text, [by_id[i] for i in found.passage_ids], FIGURES,
-                            notice="数字取自报告数据表，逐项注明出处，计算由程序完成（未经语言模型）。")
+                            notice=notice + "数字取自报告数据表，逐项注明出处，计算由程序完成（未经语言模型）。")
 
     def fit(self, model: ChatModel, question: str, hits: list[Passage]) -> Fitted:
         """The passages as given to the model: the answer prompt within its context window, max_tokens kept free.
@@ -233,7 +233,7 @@ class Answerer:
         if not fitted.given:
             raise LLMError("资料过长，超出模型的上下文长度（passages exceed the context window）")
         # [n] is fitted.given[n-1]; citations show that passage whole (the model may have read it in part).
-        citer = Citer(fitted.sources, req.query, snapshot.aliases)
+        citer = Citer(fitted.sources, req.query, snapshot.aliases, snapshot.figures.by_passage)
         kept: list[str] = []
         pending = ""
         messages = prompts.answer_messages(req.asked, fitted.given, is_english(req.asked))
@@ -282,7 +282,7 @@ class Answerer:
             return chinese
         reply = model.complete(prompts.translate_answer_messages(req.question, chinese.text),
                                max_tokens=self.settings.llm_max_tokens, temperature=0.0)
-        citer = Citer(chinese.citations, req.query, snapshot.aliases)
+        citer = Citer(chinese.citations, req.query, snapshot.aliases, snapshot.figures.by_passage)
         sentences = split_answer(reply.strip() + "\n")[0]
         checked = [citer.check(s) for s in sentences]
         if not sentences or any(c is None for c in checked) or not citer.citations:

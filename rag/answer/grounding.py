@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rag.answer import relations
 from rag.answer.cells import misplaced
+from rag.ingest.facts import Figure as Row
 from rag.ingest.table import cells
 from rag.text import keywords
 from rag.text.figures import DATE, QUANTITY, Figure, extract_figures, is_grounded, same_figure
@@ -42,6 +44,9 @@ class Citer:
     passages: list[Passage]  # as numbered in the prompt: [1] is passages[0]
     question: str = ""
     aliases: dict[str, set[str]] = field(default_factory=dict)  # case title -> names; empty: no case check
+    # Figures-table rows by passage id: a relation the sentence states (相同, 一共, 倍, 多于) is checked against
+    # them. Quoted report sentences (extraction) are the report's own words: checked with {} (figures only).
+    rows: dict[str, list[Row]] = field(default_factory=dict)
     order: list[int] = field(default_factory=list)  # prompt indices in display order
     dropped: list[str] = field(default_factory=list)
     _named: dict[str, set[str]] = field(default_factory=dict, repr=False)  # text -> cases it names
@@ -67,6 +72,9 @@ class Citer:
         table = [c for i in needed for c in cells(self.passages[i].text)]
         if any(misplaced(f, body + self.question, table) for f in figures):  # 2024年's cell given for 2023年
             self.dropped.append(sentence.strip())
+            return None
+        if self.rows and relations.broken(body, [r for i in needed for r in self.rows.get(self.passages[i].id, [])]):
+            self.dropped.append(sentence.strip())  # "两者数量相同" of 80余场 and 60余场: never shown
             return None
         body = self._as_printed(body, figures, needed)
         if not needed and body.strip():

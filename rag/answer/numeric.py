@@ -154,7 +154,7 @@ def _lookup(matches: list[FigureMatch], cite: _Citations) -> TableAnswer | None:
     fits = [m.figure for m in confident if m.score >= best.score - 0.05]
     if len({(f.value, f.unit) for f in fits}) == 1:
         row = fits[0]
-        text = f"{_describe(row)}：{row.printed}{cite.mark(row)}。\n\n原文：“{row.sentence.rstrip('。')}”{cite.mark(row)}"
+        X
         return TableAnswer(LOOKUP, text, tuple(cite.ids), (row,))
     # Two rows fit with different values: both shown with what tells them apart, never one chosen silently.
     text = f"报告中有{len(fits)}个数字与问题相符，请按所指选用：\n\n" + _table(fits, cite)

@@ -85,16 +85,30 @@ _LEAD = frozenset(
     "由 累计 共计 合计 总计 共 已有 现有 已 先后 分别 全年 年均 每年 当年 其中 包括 以及 并 和 与 及 的 有 为 是 达到 达 约 从 将 "
     "获得 荣获 实现 带动 提供 举办 开展 收集 引入 开发 实施 共建 组建 挖掘 梳理 面向 服务 培养 作 受邀 吸引 接待 签订 投入 安排 "
     "拥有 建成 建立 设立 形成 完成 申报 立项 录取 招收 输送 派出 开设 发表 出版 编写 主持 承担 入选 覆盖 惠及 达成 攻关 解决 "
-    "引进 聘请 聘任 选派 资助 发放 支出 投资 筹集 争取 获批 认定 建有 设有 开办 面向".split())
+    "引进 聘请 聘任 选派 资助 发放 支出 投资 筹集 争取 获批 认定 建有 设有 开办 面向 汇聚 出台 走访 组织 发布".split())
 # A label never ends with these (…培训在岗人员共 → 培训在岗人员).
 _TRAIL = ("共计", "合计", "总计", "累计", "分别为", "分别", "共", "达到", "达", "约为", "为", "是", "有", "超过", "逾",
-          "近", "约", "仅", "只", "同比", "增长了", "增长", "较", "的", "提高了", "提高", "提升了", "提升", "下降了", "下降",
+          "近", "约", "仅", "只", "已", "其中", "同比", "增长了", "增长", "较", "的", "提高了", "提高", "提升了", "提升", "下降了", "下降",
           "增加了", "增加", "减少了", "减少", "了")
 # What follows a figure and ends its label on the right (1000余名技术骨干担任… → 技术骨干).
 _AFTER_STOP = re.compile(r"[，,。；;：:、！？!?\n“”\"]|和|及|与|的|等|之一|担任|受聘|参与|参加|获得|实现|完成|覆盖|落地|入选|"
                          r"来自|成为|用于|带动|服务|开展|解决|提供|分别|同比|较上年|比上年|占|达|为|是|在|从|到")
-_CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
-MAX_LABEL = 14  # characters: longer spans carry the subject and the predicate with them
+_CHANGE = re.compile(r"(?:同比|环比|比上年|较上年)?(?:增长|下降|增加|减少|提高|降低)了?")
+_CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n（(]")
+MAX_LABEL = 18
+_WHOSE = re.compile(r"(?:学校|院校|地区|省|市|县|区|企业|单位|机构|部门)$")  # 中职学校为47门: whose, not what
+_CAPTION = re.compile(r"^图\s*[\d\-－.．]+\s*([^：:（(]{2,30})")  # 图 3-1 某省高职院校毕业去向落实率（…）：2019年 92.6
+_GENERIC = frozenset("比例 占比 比重 数量 规模 总数 人数 金额 总额 总量 次数 个数 覆盖率 比率".split())  # characters: longer spans carry the subject and the predicate with them
+
+
+def _strip_trail(label: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for trail in _TRAIL:
+            if label.endswith(trail) and len(label) > len(trail) + 1:
+                label, changed = label[: -len(trail)].rstrip(), True
+    return label
 
 
 def _cjk(text: str) -> int:
@@ -109,21 +123,19 @@ def _strip_lead(text: str) -> str:
         tokens = tokens[len(tokens) - tokens[::-1].index("等"):]
     cut = 0
     for i, token in enumerate(tokens):
-        if token in _LEAD and _cjk("".join(tokens[i + 1:])) >= 2:
+        rest = _strip_trail("".join(tokens[i + 1:]))
+        if token == "的" and rest in _GENERIC:
+            continue  # 开展数字化改造的比例, not 比例
+        if token in _LEAD and _cjk(rest) >= 2 and rest not in _TRAIL and rest not in _LEAD:
             cut = i + 1
-    label = "".join(tokens[cut:]).strip(" 　、")
-    changed = True
-    while changed:
-        changed = False
-        for trail in _TRAIL:
-            if label.endswith(trail) and len(label) > len(trail) + 1:
-                label, changed = label[: -len(trail)].rstrip(), True
+    label = _strip_trail("".join(tokens[cut:]).strip(" 　、"))
     while len(label) > MAX_LABEL:  # keep the words nearest the figure
         tokens = words(label)
         if len(tokens) < 2:
             break
         label = "".join(tokens[1:])
-    return label.strip(" 　、")
+    label = label.strip(" 　、-－—")
+    return "" if label in _LEAD or label in _TRAIL else label
 
 
 def _before(sentence: str, start: int, previous_end: int) -> str:
@@ -137,26 +149,41 @@ def _before(sentence: str, start: int, previous_end: int) -> str:
 
 
 def _after(sentence: str, end: int) -> str:
+    """The words a figure counts (20个协同创新平台); of a long run only its first word (27个省份出台…)."""
     m = _AFTER_STOP.search(sentence, end)
     span = sentence[end: m.start() if m else len(sentence)]
-    return span if len(span) <= MAX_LABEL else ""
+    if span.startswith(("之间", "以上", "以下", "以内", "左右", "之多")):
+        return ""
+    return span if len(span) <= MAX_LABEL else (words(span) or [""])[0]
 
 
-def _text_label(sentence: str, fig: numbers.Figure, previous_end: int, previous_label: str) -> str:
+def _text_label(sentence: str, fig: numbers.Figure, previous_end: int, previous_label: str,
+                previous_unit: str | None = None) -> str:
     """What a figure of running text measures: the words it counts (200万元日常运行经费, 20个协同创新平台), else
     the words before it (专项培训 80 余场). A bare predicate (攻关解决 240 余项) names the thing counted by the figure
     before it in the sentence: 技术需求（攻关解决）."""
+    caption = _CAPTION.match(sentence)
+    if caption and sentence.find("：", 0, fig.start) > 0:
+        return caption.group(1).strip()
     after = _after(sentence, fig.end).strip()
     glued = fig.end < len(sentence) and not sentence[fig.end].isspace()
-    if glued and _cjk(after) >= 2 and re.match(r"[\u4e00-\u9fff]", after) and not after.startswith(("以上", "左右", "之多")):
+    if glued and _cjk(after) >= 2 and not re.search(r"\d", after) and re.match(r"[\u4e00-\u9fff]", after) and not after.startswith(("以上", "左右", "之多")):
         return _strip_lead(after) or after
     before = _before(sentence, fig.start, previous_end)
+    change = _PERIOD.sub("", before).strip(" ，,-－—")
+    if previous_label and _CHANGE.fullmatch(change):  # 同比增长19.76%: the change of the figure before it
+        return f"{previous_label}（{change}）"
     label = _strip_lead(_PERIOD.sub("", before))
+    if previous_label and previous_unit == fig.unit and re.search(r"为\s*$", before) and _WHOSE.search(label):
+        return f"{previous_label}（{label}）"  # …建有在线课程186门，中职学校为47门: 在线课程 of 中职学校
     verbs = ("解决", "完成", "攻关", "达成", "实现", "新增", "开展", "举办", "培训", "培养", "服务")
     if previous_label and (not label or any(label.endswith(v) for v in verbs) and len(label) <= 4):
         return f"{previous_label}（{label}）" if label else previous_label
-    if not label and after:
-        return _strip_lead(after)
+    if _cjk(label) < 2:
+        label = previous_label
+    if not label:  # 超过40%来自职业学校: what the share is of follows it
+        rest = _CLAUSE_END.search(sentence, fig.end)
+        label = sentence[fig.end: rest.start() if rest else len(sentence)].strip()[:MAX_LABEL]
     return label
 
 
@@ -167,6 +194,10 @@ def _not_a_measure(sentence: str, fig: numbers.Figure) -> bool:
     """The 1 of 图3-1; a span of years that dates something (三年后, 近三年, 5年内) rather than measures it."""
     if _FIGURE_NUMBER.search(sentence[max(0, fig.start - 8):fig.start]):
         return True
+    if fig.unit is None and sentence[max(0, fig.start - 1):fig.start] == "每":
+        return True  # 每10股: the base of a rate, not an amount
+    if fig.unit == "年度":  # 一百十三年度: a (ROC) year, not an amount
+        return True
     if fig.unit in ("年", "个月") and (not re.search(r"\d", fig.raw) or fig.raw.startswith("近")
                                       or sentence[fig.end:fig.end + 2].startswith(("内", "后", "来", "间", "以来", "前"))):
         return True
@@ -175,6 +206,11 @@ def _not_a_measure(sentence: str, fig: numbers.Figure) -> bool:
 
 # -- extraction -------------------------------------------------------------------------------------------------
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+
+
+def _last_heading(passage: Passage) -> str:
+    """A figure printed with no words of its own (a chart's values) measures what its heading names."""
+    return passage.section.split(" / ")[-1] if passage.section else ""
 
 
 def _short_case(case: str) -> str:
@@ -188,22 +224,36 @@ def _base(passage: Passage) -> dict:
                 subject=_short_case(passage.case) or passage.document)
 
 
+_CODE = re.compile(r"代码|编号|编码|电话|传真|邮编|邮政|网址|股票简称")
+_BRACKET_UNIT = re.compile(r"[（(]([^（）()\d]{1,4})[）)]\s*$")
+
+
+def _bracket_unit(name: str) -> str:
+    """精品在线开放课程（门） → 门; 数据中心覆盖率（%） → %."""
+    m = _BRACKET_UNIT.search(name)
+    unit = m.group(1).replace("％", "%") if m else ""
+    return unit if unit and (unit in ("%", "‰", "Gbps") or numbers.extract_figures(f"1{unit}")[0].unit == unit) else ""
+
+
 def _table_figures(passage: Passage, caption: str) -> list[Figure]:
     out = []
-    offset_of = {}
-    for m in re.finditer(r"^[^\n]+$", passage.text, re.M):
-        offset_of[len(offset_of)] = (m.start(), m.group(0))
-    lines = [line for line in passage.text.split("\n")]
+    lines = passage.text.split("\n")
     row_lines = [(i, line) for i, line in enumerate(lines) if re.match(r"^[^：\n]{1,40}：", line)]
     for cell in cells(passage.text):
         index, line = row_lines[cell.line] if cell.line < len(row_lines) else (0, "")
         line_start = sum(len(x) + 1 for x in lines[:index])
         at = line.find(cell.figure.raw, line.find(cell.column) if cell.column else 0)
+        if (re.search(r"\d-\d", line[max(at, 0):max(at, 0) + len(cell.figure.raw) + 2]) or cell.figure.kind != "quantity"
+                or _CODE.search(cell.row + cell.column)):
+            continue  # 0571-86923418 is a telephone number, 603917 a stock code
+        negative = at > 0 and line[at - 1] in "-−－"
+        figure = cell.figure
+        unit = figure.unit or _bracket_unit(cell.row) or _bracket_unit(cell.column)
         column = cell.column
         period = re.sub(r"\s+", "", column) if _PERIOD.fullmatch(column.strip()) else _period("", caption)
-        out.append(Figure(raw=cell.figure.raw, value=cell.figure.number, unit=cell.figure.unit or "",
-                          qualifier=cell.figure.qualifier or "", label=cell.row, column=column, period=period,
-                          sentence=line, kind="table", start=line_start + max(at, 0), **_base(passage)))
+        out.append(Figure(raw=("-" if negative else "") + figure.raw, value=-figure.number if negative else figure.number,
+                          unit=unit, qualifier=figure.qualifier or "", label=cell.row, column=column, period=period,
+                          sentence=line, kind="table", start=line_start + max(at, 0) - negative, **_base(passage)))
     return out
 
 
@@ -218,16 +268,18 @@ def extract(passage: Passage) -> list[Figure]:
     context = passage.heading_path()
     for m in _SENTENCE.finditer(passage.text):
         sentence = m.group(0)
-        previous_end, previous_label = 0, ""
+        previous_end, previous_label, previous_unit = 0, "", None
         for fig in numbers.extract_figures(sentence):
             if _not_a_measure(sentence, fig):
                 continue
-            label = _text_label(sentence, fig, previous_end, previous_label)
+            label = _text_label(sentence, fig, previous_end, previous_label, previous_unit) or _last_heading(passage)
+            negative = fig.start > 0 and sentence[fig.start - 1] in "-−－" and not sentence[:fig.start - 1][-1:].isdigit()
             clause = sentence[max([0] + [c.end() for c in _CLAUSE_END.finditer(sentence, 0, fig.start)]):fig.start]
-            out.append(Figure(raw=fig.raw, value=fig.number, unit=fig.unit or "", qualifier=fig.qualifier or "",
-                              label=label, period=_period(clause, context),
-                              sentence=sentence.strip(), start=m.start() + fig.start, **_base(passage)))
-            previous_end, previous_label = fig.end, label.split("（")[0]
+            out.append(Figure(raw=("-" if negative else "") + fig.raw, value=-fig.number if negative else fig.number,
+                              unit=fig.unit or "", qualifier=fig.qualifier or "", label=label,
+                              period=_period(clause, context), sentence=sentence.strip(),
+                              start=m.start() + fig.start - negative, **_base(passage)))
+            previous_end, previous_label, previous_unit = fig.end, label.split("（")[0], fig.unit
     return out
 
 

@@ -177,7 +177,7 @@ def table_parts(table: Table, max_chars: int) -> list[tuple[str, int | None]]:
 
 # -- table rows read back from a passage -------------------------------------------------------
 # A table row as the chunker writes it (rag.ingest.table.row_text): 营业收入：2024年 1,234.5万元，2023年 1,100.2万元。
-_ROW = re.compile(r"^(?P<label>[^：\n]{1,40})：(?P<cells>[^\n]+?)。?$", re.M)
+_ROW = re.compile(r"^(?P<label>(?:(?:减|加|其中)：)?[^：\n]{1,40})：(?P<cells>[^\n]+?)。?$", re.M)  # 减：所得税影响额
 _CELL = re.compile(r"^(?P<name>\S.*?)\s+(?P<value>[-+−]?[\d.,，%]+\S*)$")
 _UNIT = re.compile(r"[（(][^）)]*[）)]")
 

@@ -1,6 +1,7 @@
 """The figures table as it is queried: rows selected by filters and words, rows matched to a question's words."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -75,6 +76,14 @@ class FigureTable:
             for word in words:
                 df[word] = df.get(word, 0) + 1
         self._df, self._n = df, max(len(rows), 1)
+
+    @functools.cached_property
+    def by_passage(self) -> dict[str, list[Figure]]:
+        """Rows by the passage that prints them."""
+        out: dict[str, list[Figure]] = {}
+        for f in self.rows:
+            out.setdefault(f.passage_id, []).append(f)
+        return out
 
     def idf(self, word: str) -> float:
         return math.log(1 + self._n / (1 + self._df.get(word, 0)))

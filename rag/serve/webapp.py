@@ -1,9 +1,11 @@
-"""The Gradio web chat and its API endpoints (/ask, /search) over one Report loaded once per process."""
+"""The Gradio web page (the chat, and 数据一览: the figures table with CSV/Excel export) and its API endpoints
+(/ask, /search, /figures) over one Report loaded once per process."""
 # No `from __future__ import annotations`: gr.api reads the endpoints' type hints as real types.
 
 import html
 import json
 import logging
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from rag.serve import feedback
+from rag.serve import export, feedback
 from rag.answer import prompts
 from rag.serve import webui
 from rag.answer.answerer import Answerer
@@ -42,6 +44,7 @@ mark { background:#fde68a; color:inherit; padding:0 .1em; border-radius:.2em; }
 .sources-title { font-weight:600; }
 .sources-empty { color:#6b7280; }
 #notice { background:#fef3c7; border-radius:.5em; padding:.3em .8em; }
+#figures-count { align-self:center; }
 """
 
 
@@ -102,6 +105,21 @@ def parse_history(history: list | str | None) -> list:
     return history or []
 
 
+def parse_year(year: str | int | None) -> int | None:
+    """A year filter from the API: empty for none, else an integer (2024, or "2024")."""
+    if year is None or isinstance(year, bool):
+        return None
+    if isinstance(year, int):
+        return year
+    text = str(year).strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise gr.Error(f"年份应为整数，如 2024，收到 {text!r}（year must be an integer）", print_exception=False) from None
+
+
 def warm_up(report: Report, backend: str) -> tuple[str, str, list[str]]:
     """Open the index and load the models before the first visitor: (backend to use, notice, what was loaded)."""
     manifest = report.manifest()
@@ -134,6 +152,14 @@ class ChatApp:
     def __init__(self, report: Report, backend: str, feedback_path: Path):
         self.report, self.backend, self.feedback_path = report, backend, feedback_path
         self.answerer = Answerer(report, models=provider(report.settings))
+        self._exports: tempfile.TemporaryDirectory | None = None  # made on the first export, removed at exit
+
+    @property
+    def exports_folder(self) -> Path:
+        """Where export files are written: a temporary folder of this process, never the corpus or the index."""
+        if self._exports is None:
+            self._exports = tempfile.TemporaryDirectory(prefix="rag-figures-")
+        return Path(self._exports.name)
 
     def stream(self, question: str, history: list, backend: str | None, case: str | None,
                chapter: str | None) -> StreamingAnswer:
@@ -193,6 +219,41 @@ class ChatApp:
             return "反馈未能保存，请联系管理员。"
         return f"已记录对第 {shown + 1} 个问题的回答的意见：{feedback.RATINGS[rating]}。谢谢！"
 
+    # -- 数据一览: the figures table -----------------------------------------------------
+    def figure_table(self, query: str, chapter: str, case: str, document: str):
+        """(table, count line, CSV file, XLSX file) for the filters: the files hold exactly the rows shown, so
+        the export buttons download at once."""
+        try:
+            rows = self.report.figures(_filter(query), case=_filter(case), chapter=_filter(chapter),
+                                       document=_filter(document))
+            total = len(self.report.figures())
+        except RagError as err:
+            raise gr.Error(str(err), print_exception=False) from None
+        try:
+            files = [str(export.write(rows, fmt, self.exports_folder)) for fmt in export.FORMATS]
+        except (OSError, ImportError) as err:  # the table is still worth showing
+            log.error("figures export not written to %s: %s", self.exports_folder, err)
+            gr.Warning("导出文件未能生成，请联系管理员（export failed）。")
+            files = [None, None]
+        table = {"data": webui.figure_rows(rows), "headers": webui.FIGURE_HEADERS}
+        return table, webui.figures_count(len(rows), total), *files
+
+    def figure_passage(self, figure_id: str | None) -> str:
+        """The passage of one row of the table (by its id), the figure marked, its section one click away."""
+        figure = next((f for f in self.report.figures() if f.id == figure_id), None) if figure_id else None
+        if figure is None:
+            return ('<div class="sources-empty">这一行已不在当前索引中（索引已更新），请刷新页面。</div>'
+                    if figure_id else webui.FIGURE_PASSAGE_EMPTY)
+        passages = self.report.passages()
+        passage = next((p for p in passages if p.id == figure.passage_id), None)
+        section = (webui.section_passages(passage, passages) or [passage]) if passage else []
+        return webui.figure_card(figure, passage, section)
+
+    def figure_selected(self, event: gr.SelectData) -> str:
+        # The id is the row's last cell: right even when the visitor has sorted the table.
+        row = event.row_value if isinstance(event.row_value, list) else None
+        return self.figure_passage(str(row[-1]) if row else None)
+
     # -- the API -------------------------------------------------------------------
     def api_ask(self, question: str, history: list | str | None = None, backend: str = "", case: str = "",
                 chapter: str = "") -> Iterator[dict]:
@@ -228,54 +289,100 @@ class ChatApp:
             log.exception("API search for %r failed", query)
             raise gr.Error(INTERNAL_ERROR, print_exception=False) from None
 
+    def api_figures(self, query: str = "", case: str = "", chapter: str = "", document: str = "",
+                    year: str = "") -> list[dict]:
+        """Rows of the figures table: every figure the index prints, with what it measures (label, column), whose
+        it is (subject), when (period), as printed (raw) and normalised (value, unit, qualifier), its sentence and
+        citation. query keeps rows whose label, sentence or headings hold all its words; case, chapter, document,
+        year filter them (empty: no filter; year an integer such as 2024)."""
+        wanted = parse_year(year)
+        try:
+            return [f.to_dict() for f in self.report.figures(_filter(query), case=_filter(case),
+                                                             chapter=_filter(chapter), document=_filter(document),
+                                                             year=wanted)]
+        except RagError as err:
+            raise gr.Error(str(err), print_exception=False) from None
+        except Exception:
+            log.exception("API figures for %r failed", query)
+            raise gr.Error(INTERNAL_ERROR, print_exception=False) from None
+
 
 def build_app(report: Report, feedback_path: Path, backend: str | None = None, notice: str = "") -> gr.Blocks:
-    """The chat page plus the /ask and /search endpoints; call warm_up first so no visitor waits for loading."""
+    """The page (chat and 数据一览) plus the /ask, /search and /figures endpoints; call warm_up first so no visitor
+    waits for loading."""
     backend = backend or report.settings.llm_backend
     app = ChatApp(report, backend, Path(feedback_path))
     passages = report.passages()
     cases = [value for _, value in webui.case_choices(passages) if value]
     titles = "、".join(dict.fromkeys(f"《{s.title}》" for s in report.manifest().sources if s.title))
     answering = {"concurrency_limit": answer_concurrency(backend), "concurrency_id": "answer"}
+    documents = webui.document_choices(report.figures())
 
-    with gr.Blocks(title="职业教育质量报告问答", analytics_enabled=False) as demo:
+    # Every export is copied into Gradio's cache: files older than a day go, checked hourly.
+    with gr.Blocks(title="职业教育质量报告问答", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
         gr.Markdown(f"## 职业教育质量报告问答\n只依据{titles or '报告'}已收入索引的内容回答，不作推测。"
                     "回答中每个 [1]、[2] 都对应右侧同号的来源，可核对原文、页码和整节内容。")
         gr.Markdown(f"注意：{notice}", elem_id="notice", visible=bool(notice))
         turns = gr.State([])
         shown = gr.State(None)  # the turn whose sources are on the right; feedback is about it
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="对话（点击一条回答，右侧显示它的来源）", elem_id="chat", height=520,
-                                     buttons=["copy"], latex_delimiters=[], feedback_options=None,
-                                     placeholder="请在下方输入问题，或点击一个示例问题。")
+        with gr.Tabs(elem_id="tabs"):
+            with gr.Tab("问答", elem_id="chat-tab"):
                 with gr.Row():
-                    question = gr.Textbox(show_label=False, placeholder="请输入问题，按回车发送（可以接着追问）",
-                                          elem_id="question", scale=5, max_lines=4)
-                    send = gr.Button("发送", variant="primary", elem_id="send", scale=1, min_width=80)
-                    clear = gr.Button("清空对话", elem_id="clear", scale=1, min_width=80)
-                gr.Markdown("**示例问题**（点击即提问）")
-                with gr.Row():
-                    examples = [gr.Button(q, size="sm", elem_classes=["example"])
-                                for q in webui.example_questions(cases)]
-            with gr.Column(scale=2):
-                with gr.Row():
-                    chapter = gr.Dropdown(webui.chapter_choices(passages), value=webui.ALL, label="只看某一章",
-                                          elem_id="chapter")
-                    case = gr.Dropdown(webui.case_choices(passages), value=webui.ALL, label="只看某个案例",
-                                       elem_id="case")
-                backend_line = gr.Markdown(elem_id="backend")
-                sources = gr.HTML(webui.SOURCES_EMPTY, label="来源", elem_id="sources")
-                with gr.Group(elem_id="feedback"):
-                    gr.Markdown("**对这条回答的意见**（记录下来，用于改进）")
-                    with gr.Row():
-                        rate_buttons = {key: gr.Button(label, size="sm", elem_id=f"rate-{key}", min_width=60)
-                                        for key, label in feedback.RATINGS.items()}
-                    comment = gr.Textbox(label="补充说明（可选）", placeholder="例如：正确的数字应为……，见第几页",
-                                         lines=1, elem_id="comment")
-                feedback_status = gr.Markdown(elem_id="feedback-status")
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(label="对话（点击一条回答，右侧显示它的来源）", elem_id="chat", height=520,
+                                             buttons=["copy"], latex_delimiters=[], feedback_options=None,
+                                             placeholder="请在下方输入问题，或点击一个示例问题。")
+                        with gr.Row():
+                            question = gr.Textbox(show_label=False, placeholder="请输入问题，按回车发送（可以接着追问）",
+                                                  elem_id="question", scale=5, max_lines=4)
+                            send = gr.Button("发送", variant="primary", elem_id="send", scale=1, min_width=80)
+                            clear = gr.Button("清空对话", elem_id="clear", scale=1, min_width=80)
+                        gr.Markdown("**示例问题**（点击即提问）")
+                        with gr.Row():
+                            examples = [gr.Button(q, size="sm", elem_classes=["example"])
+                                        for q in webui.example_questions(cases)]
+                    with gr.Column(scale=2):
+                        with gr.Row():
+                            chapter = gr.Dropdown(webui.chapter_choices(passages), value=webui.ALL, label="只看某一章",
+                                                  elem_id="chapter")
+                            case = gr.Dropdown(webui.case_choices(passages), value=webui.ALL, label="只看某个案例",
+                                               elem_id="case")
+                        backend_line = gr.Markdown(elem_id="backend")
+                        sources = gr.HTML(webui.SOURCES_EMPTY, label="来源", elem_id="sources")
+                        with gr.Group(elem_id="feedback"):
+                            gr.Markdown("**对这条回答的意见**（记录下来，用于改进）")
+                            with gr.Row():
+                                rate_buttons = {key: gr.Button(label, size="sm", elem_id=f"rate-{key}", min_width=60)
+                                                for key, label in feedback.RATINGS.items()}
+                            comment = gr.Textbox(label="补充说明（可选）", placeholder="例如：正确的数字应为……，见第几页",
+                                                 lines=1, elem_id="comment")
+                        feedback_status = gr.Markdown(elem_id="feedback-status")
 
-        ui = {"api_visibility": "private"}  # page events only; programs use /ask and /search
+            with gr.Tab("数据一览", elem_id="figures-tab"):
+                gr.Markdown("报告中出现的每个数字：指标、所属、时期、原文写法和出处。可按关键词、章、案例筛选；"
+                            "点击一行，下方显示它所在的原文。导出的文件只含当前筛选出的数据。")
+                with gr.Row():
+                    figures_query = gr.Textbox(label="指标关键词", placeholder="如 经费、培训、专业",
+                                               elem_id="figures-query", max_lines=1, scale=2)
+                    figures_chapter = gr.Dropdown(webui.chapter_choices(passages), value=webui.ALL,
+                                                  label="只看某一章", elem_id="figures-chapter", scale=2)
+                    figures_case = gr.Dropdown(webui.case_choices(passages), value=webui.ALL, label="只看某个案例",
+                                               elem_id="figures-case", scale=2)
+                    # One document: the filter could only ever show everything.
+                    figures_document = gr.Dropdown(documents, value=webui.ALL, label="只看某份文档",
+                                                   elem_id="figures-document", visible=len(documents) > 2, scale=2)
+                with gr.Row():
+                    figures_count = gr.Markdown(elem_id="figures-count")
+                    export_csv = gr.DownloadButton("导出 CSV", elem_id="export-csv", size="sm", scale=0,
+                                                   min_width=120)
+                    export_xlsx = gr.DownloadButton("导出 Excel（XLSX）", elem_id="export-xlsx", size="sm", scale=0,
+                                                    min_width=160)
+                figures_table = gr.Dataframe(headers=webui.FIGURE_HEADERS, datatype="str", interactive=False,
+                                             wrap=True, elem_id="figures-table", max_height=520,
+                                             column_widths=["18%", "8%", "8%", "10%", "44%", "12%"])
+                figure_passage = gr.HTML(webui.FIGURE_PASSAGE_EMPTY, elem_id="figure-passage")
+
+        ui = {"api_visibility": "private"}  # page events only; programs use /ask, /search and /figures
         asked = {"fn": app.add_question, "outputs": [question, turns, chatbot], "queue": False, **ui}
         answer = {"fn": app.respond, "inputs": [turns, chapter, case],
                   "outputs": [chatbot, sources, backend_line, shown, turns], **answering, **ui}
@@ -297,8 +404,18 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
         chapter.change(lambda c: gr.Dropdown(choices=webui.case_choices(passages, c), value=webui.ALL),
                        chapter, case, queue=False, **ui)
 
+        listing = {"fn": app.figure_table, "inputs": [figures_query, figures_chapter, figures_case, figures_document],
+                   "outputs": [figures_table, figures_count, export_csv, export_xlsx], "queue": False, **ui}
+        demo.load(**listing)  # on each visit: a rebuilt index shows its own rows
+        for control in (figures_query, figures_case, figures_document):
+            control.change(**listing)
+        figures_chapter.change(lambda c: gr.Dropdown(choices=webui.case_choices(passages, c), value=webui.ALL),
+                               figures_chapter, figures_case, queue=False, **ui).then(**listing)
+        figures_table.select(app.figure_selected, None, figure_passage, queue=False, **ui)
+
         gr.api(app.api_ask, api_name="ask", **answering)
         gr.api(app.api_search, api_name="search", concurrency_limit=SEARCH_CONCURRENCY)
+        gr.api(app.api_figures, api_name="figures", concurrency_limit=SEARCH_CONCURRENCY)
     demo.queue(default_concurrency_limit=SEARCH_CONCURRENCY)
     return demo
 

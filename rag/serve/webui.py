@@ -1,4 +1,5 @@
-"""Pure formatting for the web chat: answers, numbered source cards with figures marked, filters, examples."""
+"""Pure formatting for the web page: answers, numbered source cards with figures marked, filters, examples, and the
+数据一览 table of figures with the passage of the row chosen."""
 from __future__ import annotations
 
 import html
@@ -6,6 +7,7 @@ import re
 from collections.abc import Iterable
 
 from rag.answer.types import Answer
+from rag.ingest import facts
 from rag.text.figures import Figure, extract_figures, is_grounded
 from rag.passage import Passage
 
@@ -42,6 +44,11 @@ def highlight(text: str, figures: Iterable[Figure]) -> str:
         same = [f for f in found if is_grounded(wanted, f.raw)]
         # 3.5万人次 marks "3.5 万人次", not also "3.5 万个岗位" (compatible units, another fact).
         spans.update((f.start, f.end) for f in ([f for f in same if f.unit == wanted.unit] or same))
+    return marked(text, spans)
+
+
+def marked(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """Escaped text with each (start, end) span in <mark>; line breaks kept."""
     out, pos = [], 0
     for start, end in sorted(spans):
         if start < pos:  # overlapping matches: the first one already covers it
@@ -151,3 +158,55 @@ def example_questions(case_titles: Iterable[str]) -> list[str]:
     if curated:
         return curated
     return [f"「{re.split('[：:]', t, maxsplit=1)[0]}」案例有哪些主要做法和成效？" for t in titles[:5]]
+
+
+# -- 数据一览: the figures table -----------------------------------------------------------------------------------
+FIGURE_HEADERS = ["指标", "所属", "时期", "数值", "出处", "编号"]  # 编号 last: the row's id, for its passage
+FIGURE_PASSAGE_EMPTY = '<div class="sources-empty">点击表格中的一行，这里显示该数字所在的报告原文。</div>'
+
+
+def figure_rows(figures: Iterable[facts.Figure]) -> list[list[str]]:
+    """Dataframe values: what is measured, whose, when, the figure as printed, where, and the row's id."""
+    return [[f.measure, f.subject, f.period, f.printed, f.citation, f.id] for f in figures]
+
+
+def figures_count(shown: int, total: int) -> str:
+    if not total:
+        return "当前索引中没有可列出的数字。"
+    if not shown:
+        return f"没有符合条件的数据（共 {total} 条），请放宽筛选条件。"
+    return f"共 {total} 条数据" if shown == total else f"符合条件的数据 {shown} 条（共 {total} 条）"
+
+
+def document_choices(figures: Iterable[facts.Figure]) -> list[tuple[str, str]]:
+    """(label, value) for the document filter: the titles the figures come from, in index order."""
+    titles = dict.fromkeys(f.document for f in figures if f.document)
+    return [("全部文档", ALL)] + [(f"《{t}》", t) for t in titles]
+
+
+def figure_spans(figure: facts.Figure, text: str) -> list[tuple[int, int]]:
+    """Where the row's figure is printed in its passage: at its own offset (the same number elsewhere in the
+    passage is another fact), else wherever the passage prints it."""
+    end = figure.start + len(figure.raw)
+    if text[figure.start:end] == figure.raw:
+        return [(figure.start, end)]
+    found = extract_figures(text, include_all=True)
+    wanted = extract_figures(figure.raw, include_all=True)
+    return [(f.start, f.end) for f in found if any(is_grounded(w, f.raw) for w in wanted)]
+
+
+def figure_card(figure: facts.Figure, passage: Passage | None, section: list[Passage]) -> str:
+    """The chosen row's passage: its citation, what the row says, the passage with the figure marked, the section."""
+    facts_line = " · ".join(html.escape(v) for v in (figure.measure, figure.subject, figure.period) if v) or "数值"
+    head = (f'<div class="source-head"><span class="source-citation">{html.escape(figure.citation)}</span></div>'
+            f'<div class="answer-meta">{facts_line}：<b>{html.escape(figure.printed)}</b></div>')
+    if passage is None:  # the index changed since the table was shown
+        body = f'<div class="source-text">{html.escape(figure.sentence)}</div>'
+        return f'<div class="source-card" id="figure-card">{head}{body}</div>'
+    paragraphs = "".join(
+        f'<p class="{"cited" if p.id == passage.id else ""}">'
+        f'{marked(p.text, figure_spans(figure, p.text) if p.id == passage.id else [])}</p>' for p in section)
+    return (f'<div class="source-card" id="figure-card">{head}'
+            f'<div class="source-text">{marked(passage.text, figure_spans(figure, passage.text))}</div>'
+            f'<details class="source-section"><summary>查看整节（{len(section)} 段）</summary>'
+            f'<div class="section-text">{paragraphs}</div></details></div>')
