@@ -1,6 +1,7 @@
 """The answer prompt fits the model's context window: long passages trimmed around the question, the rest dropped."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -122,7 +123,9 @@ class FixedPassages(Answerer):
     """Answers over the given passages instead of retrieving (the index still decides what is covered)."""
 
     def __init__(self, report, hits, model):
-        super().__init__(report, models=lambda backend: model)
+        # The figures table would answer FUNDS before any passage is read: these tests are about the passages.
+        super().__init__(report, models=lambda backend: model,
+                         settings=dataclasses.replace(report.settings, answer_from_figures=False))
         self.hits = hits
 
     def passages(self, snapshot, req):

@@ -100,8 +100,9 @@ def failing_endpoint():
 
 @pytest.mark.parametrize("fault", ["e500", "garbage", "garbage-json", "nochoices", "error-event", "stall", "slow"])
 def test_a_failing_endpoint_falls_back_to_extraction_without_hanging(report, failing_endpoint, fault):
+    # answer_from_figures off: the table would answer this figure without asking the endpoint at all.
     settings = dataclasses.replace(report.settings, openai_base_url=f"{failing_endpoint}/{fault}/v1",
-                                   openai_api_key="sk-never-shown", llm_timeout=1)
+                                   openai_api_key="sk-never-shown", llm_timeout=1, answer_from_figures=False)
     remote = answerer(Report(CORPUS, report.settings.index_dir, settings=settings, auto_rebuild=False))
     started = time.monotonic()
     final = remote.stream("常州联合体每年的日常运行经费是多少？", backend="openai").answer
@@ -149,7 +150,7 @@ def test_a_corrupt_model_file_falls_back_and_says_so(report, model_path, tmp_pat
     broken = tmp_path / "truncated.gguf"
     with open(model_path, "rb") as whole:
         broken.write_bytes(whole.read(1 << 20))  # the real header, then nothing: a download cut short
-    settings = dataclasses.replace(report.settings, llm_model_path=str(broken))
+    settings = dataclasses.replace(report.settings, llm_model_path=str(broken), answer_from_figures=False)
     broken_model = answerer(Report(CORPUS, report.settings.index_dir, settings=settings, auto_rebuild=False))
     final = broken_model.ask("常州联合体每年的日常运行经费是多少？", backend="local")
     assert final.backend == "extractive" and "本地模型" in final.notice and "摘录" in final.notice

@@ -32,7 +32,7 @@ def remote_app(built_index, tmp_path_factory):
     folder = tmp_path_factory.mktemp("secure")
     shutil.copytree(built_index, folder / "index")
     env = {"RAG_OPENAI_BASE_URL": f"http://127.0.0.1:{free_port()}/v1", "RAG_OPENAI_API_KEY": SECRET,
-           "RAG_LLM_TIMEOUT": "2"}
+           "RAG_LLM_TIMEOUT": "2", "RAG_ANSWER_FROM_FIGURES": "false"}  # the endpoint, not the table, answers
     with running_app(folder / "index", folder, "--backend", "openai", env=env) as url:
         yield url, folder
 

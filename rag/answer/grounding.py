@@ -143,7 +143,9 @@ def figure_support(answer) -> tuple[int, int]:
     for sentence in split_answer(answer.text + "\n")[0]:
         cited = [answer.citations[int(n) - 1].text for n in _CITE.findall(sentence)
                  if 0 < int(n) <= len(answer.citations)]
+        result = relations.computed_result(sentence)  # a difference, ratio or sum shown with its arithmetic
         for figure in _checked_figures(sentence, answer.retrieval_query or answer.question):
             total += 1
-            grounded += any(is_grounded(figure, text) for text in cited)
+            computed = result is not None and figure.raw.lstrip("约").startswith(result)
+            grounded += computed or any(is_grounded(figure, text) for text in cited)
     return total, grounded

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from rag.ingest.facts import Figure
 from rag.retrieve.figures import FigureMatch, FigureTable, asked_unit
-from rag.retrieve.query import asks_quantity, asks_structure
+from rag.retrieve.query import asks_quantity, asks_structure, expected_unit
 from rag.text.figures import units_compatible
 from rag.text.keywords import tokens
 
@@ -20,9 +20,10 @@ _COMPARE = re.compile(r"相比|比较|对比|哪个多|哪个更|哪一?[笔项�
 _DIFFERENCE = re.compile(r"差多少|多多少|少多少|多出多少|高多少|低多少|相差|差距|差额|\bdifference\b|how (?:many|much) more", re.I)
 _RATIO = re.compile(r"几倍|多少倍|倍数|\bhow many times\b", re.I)
 
+_EXPLICIT_UNIT = re.compile(r"(?:多少|几)(?:万|亿)?(?:元|人次|人|名|家|场|项|个|份|次|所|门|件|部)")
 LABEL_SHARE = 0.6  # the question names at least this share of a row's label words (运行经费: 2 of 日常运行经费's 3)
 COVERAGE = 0.75  # and the row's sentence and headings hold this share of the question's words
-SIDE_COVERAGE = 0.3  # one side of a comparison holds its own part of the question only
+SIDE_COVERAGE = 0.25  # one side of a comparison holds its own part of the question only
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,14 @@ def _describe(row: Figure) -> str:
     return f"{row.measure}（{where}）" if where else row.measure
 
 
+def _clause(row: Figure) -> str:
+    """The ；-clause of the row's sentence that prints the figure: the quote an official can check at a glance."""
+    for clause in row.sentence.split("；"):
+        if row.raw in clause:
+            return clause.rstrip("。")
+    return row.sentence.rstrip("。")
+
+
 def _approximate(rows: list[Figure]) -> bool:
     return any(r.qualifier for r in rows)
 
@@ -126,23 +135,26 @@ def _sides(table: FigureTable, matches: list[FigureMatch], words: set[str]) -> l
     values (专项建设经费: 2000万元 每年, 近400万元 for the new majors) is taken where another side is printed, else
     the question is ambiguous: None."""
     claimed: set[str] = set()
-    sides: list[Figure] = []
+    picked: list[list[Figure]] = []  # each side: its row, or the rows of one label printed with different values
     candidates = [m for m in _distinct(matches) if m.label >= LABEL_SHARE and m.coverage >= SIDE_COVERAGE]
     ranked = sorted(candidates, key=lambda m: (-sum(table.idf(w) for w in _named_words(table, m.figure, words)),
                                                -m.score, m.figure.ordinal))
     for m in ranked:
         named = _named_words(table, m.figure, words)
-        if not named - claimed:
+        if named - claimed:
+            picked.append([m.figure] + [r.figure for r in ranked
+                                        if r.figure.label == m.figure.label and r.figure.value != m.figure.value])
+            claimed |= named
+    settled = [side[0] for side in picked if len(side) == 1]
+    sides = []
+    for side in picked:
+        if len(side) == 1:
+            sides.append(side[0])
             continue
-        rivals = [r.figure for r in ranked if r.figure.label == m.figure.label and r.figure.value != m.figure.value]
-        if rivals:
-            near = [f for f in [m.figure, *rivals] if any(f.sentence == s.sentence for s in sides)]
-            if len(near) != 1:
-                return None
-            sides.append(near[0])
-        else:
-            sides.append(m.figure)
-        claimed |= named
+        near = [f for f in side if any(f.sentence == s.sentence for s in settled)]
+        if len(near) != 1:
+            return None
+        sides.append(near[0])
     return sides
 
 
@@ -154,10 +166,10 @@ def _lookup(matches: list[FigureMatch], cite: _Citations) -> TableAnswer | None:
     fits = [m.figure for m in confident if m.score >= best.score - 0.05]
     if len({(f.value, f.unit) for f in fits}) == 1:
         row = fits[0]
-        X
+        text = f"{_describe(row)}：{row.printed}{cite.mark(row)}。\n\n原文：“{_clause(row)}”{cite.mark(row)}。"
         return TableAnswer(LOOKUP, text, tuple(cite.ids), (row,))
     # Two rows fit with different values: both shown with what tells them apart, never one chosen silently.
-    text = f"报告中有{len(fits)}个数字与问题相符，请按所指选用：\n\n" + _table(fits, cite)
+    text = "报告中有多个数字与问题相符，请按所指选用：\n\n" + _table(fits, cite)
     return TableAnswer(LOOKUP, text, tuple(cite.ids), tuple(fits))
 
 
@@ -187,10 +199,21 @@ def _arithmetic(question: str, rows: list[Figure], cite: _Citations) -> str:
 def _compare(question: str, table: FigureTable, matches: list[FigureMatch], words: set[str],
              cite: _Citations) -> TableAnswer | None:
     sides = _sides(table, matches, words)
+    if sides is not None and len(sides) == 1 and _named_twice(question, sides[0], table):
+        row = sides[0]
+        return TableAnswer(COMPARE, f"问题比较的两项是同一个数字：{_describe(row)}为{row.printed}{cite.mark(row)}，"
+                                    "无需比较。请说明要与之比较的另一项。", tuple(cite.ids), (row,))
     if sides is None or len(sides) != 2:
         return None  # not two things the table can name with confidence: the passages are read instead
     body = _table(sides, cite) + "\n\n" + _arithmetic(question, sides, cite)
     return TableAnswer(COMPARE, body, tuple(cite.ids), tuple(sides))
+
+
+def _named_twice(question: str, row: Figure, table: FigureTable) -> bool:
+    """常州的运行经费和常州的运行经费哪个多: the one row's label, or its case, named twice."""
+    key = question.replace(" ", "")
+    names = sorted(table.aliases.get(row.case, set()), key=len, reverse=True)
+    return key.count(row.label) >= 2 or any(key.count(n) >= 2 for n in names if len(n) >= 2)
 
 
 def _total(question: str, table: FigureTable, matches: list[FigureMatch], words: set[str],
@@ -235,7 +258,11 @@ def answer(table: FigureTable, question: str) -> TableAnswer | None:
     if asks_structure(question) or not (asks_quantity(question) or _COMPARE.search(question)
                                         or _RANK.search(question) or _TOTAL.search(question)):
         return None
-    kind, unit = kind_of(question), asked_unit(question)
+    kind = kind_of(question)
+    # A comparison or total takes its sides in their own units (万元 against 人次 is said to be incomparable), unless
+    # the question asks in one: 合计多少项.
+    unit = (asked_unit(question) if kind in (LOOKUP, RANK) or _EXPLICIT_UNIT.search(question)
+            else expected_unit(question))
     cite = _Citations()
     if kind == RANK:
         return _rank(question, table, unit, cite)

@@ -107,3 +107,29 @@ def broken(sentence: str, rows: list[Row]) -> str | None:
         if not _any(named, lambda c: said == (min(c) if fewest else max(c))):
             return "称“最”，但另有更大（或更小）的数字"
     return None
+
+
+# A figure the answer computes (rag.answer.numeric): 相差：2000万元 − 200万元 = 1800万元，据[1]计算。
+_COMPUTED = re.compile(r"(?P<terms>[^：:]+?)\s*(?P<sign>[=≈])\s*约?(?P<result>-?[\d,]+(?:\.\d+)?)[^，,]*，据(?:\[\d+\])+计算")
+_TERM = re.compile(r"-?[\d,]+(?:\.\d+)?")
+_OPS = {"+": lambda a, b: a + b, "−": lambda a, b: a - b, "÷": lambda a, b: a / b}
+
+
+def computed_result(sentence: str) -> str | None:
+    """The result of the arithmetic the sentence shows, when that arithmetic is right: it is computed, not
+    printed, so no passage holds it; None when the sentence shows none (or shows it wrong)."""
+    m = _COMPUTED.search(sentence)
+    if m is None:
+        return None
+    numbers = [Decimal(t.replace(",", "")) for t in _TERM.findall(m.group("terms"))]
+    ops = re.findall(r"\s([+−÷])\s", m.group("terms"))
+    if not numbers or len(ops) != len(numbers) - 1:
+        return None
+    value = numbers[0]
+    for op, number in zip(ops, numbers[1:]):
+        if op == "÷" and not number:
+            return None
+        value = _OPS[op](value, number)
+    result = Decimal(m.group("result").replace(",", ""))
+    exact = m.group("sign") == "="
+    return m.group("result") if (value == result if exact else _close(value, result)) else None

@@ -48,6 +48,15 @@ def fits_unit(figure: Figure, unit: str | None) -> bool:
     return units_compatible(figure.unit or None, unit) and bool(figure.unit)
 
 
+def proper_nouns(question: str) -> list[str]:
+    """Places and bodies the question names (jieba's ns, nt): a row must name them too. (Person names, nr, are
+    left out: jieba guesses them from character pairs — 上共 in 攻关上共梳理.)"""
+    import jieba.posseg
+
+    keywords.words("")  # jieba initialised once, under keywords' lock
+    return [w for w, flag in jieba.posseg.lcut(question) if flag in ("ns", "nt") and len(w) >= 2]
+
+
 @dataclass(frozen=True)
 class FigureMatch:
     figure: Figure
@@ -133,6 +142,15 @@ class FigureTable:
         names |= {w for c in named for w in keywords.tokens(c)}  # 常州：新能源产教联合体的… says 联合体 of every row
         return {w for w in keywords.tokens(question) if w not in ASKING and w not in names and w != "联合体"}
 
+    def _holds(self, i: int, name: str) -> bool:
+        """The row names the place or body: 常州市政府 is held by 常州's 市政府, 联合体 by the case 常州…联合体."""
+        f = self.rows[i]
+        text = for_search(f"{f.sentence} {f.case} {f.document} {f.section} {f.label}")
+        rest = for_search(name)
+        for alias in sorted(self.aliases.get(f.case, ()), key=len, reverse=True):
+            rest = rest.replace(alias, "")
+        return not rest.strip("市省县区") or rest in text or for_search(name) in text
+
     def match(self, question: str, unit: str | None = None, require_label: bool = True) -> list[FigureMatch]:
         """Rows of the cases the question names (any case when it names none) in the unit asked, best first;
         require_label: only rows the question names a label word of."""
@@ -140,11 +158,14 @@ class FigureTable:
         if not words:
             return []
         named = cases_named(question, self.aliases)
+        names = proper_nouns(question)
         weight = sum(self.idf(w) for w in words)
         out = []
         for i, f in enumerate(self.rows):
             if named and f.case not in named:
                 continue
+            if not all(self._holds(i, name) for name in names):
+                continue  # 北京联合体的运行经费 is not 常州's: a place or body the row does not name rules it out
             if not fits_unit(f, unit):
                 continue
             label = self._label[i]
