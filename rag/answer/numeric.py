@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rag.ingest.facts import Figure
+from rag.ingest.facts import Figure, label_key
 from rag.retrieve.figures import FigureMatch, FigureTable, asked_unit
 from rag.retrieve.query import asks_quantity, asks_structure, expected_unit
 from rag.text.figures import units_compatible
@@ -15,12 +15,14 @@ from rag.text.keywords import tokens
 LOOKUP, COMPARE, RANK, TOTAL = "lookup", "compare", "rank", "total"
 _TOTAL = re.compile(r"一共|合计|总共|总计|共计|加起来|加在一起|总和|合起来|\bin total\b|\baltogether\b|\bcombined\b", re.I)
 _RANK = re.compile(r"最多|最少|最高|最低|最大|最小|排名|排序|排第|\bmost\b|\bhighest\b|\blargest\b|\bfewest\b|\bleast\b", re.I)
-_COMPARE = re.compile(r"相比|比较|对比|哪个多|哪个更|哪一?[笔项个类]更|哪[笔项个]多|谁多|谁更|差多少|多多少|少多少|相差|差距|差额|几倍|"
+_COMPARE = re.compile(r"相比|比较|对比|(?:增加|减少|增长|下降|提高|降低)了?多少|哪个多|哪个更|哪一?[笔项个类]更|哪[笔项个]多|谁多|谁更|差多少|多多少|少多少|相差|差距|差额|几倍|"
                       r"多少倍|倍数|分别|各是|各有|各为|各自|各多少|\bcompar|\bversus\b|\bvs\b|\bdifference\b|\btimes\b|\bthan\b", re.I)
-_DIFFERENCE = re.compile(r"差多少|多多少|少多少|多出多少|高多少|低多少|相差|差距|差额|\bdifference\b|how (?:many|much) more", re.I)
+_DIFFERENCE = re.compile(r"差多少|多多少|少多少|多出多少|高多少|低多少|相差|差距|差额|(?:增加|减少|增长|下降|提高|降低)了?多少|"
+                         r"\bdifference\b|how (?:many|much) more", re.I)
+_PERIODS = re.compile(r"\d{4}\s*(?:年度|年|届)")
 _RATIO = re.compile(r"几倍|多少倍|倍数|\bhow many times\b", re.I)
 
-_EXPLICIT_UNIT = re.compile(r"(?:多少|几)(?:万|亿)?(?:元|人次|人|名|家|场|项|个|份|次|所|门|件|部)")
+_EXPLICIT_UNIT = re.compile(r"(?:多少|几)(?:万|亿)?(?:元|人次|人|名|家|场|项|个|份|次|所|门|件|部)|人数|场次|次数|人次")
 LABEL_SHARE = 0.6  # the question names at least this share of a row's label words (运行经费: 2 of 日常运行经费's 3)
 COVERAGE = 0.75  # and the row's sentence and headings hold this share of the question's words
 SIDE_COVERAGE = 0.25  # one side of a comparison holds its own part of the question only
@@ -103,6 +105,8 @@ def _approximate(rows: list[Figure]) -> bool:
 def _table(rows: list[Figure], cite: _Citations) -> str:
     """Several figures as a table: one indicator over periods or documents as columns, else a row each."""
     labels = {r.measure for r in rows}
+    if len(labels) == 1:
+        rows = sorted(rows, key=lambda r: (r.document, r.ordinal))  # 2022年 | 2023年 | 2024年, as printed
     columns = [r.period or r.document or r.subject for r in rows]
     if len(labels) == 1 and len(set(columns)) == len(rows):
         head = "| 指标 | " + " | ".join(columns) + " |"
@@ -127,6 +131,24 @@ def _distinct(matches: list[FigureMatch]) -> list[FigureMatch]:
 
 def _named_words(table: FigureTable, row: Figure, words: set[str]) -> set[str]:
     return set(tokens(f"{row.label} {row.column}")) & words
+
+
+def _period_sides(question: str, matches: list[FigureMatch]) -> list[Figure] | None:
+    """2023年和2024年的学费收入: one indicator in the periods the question names, one row each, in its order."""
+    periods = list(dict.fromkeys(re.sub(r"\s", "", p) for p in _PERIODS.findall(question)))
+    if len(periods) < 2:
+        return None
+    fitting = [m for m in _distinct(matches) if m.label >= LABEL_SHARE]
+    if not fitting:
+        return None
+    measure = fitting[0].figure.measure
+    sides = []
+    for period in periods:
+        rows = [m.figure for m in fitting if m.figure.measure == measure and m.figure.period == period]
+        if len(rows) != 1:
+            return None
+        sides.append(rows[0])
+    return sides
 
 
 def _sides(table: FigureTable, matches: list[FigureMatch], words: set[str]) -> list[Figure] | None:
@@ -185,7 +207,9 @@ def _arithmetic(question: str, rows: list[Figure], cite: _Citations) -> str:
         out = f"两者相同，均为{a.printed}{marks}。"
     else:
         more, less = (a, b) if va > vb else (b, a)
-        out = f"{more.measure}（{more.printed}）多于{less.measure}（{less.printed}）{marks}。"
+        same = a.measure == b.measure  # one indicator in two periods or documents: named by them
+        name = (lambda r: f"{r.period or r.document}{r.measure}") if same else (lambda r: r.measure)
+        out = f"{name(more)}（{more.printed}）多于{name(less)}（{less.printed}）{marks}。"
     hi, lo = max(va, vb), min(va, vb)
     if _DIFFERENCE.search(question):
         out += f"\n\n相差：{_number(hi)}{unit} − {_number(lo)}{unit} = {about}{_number(hi - lo)}{unit}，据{marks}计算{note}。"
@@ -198,7 +222,7 @@ def _arithmetic(question: str, rows: list[Figure], cite: _Citations) -> str:
 
 def _compare(question: str, table: FigureTable, matches: list[FigureMatch], words: set[str],
              cite: _Citations) -> TableAnswer | None:
-    sides = _sides(table, matches, words)
+    sides = _period_sides(question, matches) or _sides(table, matches, words)
     if sides is not None and len(sides) == 1 and _named_twice(question, sides[0], table):
         row = sides[0]
         return TableAnswer(COMPARE, f"问题比较的两项是同一个数字：{_describe(row)}为{row.printed}{cite.mark(row)}，"
@@ -218,7 +242,7 @@ def _named_twice(question: str, row: Figure, table: FigureTable) -> bool:
 
 def _total(question: str, table: FigureTable, matches: list[FigureMatch], words: set[str],
            cite: _Citations) -> TableAnswer | None:
-    sides = _sides(table, matches, words)
+    sides = _period_sides(question, matches) or _sides(table, matches, words)
     if sides is None or len(sides) < 2:
         return None
     if len({(r.unit or "") for r in sides}) != 1:
@@ -233,17 +257,22 @@ def _total(question: str, table: FigureTable, matches: list[FigureMatch], words:
 
 
 def _rank(question: str, table: FigureTable, unit: str | None, cite: _Citations) -> TableAnswer | None:
-    if unit is None:
-        return None  # 哪个最多 without a unit: what is being counted is not clear enough to rank
+    by_column = _rank_column(question, table, cite)
+    if by_column is not None or unit is None:
+        return by_column
     # What is ranked: rows in the unit asked (a 个 only when 个 is asked) that the question names or describes.
     rows = [m for m in _distinct(table.match(question, unit, require_label=False))
             if (m.figure.unit == unit or unit != "个" and m.figure.unit != "个")
             and (m.label >= 0.5 or m.coverage >= 0.5)]
     if len(rows) < 2 or len({m.figure.unit for m in rows if m.figure.unit not in ("人", "名", "位")}) > 1:
         return None
+    return _ranked(question, [m.figure for m in rows], cite)
+
+
+def _ranked(question: str, rows: list[Figure], cite: _Citations) -> TableAnswer:
     word = _RANK.search(question).group(0)
     fewest = word in ("最少", "最低", "最小") or word.lower() in ("fewest", "least")
-    ordered = sorted((m.figure for m in rows), key=lambda f: (f.value if fewest else -f.value, f.ordinal))
+    ordered = sorted(rows, key=lambda f: (f.value if fewest else -f.value, f.ordinal))
     top = ordered[0]
     word = word if re.match(r"最", word) else ("最少" if fewest else "最多")
     lines = [f"{top.measure}{word}：{top.printed}{cite.mark(top)}。", "", "比较的各项（按数值排列）："]
@@ -251,6 +280,17 @@ def _rank(question: str, table: FigureTable, unit: str | None, cite: _Citations)
     if any(f.qualifier for f in ordered):
         lines.append("\n（部分数字带“余/近/超”等，排序按原文数字。）")
     return TableAnswer(RANK, "\n".join(lines), tuple(cite.ids), tuple(ordered))
+
+
+def _rank_column(question: str, table: FigureTable, cite: _Citations) -> TableAnswer | None:
+    """哪个专业群的毕业生数最多: the rows of one table column the question names (毕业生数), ranked; without such a
+    column what is counted is not clear enough to rank: None."""
+    asked = label_key(question)
+    rows = [m.figure for m in _distinct(table.match(question, None, require_label=False))
+            if m.figure.column and len(label_key(m.figure.column)) >= 2 and label_key(m.figure.column) in asked]
+    if len(rows) < 2 or len({(f.column, f.unit, f.passage_id) for f in rows}) != 1:
+        return None
+    return _ranked(question, rows, cite)
 
 
 def answer(table: FigureTable, question: str) -> TableAnswer | None:

@@ -82,8 +82,8 @@ def _period(before: str, context: str) -> str:
 # -- labels of figures in running text -------------------------------------------------------------------------
 # Where a label ends on the left: the predicate starts after these (…累计挖掘梳理技术需求 → 挖掘梳理技术需求).
 _LEAD = frozenset(
-    "由 累计 共计 合计 总计 共 已有 现有 已 先后 分别 全年 年均 每年 当年 其中 包括 以及 并 和 与 及 的 有 为 是 达到 达 约 从 将 "
-    "获得 荣获 实现 带动 提供 举办 开展 收集 引入 开发 实施 共建 组建 挖掘 梳理 面向 服务 培养 作 受邀 吸引 接待 签订 投入 安排 "
+    "由 累计 共计 合计 总计 共 已有 现有 已 先后 分别 全年 年均 每年 当年 其中 包括 以及 并 和 与 及 有 为 是 达到 达 约 从 将 "
+    "获得 荣获 带动 提供 举办 开展 收集 引入 开发 实施 共建 组建 挖掘 梳理 面向 服务 培养 作 受邀 吸引 接待 签订 安排 "
     "拥有 建成 建立 设立 形成 完成 申报 立项 录取 招收 输送 派出 开设 发表 出版 编写 主持 承担 入选 覆盖 惠及 达成 攻关 解决 "
     "引进 聘请 聘任 选派 资助 发放 支出 投资 筹集 争取 获批 认定 建有 设有 开办 面向 汇聚 出台 走访 组织 发布".split())
 # A label never ends with these (…培训在岗人员共 → 培训在岗人员).
@@ -95,10 +95,9 @@ _AFTER_STOP = re.compile(r"[，,。；;：:、！？!?\n“”\"]|和|及|与|�
                          r"来自|成为|用于|带动|服务|开展|解决|提供|分别|同比|较上年|比上年|占|达|为|是|在|从|到")
 _CHANGE = re.compile(r"(?:同比|环比|比上年|较上年)?(?:增长|下降|增加|减少|提高|降低)了?")
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n（(]")
-MAX_LABEL = 18
+MAX_LABEL = 18  # characters: longer spans carry the subject and the predicate with them
 _WHOSE = re.compile(r"(?:学校|院校|地区|省|市|县|区|企业|单位|机构|部门)$")  # 中职学校为47门: whose, not what
 _CAPTION = re.compile(r"^图\s*[\d\-－.．]+\s*([^：:（(]{2,30})")  # 图 3-1 某省高职院校毕业去向落实率（…）：2019年 92.6
-_GENERIC = frozenset("比例 占比 比重 数量 规模 总数 人数 金额 总额 总量 次数 个数 覆盖率 比率".split())  # characters: longer spans carry the subject and the predicate with them
 
 
 def _strip_trail(label: str) -> str:
@@ -124,8 +123,6 @@ def _strip_lead(text: str) -> str:
     cut = 0
     for i, token in enumerate(tokens):
         rest = _strip_trail("".join(tokens[i + 1:]))
-        if token == "的" and rest in _GENERIC:
-            continue  # 开展数字化改造的比例, not 比例
         if token in _LEAD and _cjk(rest) >= 2 and rest not in _TRAIL and rest not in _LEAD:
             cut = i + 1
     label = _strip_trail("".join(tokens[cut:]).strip(" 　、"))
@@ -179,6 +176,8 @@ def _text_label(sentence: str, fig: numbers.Figure, previous_end: int, previous_
     verbs = ("解决", "完成", "攻关", "达成", "实现", "新增", "开展", "举办", "培训", "培养", "服务")
     if previous_label and (not label or any(label.endswith(v) for v in verbs) and len(label) <= 4):
         return f"{previous_label}（{label}）" if label else previous_label
+    if label.startswith("占") and previous_label:  # 具有高级职称的专任教师177人，占专任教师总数的36.4%
+        return f"{previous_label}{label}"
     if _cjk(label) < 2:
         label = previous_label
     if not label:  # 超过40%来自职业学校: what the share is of follows it
