@@ -22,7 +22,7 @@ _DIFFERENCE = re.compile(r"差多少|多多少|少多少|多出多少|高多少|
 _PERIODS = re.compile(r"\d{4}\s*(?:年度|年|届)")
 _RATIO = re.compile(r"几倍|多少倍|倍数|\bhow many times\b", re.I)
 
-_EXPLICIT_UNIT = re.compile(r"(?:多少|几)(?:万|亿)?(?:元|人次|人|名|家|场|项|个|份|次|所|门|件|部)|人数|场次|次数|人次")
+_EXPLICIT_UNIT = re.compile(r"(?:多少|几)(?:万|亿)?(?:元|人次|人|名|家|场|项|个|份|次|所|门|件|部)|人数|场次|次数")
 LABEL_SHARE = 0.6  # the question names at least this share of a row's label words (运行经费: 2 of 日常运行经费's 3)
 COVERAGE = 0.75  # and the row's sentence and headings hold this share of the question's words
 SIDE_COVERAGE = 0.25  # one side of a comparison holds its own part of the question only

@@ -64,8 +64,10 @@ def broken(sentence: str, rows: list[Row]) -> str | None:
     pair = len(named) == 2
     said = figures[0].value if len(figures) == 1 else None
     same = _SAME.search(sentence)
-    if same:
-        if len(set(values)) > 1 and same.group(0) in ("相同", "一样", "相等", "持平"):
+    # 相同/一样 claim equal numbers; 都为/均为 only when a figure follows (都为80余场), not 两者都是常态化活动.
+    explicit = same is not None and same.group(0) in ("相同", "一样", "相等", "持平")
+    if same and (explicit or re.match(r"\s*[约近超逾]?\s*[\d一二三四五六七八九十两]", sentence[same.end():])):
+        if len(set(values)) > 1 and explicit:
             return "称两数相同，但句中数字不同"
         if pair and not _any(named, lambda c: c[0] == c[1] and (said is None or said == c[0])):
             return "称两数相同，但报告中的数字不同"

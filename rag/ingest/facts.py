@@ -117,7 +117,8 @@ def _cjk(text: str) -> int:
 def _strip_lead(text: str) -> str:
     """Drop the subject and the predicate's lead words on the left (获得, 累计, 提供 …), and particles on the right.
     Examples before 等 are dropped: 新能源汽车技术、光伏材料制备技术等专业 counts 专业."""
-    tokens = words(text.strip(" 　、"))
+    text = re.sub(rf"^(?:{_PERIOD.pattern})\s*", "", text.strip(" 　、"))  # 2024年我国…规模: the period is .period
+    tokens = words(text)
     if "等" in tokens and _cjk("".join(tokens[len(tokens) - tokens[::-1].index("等"):])) >= 2:
         tokens = tokens[len(tokens) - tokens[::-1].index("等"):]
     cut = 0
@@ -170,7 +171,7 @@ def _text_label(sentence: str, fig: numbers.Figure, previous_end: int, previous_
     change = _PERIOD.sub("", before).strip(" ，,-－—")
     if previous_label and _CHANGE.fullmatch(change):  # 同比增长19.76%: the change of the figure before it
         return f"{previous_label}（{change}）"
-    label = _strip_lead(_PERIOD.sub("", before))
+    label = _strip_lead(before)
     if previous_label and previous_unit == fig.unit and re.search(r"为\s*$", before) and _WHOSE.search(label):
         return f"{previous_label}（{label}）"  # …建有在线课程186门，中职学校为47门: 在线课程 of 中职学校
     verbs = ("解决", "完成", "攻关", "达成", "实现", "新增", "开展", "举办", "培训", "培养", "服务")

@@ -48,6 +48,12 @@ def fits_unit(figure: Figure, unit: str | None) -> bool:
     return units_compatible(figure.unit or None, unit) and bool(figure.unit)
 
 
+def _atoms(words: set[str]) -> set[str]:
+    """Words without the compounds jieba also gives as parts: 媒体报道 is 媒体 + 报道 (a row printing 媒体累计报道
+    holds both parts, not the compound), 技术骨干 is 技术 + 骨干."""
+    return {w for w in words if not any(w[:i] in words and w[i:] in words for i in range(1, len(w)))}
+
+
 def proper_nouns(question: str) -> list[str]:
     """Places and bodies the question names (jieba's ns, nt): a row must name them too. (Person names, nr, are
     left out: jieba guesses them from character pairs — 上共 in 攻关上共梳理.)"""
@@ -75,9 +81,9 @@ class FigureTable:
         self.rows = rows
         self.aliases = aliases
         self._restricted: dict[tuple, FigureTable] = {}
-        self._label = [set(keywords.tokens(f"{f.label} {f.column}")) for f in rows]
+        self._label = [_atoms(set(keywords.tokens(f"{f.label} {f.column}"))) for f in rows]
         # A label's quoted name (“智改数转网联”专项培训) need not be asked: 专项培训 names the row too.
-        self._plain = [set(keywords.tokens(_QUOTED.sub("", f"{f.label} {f.column}"))) for f in rows]
+        self._plain = [_atoms(set(keywords.tokens(_QUOTED.sub("", f"{f.label} {f.column}")))) for f in rows]
         self._all = [set(keywords.tokens(f"{f.label} {f.column} {f.period} {f.sentence} {f.section} {f.case} "
                                          f"{f.document}")) for f in rows]
         df: dict[str, int] = {}
@@ -140,7 +146,7 @@ class FigureTable:
         named = cases_named(question, self.aliases)
         names = {w for c in named for alias in self.aliases[c] for w in keywords.tokens(alias)}
         names |= {w for c in named for w in keywords.tokens(c)}  # 常州：新能源产教联合体的… says 联合体 of every row
-        return {w for w in keywords.tokens(question) if w not in ASKING and w not in names and w != "联合体"}
+        return _atoms({w for w in keywords.tokens(question) if w not in ASKING and w not in names and w != "联合体"})
 
     def _holds(self, i: int, name: str) -> bool:
         """The row names the place or body: 常州市政府 is held by 常州's 市政府, 联合体 by the case 常州…联合体."""
