@@ -11,7 +11,7 @@ from rag.evaluate.scoring import FAILURES
 
 # Metrics where a smaller figure is better; every other metric is better larger.
 LOWER_IS_BETTER = ("false_refusal_rate", "latency_p50_s", "latency_p95_s", "answered_uncovered",
-                   "wrong_items", "wrong_citation", "false_refusal", "fallbacks")
+                   "wrong_items", "wrong_citation", "false_refusal", "fallbacks", "table_latency_p50_s")
 # Latency moves with machine load; a change under this share is not reported as worse or better.
 LATENCY_TOLERANCE = 0.25
 
@@ -120,14 +120,14 @@ def _retrieval_table(retrieval: dict) -> list[str]:
 
 
 ANSWER_COLUMNS = ("n", "accuracy", "right", "citation_accuracy", "refusal_accuracy", "false_refusal_rate",
-                  "grounding", "latency_p50_s", "latency_p95_s")
+                  "grounding", "from_table", "latency_p50_s", "latency_p95_s", "table_latency_p50_s")
 
 
 def _answer_table(per_type: dict) -> list[str]:
     lines = ["| type | " + " | ".join(ANSWER_COLUMNS) + " |", "|---|" + "---|" * len(ANSWER_COLUMNS)]
     for t, values in per_type.items():
         if t != "questions":
-            cells = [str(values[c]) if c == "n" else _pct(values[c]) for c in ANSWER_COLUMNS]
+            cells = [str(values[c]) if c == "n" else _pct(values.get(c)) for c in ANSWER_COLUMNS]
             lines.append(f"| {t} | " + " | ".join(cells) + " |")
     return lines
 
