@@ -8,14 +8,14 @@ from decimal import Decimal
 
 from rag.ingest.facts import Figure, label_key
 from rag.retrieve.figures import FigureMatch, FigureTable, asked_unit
-from rag.retrieve.query import asks_quantity, asks_structure, expected_unit
+from rag.retrieve.query import asks_quantity, asks_structure, cases_named, expected_unit
 from rag.text.figures import units_compatible
 from rag.text.keywords import tokens
 
 LOOKUP, COMPARE, RANK, TOTAL = "lookup", "compare", "rank", "total"
 _TOTAL = re.compile(r"一共|合计|总共|总计|共计|加起来|加在一起|总和|合起来|\bin total\b|\baltogether\b|\bcombined\b", re.I)
 _RANK = re.compile(r"最多|最少|最高|最低|最大|最小|排名|排序|排第|\bmost\b|\bhighest\b|\blargest\b|\bfewest\b|\bleast\b", re.I)
-_COMPARE = re.compile(r"相比|比较|对比|(?:增加|减少|增长|下降|提高|降低)了?多少|哪个多|哪个更|哪一?[笔项个类]更|哪[笔项个]多|谁多|谁更|差多少|多多少|少多少|相差|差距|差额|几倍|"
+_COMPARE = re.compile(r"相比|比较|对比|哪[个项笔类种一][^，。？?]{0,4}(?:更多|更少|多|少|更高|更低|更大|更小)|(?:增加|减少|增长|下降|提高|降低)了?多少|哪个多|哪个更|哪一?[笔项个类]更|哪[笔项个]多|谁多|谁更|差多少|多多少|少多少|相差|差距|差额|几倍|"
                       r"多少倍|倍数|分别|各是|各有|各为|各自|各多少|\bcompar|\bversus\b|\bvs\b|\bdifference\b|\btimes\b|\bthan\b", re.I)
 _DIFFERENCE = re.compile(r"差多少|多多少|少多少|多出多少|高多少|低多少|相差|差距|差额|(?:增加|减少|增长|下降|提高|降低)了?多少|"
                          r"\bdifference\b|how (?:many|much) more", re.I)
@@ -151,6 +151,39 @@ def _period_sides(question: str, matches: list[FigureMatch]) -> list[Figure] | N
     return sides
 
 
+_PART = re.compile(r"[，,、；;？?]|和|与|跟|以及|还是|相比|对比|比较")
+PART_COVERAGE = 0.35  # the row's sentence holds at least this share of the part's words…
+PART_MARGIN = 0.1  # …and fits it better by this much than any row with another value
+
+
+def _same_kind(a: Figure, b: Figure) -> bool:
+    """Counted in the same kind of unit (名 and 人 are; 个 is only 个's: 265个培训项目 are not people)."""
+    return units_compatible(a.unit or None, b.unit or None) and ("个" not in (a.unit, b.unit) or a.unit == b.unit)
+
+
+def _part_sides(question: str, table: FigureTable, unit: str | None) -> list[Figure] | None:
+    """The things a comparison or total names, one per part of the question (常州每年的专项建设经费，和市里给新增专业
+    配套的经费相比): each part matched alone, within the cases the whole question names and in the unit of the
+    first side; a part no row speaks of (哪个更多) is connective text. A part that two rows with different values fit
+    about as well, or that fits none well enough, leaves the question to the passages (None)."""
+    cases = cases_named(question, table.aliases)
+    sides: list[Figure] = []
+    for part in _PART.split(question):
+        if not table.question_words(part):
+            continue
+        found = [m for m in _distinct(table.match(part, unit, require_label=False, cases=cases))
+                 if m.coverage > 0 and (not sides or _same_kind(m.figure, sides[0]))]
+        if not found:
+            continue  # 哪一笔更多, 相比之下哪个更多, 怎么样
+        best = max(found, key=lambda m: (m.score, -m.figure.ordinal))
+        if best.coverage < PART_COVERAGE or any(m.score > best.score - PART_MARGIN and m.figure.value != best.figure.value
+                                                for m in found if m is not best):
+            return None
+        if all(best.figure.id != s.id for s in sides):
+            sides.append(best.figure)
+    return sides if len(sides) >= 2 else None
+
+
 def _sides(table: FigureTable, matches: list[FigureMatch], words: set[str]) -> list[Figure] | None:
     """The things a comparison or total names, one row each: rows whose label the question names, taken best
     first, each naming a word of the question that no side before it names. A label printed twice with different
@@ -221,8 +254,9 @@ def _arithmetic(question: str, rows: list[Figure], cite: _Citations) -> str:
 
 
 def _compare(question: str, table: FigureTable, matches: list[FigureMatch], words: set[str],
-             cite: _Citations) -> TableAnswer | None:
-    sides = _period_sides(question, matches) or _sides(table, matches, words)
+             cite: _Citations, unit: str | None = None) -> TableAnswer | None:
+    # Part by part first (each side's words apart from the other's), then by the labels the question names.
+    sides = _period_sides(question, matches) or _part_sides(question, table, unit) or _sides(table, matches, words)
     if sides is not None and len(sides) == 1 and _named_twice(question, sides[0], table):
         row = sides[0]
         return TableAnswer(COMPARE, f"问题比较的两项是同一个数字：{_describe(row)}为{row.printed}{cite.mark(row)}，"
@@ -241,8 +275,11 @@ def _named_twice(question: str, row: Figure, table: FigureTable) -> bool:
 
 
 def _total(question: str, table: FigureTable, matches: list[FigureMatch], words: set[str],
-           cite: _Citations) -> TableAnswer | None:
+           cite: _Citations, unit: str | None = None) -> TableAnswer | None:
     sides = _period_sides(question, matches) or _sides(table, matches, words)
+    parts = _part_sides(question, table, unit)
+    if parts is not None and (sides is None or len(parts) > len(sides)):
+        sides = parts  # 专项培训、洽谈会和成果转化活动：three things named, the labels alone found two
     if sides is None or len(sides) < 2:
         return None
     if len({(r.unit or "") for r in sides}) != 1:
@@ -275,7 +312,8 @@ def _ranked(question: str, rows: list[Figure], cite: _Citations) -> TableAnswer:
     ordered = sorted(rows, key=lambda f: (f.value if fewest else -f.value, f.ordinal))
     top = ordered[0]
     word = word if re.match(r"最", word) else ("最少" if fewest else "最多")
-    lines = [f"{top.measure}{word}：{top.printed}{cite.mark(top)}。", "", "比较的各项（按数值排列）："]
+    lines = [f"{top.measure}{word}：{top.printed}{cite.mark(top)}。", "", f"原文：“{_clause(top)}”{cite.mark(top)}。", "",
+             "比较的各项（按数值排列）："]
     lines += [f"{i}. {f.measure}：{f.printed}{cite.mark(f)}" for i, f in enumerate(ordered, 1)]
     if any(f.qualifier for f in ordered):
         lines.append("\n（部分数字带“余/近/超”等，排序按原文数字。）")
@@ -309,7 +347,7 @@ def answer(table: FigureTable, question: str) -> TableAnswer | None:
     words = table.question_words(question)
     matches = table.match(question, unit)
     if kind == COMPARE:
-        return _compare(question, table, matches, words, cite)
+        return _compare(question, table, matches, words, cite, unit)
     if kind == TOTAL:
-        return _total(question, table, matches, words, cite)
+        return _total(question, table, matches, words, cite, unit)
     return _lookup(matches, cite)

@@ -157,13 +157,15 @@ class FigureTable:
             rest = rest.replace(alias, "")
         return not rest.strip("市省县区") or rest in text or for_search(name) in text
 
-    def match(self, question: str, unit: str | None = None, require_label: bool = True) -> list[FigureMatch]:
+    def match(self, question: str, unit: str | None = None, require_label: bool = True,
+              cases: set[str] | None = None) -> list[FigureMatch]:
         """Rows of the cases the question names (any case when it names none) in the unit asked, best first;
-        require_label: only rows the question names a label word of."""
+        require_label: only rows the question names a label word of; cases: those instead of the ones named
+        (one part of a question is matched within the cases the whole question names)."""
         words = self.question_words(question)
         if not words:
             return []
-        named = cases_named(question, self.aliases)
+        named = cases if cases is not None else cases_named(question, self.aliases)
         names = proper_nouns(question)
         weight = sum(self.idf(w) for w in words)
         out = []
