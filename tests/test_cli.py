@@ -60,7 +60,8 @@ def test_ask_prints_answer_and_sources(index_copy):
     result = rag("--corpus", corpus, "--index", str(index_copy), "ask", "联合体面向企业提供了多少个培训项目？",
                  "--backend", "extractive", "--json")
     answer = json.loads(result.stdout)
-    assert answer["found"] and answer["backend"] == "extractive" and "265" in answer["text"]
+    # Extraction, or the figures table's row (the same figure, computed in code, cited the same way).
+    assert answer["found"] and answer["backend"] in ("extractive", "figures") and "265" in answer["text"]
     assert answer["citations"][0]["citation"].endswith("第71页起")
     talk = rag("--corpus", corpus, "--index", str(index_copy), "ask", "--backend", "extractive",
                stdin="常州联合体新增了多少个专业？\n市政府为此配套了多少经费？\n\n")
@@ -106,3 +107,46 @@ def test_ask_with_the_local_model_exits_cleanly(model_path):
     done = rag("ask", "--backend", "local", "常州联合体每年的日常运行经费是多少？")
     assert done.returncode == 0 and "200万元" in done.stdout and "第71页" in done.stdout, done.stderr
     assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_figures_table_text_csv_and_json(index_copy, report):
+    import csv
+    import io
+    import unicodedata
+
+    from rag.serve import export
+
+    folders = ("--corpus", str(ROOT / "corpus"), "--index", str(index_copy))
+    shown = rag(*folders, "figures", "--query", "经费", "--case", "常州")
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0].split() == ["指标", "所属", "时期", "数值", "出处"]
+    funds = next(line for line in lines if line.startswith("日常运行经费"))
+    assert funds.split()[:4] == ["日常运行经费", "常州", "每年", "200万元"] and funds.endswith("第71页起")
+
+    def column(line: str, word: str) -> int:  # where a word starts, in terminal columns (a Chinese character: 2)
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line[:line.index(word)])
+
+    assert column(lines[0], "数值") == column(funds, "200万元") and column(lines[0], "出处") == column(funds, "第三章")
+    wanted = report.figures("经费", case="常州")
+    assert lines[-1].startswith(f"共 {len(wanted)} 条") and len(lines) == len(wanted) + 2
+
+    as_csv = subprocess.run([sys.executable, "-m", "rag", *folders, "figures", "--csv", "--case", "常州"], cwd=ROOT,
+                            capture_output=True, timeout=300)  # bytes: the BOM is checked as written
+    assert as_csv.returncode == 0 and as_csv.stdout.startswith("\ufeff".encode("utf-8"))
+    table = list(csv.reader(io.StringIO(as_csv.stdout.decode("utf-8-sig"), newline="")))
+    assert table[0] == export.HEADINGS and [r[-1] for r in table[1:]] == [f.id for f in report.figures(case="常州")]
+    assert ["日常运行经费", "常州", "每年", "200万元", "2000000", "元"] == next(r[:6] for r in table if r[0] == "日常运行经费")
+
+    as_json = rag(*folders, "figures", "--json", "--year", "2024", "--chapter", "第三章")
+    rows = json.loads(as_json.stdout)
+    assert rows == [f.to_dict() for f in report.figures(chapter="第三章", year=2024)] and len(rows) > 20
+
+
+def test_figures_without_rows_and_with_bad_arguments(index_copy):
+    folders = ("--corpus", str(ROOT / "corpus"), "--index", str(index_copy))
+    none = rag(*folders, "figures", "--query", "没有这个指标")
+    assert none.returncode == 0 and none.stdout.strip().splitlines() == ["没有符合条件的数据（no figures match）。"]
+    assert json.loads(rag(*folders, "figures", "--json", "--year", "1999").stdout) == []
+    _assert_one_line_error(rag(*folders, "figures", "--year", "去年"), "参数错误")
+    _assert_one_line_error(rag(*folders, "figures", "--csv", "--json"), "参数错误")

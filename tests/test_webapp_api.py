@@ -1,4 +1,5 @@
-"""The real app.py in a subprocess, called through gradio_client: /ask and /search, errors, auth, start-up."""
+"""The real app.py in a subprocess, called through gradio_client: /ask, /search and /figures, errors, auth,
+start-up."""
 from __future__ import annotations
 
 import json
@@ -35,16 +36,20 @@ def client(served) -> Client:
     return Client(served[0], verbose=False)
 
 
-def test_only_ask_and_search_are_offered(client):
+def test_only_ask_search_and_figures_are_offered(client):
     api = client.view_api(return_format="dict", print_info=False)
-    assert set(api["named_endpoints"]) == {"/ask", "/search"} and not api["unnamed_endpoints"]
+    assert set(api["named_endpoints"]) == {"/ask", "/search", "/figures"} and not api["unnamed_endpoints"]
     names = [p["parameter_name"] for p in api["named_endpoints"]["/ask"]["parameters"]]
     assert names == ["question", "history", "backend", "case", "chapter"]
+    figures = api["named_endpoints"]["/figures"]["parameters"]
+    assert [(p["parameter_name"], p["parameter_default"]) for p in figures] == [
+        ("query", ""), ("case", ""), ("chapter", ""), ("document", ""), ("year", "")]
 
 
 def test_ask_answers_with_the_figure_and_its_citation(client):
     result = client.predict(FUNDS, api_name="/ask")
-    assert result["found"] and result["partial"] is False and result["backend"] == "extractive"
+    # An extractive app: the passage quoted, or the figures table's row (the same figure, computed in code).
+    assert result["found"] and result["partial"] is False and result["backend"] in ("extractive", "figures")
     assert "200万元" in result["text"] and "[1]" in result["text"]
     first = result["citations"][0]
     assert "常州" in first["case"] and first["page"] == 71 and "第71页" in first["citation"]
@@ -88,6 +93,29 @@ def test_search_returns_cited_passages_with_filters(client):
     assert len(hits) == 2 and all(h["case"].startswith("晋江") for h in hits)
 
 
+def test_figures_lists_every_figure_with_its_citation(client, report):
+    rows = client.predict(api_name="/figures")
+    assert [r["id"] for r in rows] == [f.id for f in report.figures()] and len(rows) > 20
+    funds = next(r for r in rows if r["label"] == "日常运行经费")
+    assert (funds["raw"], funds["value"], funds["unit"], funds["subject"], funds["period"]) == (
+        "200万元", 2000000.0, "元", "常州", "每年")
+    assert funds["page"] == 71 and funds["citation"].endswith("第71页起") and "日常运行经费" in funds["sentence"]
+    assert funds.keys() == report.figures()[0].to_dict().keys()
+
+
+def test_figures_filters_by_words_case_chapter_document_and_year(client, report):
+    rows = client.predict("经费", "常州", api_name="/figures")
+    assert {"日常运行经费", "专项建设经费"} <= {r["label"] for r in rows} and all(r["subject"] == "常州" for r in rows)
+    assert len(rows) < len(client.predict(case="常州", api_name="/figures"))
+    chapter = client.predict(chapter="第三章", api_name="/figures")
+    assert chapter and all(r["chapter"].startswith("第三章") for r in chapter)
+    title = report.figures()[0].document
+    assert len(client.predict(document=title[:6], api_name="/figures")) == len(report.figures())
+    assert client.predict(year="2024", api_name="/figures") == client.predict(year=2024, api_name="/figures")
+    assert client.predict(year="2024", api_name="/figures") and client.predict(year="2023", api_name="/figures") == []
+    assert client.predict("没有这个指标", api_name="/figures") == []
+
+
 @pytest.mark.parametrize("call, message", [
     ({"question": "？？", "api_name": "/ask"}, "问题为空"),
     ({"question": FUNDS, "history": "[[不是 JSON", "api_name": "/ask"}, "对话历史应为 JSON"),
@@ -95,6 +123,7 @@ def test_search_returns_cited_passages_with_filters(client):
     ({"question": FUNDS, "backend": "gpt-9", "api_name": "/ask"}, "未知的回答方式"),
     ({"query": "经费", "k": 0, "api_name": "/search"}, "k 必须是"),
     ({"query": "", "api_name": "/search"}, "问题为空"),
+    ({"year": "去年", "api_name": "/figures"}, "年份应为整数"),
 ])
 def test_bad_input_gets_a_clear_message_not_a_traceback(client, served, call, message):
     with pytest.raises(AppError, match=message):
@@ -142,8 +171,10 @@ def test_a_busy_port_is_reported(app_index, tmp_path):
 
 
 @pytest.mark.slow
-def test_ask_with_the_local_model(client, model_path):
-    result = client.predict(FUNDS, None, "local", api_name="/ask")
+def test_ask_with_the_local_model(app_index, model_path, tmp_path):
+    # Its own app: with the figures table on, this numeric question would be answered by the table, not the model.
+    with running_app(app_index, tmp_path, "--backend", "extractive", env={"RAG_ANSWER_FROM_FIGURES": "false"}) as url:
+        result = Client(url, verbose=False).predict(FUNDS, None, "local", api_name="/ask")
     assert result["backend"] == "local" and result["found"], result
     assert "200万元" in result["text"] and "[1]" in result["text"]
     assert result["citations"][0]["page"] == 71

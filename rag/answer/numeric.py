@@ -107,8 +107,10 @@ def _table(rows: list[Figure], cite: _Citations) -> str:
     labels = {r.measure for r in rows}
     if len(labels) == 1:
         rows = sorted(rows, key=lambda r: (r.document, r.ordinal))  # 2022年 | 2023年 | 2024年, as printed
-    columns = [r.period or r.document or r.subject for r in rows]
-    if len(labels) == 1 and len(set(columns)) == len(rows):
+    periods = [r.period for r in rows]
+    documents = [r.document for r in rows]
+    columns = periods if all(periods) and len(set(periods)) == len(rows) else documents
+    if len(labels) == 1 and len(set(columns)) == len(rows) and all(columns):
         head = "| 指标 | " + " | ".join(columns) + " |"
         line = f"| {rows[0].measure} | " + " | ".join(f"{r.printed}{cite.mark(r)}" for r in rows) + " |"
         return "\n".join([head, "|---" * (len(rows) + 1) + "|", line])
@@ -152,8 +154,9 @@ def _period_sides(question: str, matches: list[FigureMatch]) -> list[Figure] | N
 
 
 _PART = re.compile(r"[，,、；;？?]|和|与|跟|以及|还是|相比|对比|比较")
+_CONTEXT = re.compile(r"(?:里|中|方面|上|期间|内|当中)$")
 PART_COVERAGE = 0.35  # the row's sentence holds at least this share of the part's words…
-PART_MARGIN = 0.1  # …and fits it better by this much than any row with another value
+PART_MARGIN = 0.1  # …and beats any row with another value by this much, in its sentence or in its label
 
 
 def _same_kind(a: Figure, b: Figure) -> bool:
@@ -169,15 +172,16 @@ def _part_sides(question: str, table: FigureTable, unit: str | None) -> list[Fig
     cases = cases_named(question, table.aliases)
     sides: list[Figure] = []
     for part in _PART.split(question):
-        if not table.question_words(part):
-            continue
+        if not table.question_words(part) or _CONTEXT.search(part.strip()):
+            continue  # 常州联合体“双岗互聘”里: where the sides are, not a side
         found = [m for m in _distinct(table.match(part, unit, require_label=False, cases=cases))
                  if m.coverage > 0 and (not sides or _same_kind(m.figure, sides[0]))]
         if not found:
             continue  # 哪一笔更多, 相比之下哪个更多, 怎么样
         best = max(found, key=lambda m: (m.score, -m.figure.ordinal))
-        if best.coverage < PART_COVERAGE or any(m.score > best.score - PART_MARGIN and m.figure.value != best.figure.value
-                                                for m in found if m is not best):
+        close = [m for m in found if m is not best and m.figure.value != best.figure.value
+                 and m.coverage > best.coverage - PART_MARGIN and m.label > best.label - PART_MARGIN]
+        if best.coverage < PART_COVERAGE or close:
             return None
         if all(best.figure.id != s.id for s in sides):
             sides.append(best.figure)
@@ -240,9 +244,12 @@ def _arithmetic(question: str, rows: list[Figure], cite: _Citations) -> str:
         out = f"两者相同，均为{a.printed}{marks}。"
     else:
         more, less = (a, b) if va > vb else (b, a)
-        same = a.measure == b.measure  # one indicator in two periods or documents: named by them
-        name = (lambda r: f"{r.period or r.document}{r.measure}") if same else (lambda r: r.measure)
+        same = a.measure == b.measure  # one indicator printed twice: named by period, else by their sentences
+        name = (lambda r: f"{r.period}{r.measure}") if same and a.period and b.period and a.period != b.period \
+            else (lambda r: r.measure)
         out = f"{name(more)}（{more.printed}）多于{name(less)}（{less.printed}）{marks}。"
+        if same and name(a) == name(b):
+            out += "".join(f"\n\n{r.printed}，原文：“{_clause(r)}”{cite.mark(r)}。" for r in (a, b))
     hi, lo = max(va, vb), min(va, vb)
     if _DIFFERENCE.search(question):
         out += f"\n\n相差：{_number(hi)}{unit} − {_number(lo)}{unit} = {about}{_number(hi - lo)}{unit}，据{marks}计算{note}。"
@@ -297,6 +304,9 @@ def _rank(question: str, table: FigureTable, unit: str | None, cite: _Citations)
     by_column = _rank_column(question, table, cite)
     if by_column is not None or unit is None:
         return by_column
+    listed = _part_sides(question, table, unit)  # 企业兼职教师、院校教师、现场工程师项目培养的学生，哪一类最少
+    if listed is not None and len(listed) >= 3:
+        return _ranked(question, listed, cite)
     # What is ranked: rows in the unit asked (a 个 only when 个 is asked) that the question names or describes.
     rows = [m for m in _distinct(table.match(question, unit, require_label=False))
             if (m.figure.unit == unit or unit != "个" and m.figure.unit != "个")

@@ -12,7 +12,7 @@ from rag.passage import Passage
 from rag.text import figures as numbers
 from rag.text.keywords import words
 
-FACTS_VERSION = "1"  # bump when the extractor changes: every index rebuilds its figures table
+FACTS_VERSION = "2"  # bump when the extractor changes: every index rebuilds its figures table
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,6 +30,7 @@ class Figure:
     passage_id: str
     citation: str  # the passage's citation: chapter · case · section · page
     document: str = ""
+    source: str = ""  # the file in the corpus folder
     chapter: str = ""
     case: str = ""
     section: str = ""
@@ -149,6 +150,8 @@ def _before(sentence: str, start: int, previous_end: int) -> str:
 def _after(sentence: str, end: int) -> str:
     """The words a figure counts (20个协同创新平台); of a long run only its first word (27个省份出台…)."""
     m = _AFTER_STOP.search(sentence, end)
+    if m and m.group(0) in ("担任", "受聘"):  # 1000余名技术骨干担任院校兼职教师: the role is what is counted
+        m = _CLAUSE_END.search(sentence, m.end())
     span = sentence[end: m.start() if m else len(sentence)]
     if span.startswith(("之间", "以上", "以下", "以内", "左右", "之多")):
         return ""
@@ -166,7 +169,7 @@ def _text_label(sentence: str, fig: numbers.Figure, previous_end: int, previous_
     after = _after(sentence, fig.end).strip()
     glued = fig.end < len(sentence) and not sentence[fig.end].isspace()
     if glued and _cjk(after) >= 2 and not re.search(r"\d", after) and re.match(r"[\u4e00-\u9fff]", after) and not after.startswith(("以上", "左右", "之多")):
-        return _strip_lead(after) or after
+        return after if re.search("担任|受聘", after) else _strip_lead(after) or after
     before = _before(sentence, fig.start, previous_end)
     change = _PERIOD.sub("", before).strip(" ，,-－—")
     if previous_label and _CHANGE.fullmatch(change):  # 同比增长19.76%: the change of the figure before it
@@ -198,6 +201,8 @@ def _not_a_measure(sentence: str, fig: numbers.Figure) -> bool:
         return True  # 每10股: the base of a rate, not an amount
     if fig.unit == "年度":  # 一百十三年度: a (ROC) year, not an amount
         return True
+    if fig.unit == "位" and sentence[fig.end:fig.end + 2] == "一体":  # 五位一体: an idiom
+        return True
     if fig.unit in ("年", "个月") and (not re.search(r"\d", fig.raw) or fig.raw.startswith("近")
                                       or sentence[fig.end:fig.end + 2].startswith(("内", "后", "来", "间", "以来", "前"))):
         return True
@@ -218,7 +223,7 @@ def _short_case(case: str) -> str:
 
 
 def _base(passage: Passage) -> dict:
-    return dict(passage_id=passage.id, citation=passage.citation, document=passage.document,
+    return dict(passage_id=passage.id, citation=passage.citation, document=passage.document, source=passage.source,
                 chapter=passage.chapter, case=passage.case, section=passage.section, page=passage.page,
                 page_exact=passage.page_exact, year=passage.year,
                 subject=_short_case(passage.case) or passage.document)

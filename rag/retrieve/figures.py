@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from rag.ingest.facts import Figure
-from rag.retrieve.query import _MONEY, cases_named, expected_unit
+from rag.retrieve.query import _MONEY, cases_named, chapter_matches, document_matches, expected_unit
 from rag.text import keywords
 from rag.text.figures import answers_unit, units_compatible
 from rag.text.normalize import for_search
@@ -116,9 +116,9 @@ class FigureTable:
         for i, f in enumerate(self.rows):
             if case and not self._case_matches(case, f.case):
                 continue
-            if chapter and for_search(chapter) not in for_search(f.chapter):
+            if chapter and not chapter_matches(chapter, f.chapter):
                 continue
-            if document and for_search(document) not in for_search(f"{f.document} {f.passage_id}"):
+            if document and not document_matches(document, f.source, f.document):
                 continue
             if year is not None and f.year != year:
                 continue

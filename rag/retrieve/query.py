@@ -130,6 +130,25 @@ def named_in_order(text: str, aliases: Mapping[str, set[str]]) -> list[str]:
     return sorted(cases_named(text, aliases), key=lambda c: min(key.find(n) for n in aliases[c] if mentions(key, n)))
 
 
+_CN_DIGITS = "零一二三四五六七八九十"
+
+
+def chapter_matches(wanted: str, chapter: str) -> bool:
+    """A chapter is named by its number (3, 三, 第三章) or any part of its title."""
+    wanted = wanted.strip()
+    if wanted.isdigit() and 0 < int(wanted) <= 10:
+        wanted = "第" + _CN_DIGITS[int(wanted)] + "章"
+    elif wanted and all(ch in _CN_DIGITS for ch in wanted):
+        wanted = f"第{wanted}章"
+    return bool(wanted) and for_search(wanted) in for_search(chapter)
+
+
+def document_matches(wanted: str, source: str, document: str) -> bool:
+    """A document is named by its file name or any part of its title."""
+    key = for_search(wanted.strip())
+    return bool(key) and (key == for_search(source) or key in for_search(document))
+
+
 @dataclass(frozen=True)
 class Intent:
     """Everything the pipeline decides from a question's wording, computed once."""

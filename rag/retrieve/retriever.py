@@ -13,11 +13,11 @@ from rag.ingest.pipeline import OutlineEntry
 from rag.passage import KINDS, Passage
 from rag.retrieve.figures import FigureTable
 from rag.retrieve.fusion import ReciprocalRankFusion
-from rag.retrieve.query import asks_structure, case_aliases, cases_named, clean_query, mentions
+from rag.retrieve.query import (asks_structure, case_aliases, cases_named, chapter_matches, clean_query,
+                                document_matches, mentions)
 from rag.text.normalize import for_search
 
 MODES = ("hybrid", "dense", "bm25")
-_CN_DIGITS = "零一二三四五六七八九十"
 
 
 @dataclass(frozen=True)
@@ -56,21 +56,6 @@ class Hit:
 
     def to_dict(self) -> dict:
         return self.passage.to_dict() | {"score": self.score, "dense": self.dense, "bm25": self.bm25}
-
-
-def _chapter_matches(wanted: str, chapter: str) -> bool:
-    wanted = wanted.strip()
-    if wanted.isdigit() and 0 < int(wanted) <= 10:
-        wanted = "第" + _CN_DIGITS[int(wanted)] + "章"
-    elif wanted and all(ch in _CN_DIGITS for ch in wanted):
-        wanted = f"第{wanted}章"
-    return bool(wanted) and for_search(wanted) in for_search(chapter)
-
-
-def _document_matches(wanted: str, p: Passage) -> bool:
-    """A document is named by its file name or any part of its title."""
-    key = for_search(wanted.strip())
-    return bool(key) and (key == for_search(p.source) or key in for_search(p.document))
 
 
 class Retriever:
@@ -112,9 +97,9 @@ class Retriever:
             wanted_cases = {c for c, names in self.aliases.items() if key and (key in for_search(c) or key in names)}
         return [
             (wanted_cases is None or p.case in wanted_cases)
-            and (filters.chapter is None or _chapter_matches(filters.chapter, p.chapter))
+            and (filters.chapter is None or chapter_matches(filters.chapter, p.chapter))
             and (filters.kind is None or p.kind == filters.kind)
-            and (filters.document is None or _document_matches(filters.document, p))
+            and (filters.document is None or document_matches(filters.document, p.source, p.document))
             and (filters.year is None or p.year == filters.year)
             for p in self.index.passages
         ]

@@ -21,6 +21,7 @@ from rag.answer.types import Answer, StreamingAnswer
 from rag.config import BACKENDS
 from rag.llm.backends import chat_model, provider
 from rag.errors import LLMError, RagError
+from rag.ingest.facts import Figure
 from rag.report import Report
 
 log = logging.getLogger("rag.serve.webapp")
@@ -229,14 +230,19 @@ class ChatApp:
             total = len(self.report.figures())
         except RagError as err:
             raise gr.Error(str(err), print_exception=False) from None
-        try:
-            files = [str(export.write(rows, fmt, self.exports_folder)) for fmt in export.FORMATS]
-        except (OSError, ImportError) as err:  # the table is still worth showing
-            log.error("figures export not written to %s: %s", self.exports_folder, err)
-            gr.Warning("导出文件未能生成，请联系管理员（export failed）。")
-            files = [None, None]
+        files = [self._export(rows, fmt) for fmt in export.FORMATS]
         table = {"data": webui.figure_rows(rows), "headers": webui.FIGURE_HEADERS}
         return table, webui.figures_count(len(rows), total), *files
+
+    def _export(self, rows: list[Figure], fmt: str) -> str | None:
+        """The file of one format, or None (its button then does nothing) when it cannot be written: the table
+        and the other format are still worth having."""
+        try:
+            return str(export.write(rows, fmt, self.exports_folder))
+        except (OSError, ImportError) as err:  # a full disk; xlsxwriter missing from an install
+            log.error("figures export (%s) not written to %s: %s", fmt, self.exports_folder, err)
+            gr.Warning(f"导出 {fmt.upper()} 文件未能生成，请联系管理员（export failed）。")
+            return None
 
     def figure_passage(self, figure_id: str | None) -> str:
         """The passage of one row of the table (by its id), the figure marked, its section one click away."""
