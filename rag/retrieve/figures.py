@@ -22,6 +22,9 @@ _QUOTED = re.compile(r"[“\"《][^”\"》]{1,20}[”\"》]")
 # The unit a question asks in: 多少家 → 家, 几场 → 场, 场次 → 场.
 _COUNTED_IN = re.compile(r"按[“\"]?(元|人次|人|名|家|场|项|个|份|次|所|门|件|部)[”\"]?(?:统计|计算|算|计)")
 _ASKED = re.compile(r"(?:多少|几)(?:万|亿)?(元|人次|人|名|位|家|场|项|个|份|次|所|门|批次|件|部|篇|间|册|台|套|天|小时|学时)")
+_NOUN_UNITS = {"人": ("学生", "毕业生", "教师", "老师", "员工", "人员", "骨干", "专家", "工程师", "学员", "人才", "名师"),
+               "家": ("企业", "公司", "单位", "机构"), "所": ("学校", "院校", "高校")}
+_NOUN_ASKED = re.compile(r"多少(?:位|名|家|所)?(" + "|".join(n for ns in _NOUN_UNITS.values() for n in ns) + ")")
 _COUNT_WORD = {"场次": "场", "人次": "人次", "人数": "人", "次数": "次", "家数": "家", "项数": "项", "个数": "个"}
 
 
@@ -36,6 +39,9 @@ def asked_unit(question: str) -> str | None:
     m = _ASKED.search(question)
     if m:
         return m.group(1)
+    m = _NOUN_ASKED.search(question)  # 培养了多少学生 asks for people, 多少企业 for organisations
+    if m:
+        return next(unit for unit, nouns in _NOUN_UNITS.items() if m.group(1) in nouns)
     return next((u for word, u in _COUNT_WORD.items() if word in question), None)
 
 
@@ -45,6 +51,8 @@ def fits_unit(figure: Figure, unit: str | None) -> bool:
         return True
     if unit in ("元", "%"):
         return answers_unit(figure.unit or None, unit)
+    if unit != "个" and figure.unit == "个":
+        return False  # 多少场 is not answered by 3.5万个岗位需求: 个 answers only 个
     return units_compatible(figure.unit or None, unit) and bool(figure.unit)
 
 
@@ -167,12 +175,13 @@ class FigureTable:
             return []
         named = cases if cases is not None else cases_named(question, self.aliases)
         names = proper_nouns(question)
+        years = re.findall(r"\d{4}\s*年", question)  # 2025年…计划再新增多少: a row printed for no 2025年 does not answer
         weight = sum(self.idf(w) for w in words)
         out = []
         for i, f in enumerate(self.rows):
             if named and f.case not in named:
                 continue
-            if not all(self._holds(i, name) for name in names):
+            if not all(self._holds(i, name) for name in names + years):
                 continue  # 北京联合体的运行经费 is not 常州's: a place or body the row does not name rules it out
             if not fits_unit(f, unit):
                 continue
