@@ -220,3 +220,15 @@ def test_computed_results_are_checked_arithmetic():
     assert relations.computed_result("合计：1369项 + 938项 = 2307项，据[1]计算。") == "2307"
     assert relations.computed_result("相差：2000万元 − 200万元 = 1900万元，据[1]计算。") is None
     assert relations.computed_result("联合体每年安排200万元日常运行经费。") is None
+
+
+def test_the_figure_check_drops_a_model_sentence_whose_relation_is_false(report):
+    """What the answerer does with a model's sentence: every figure is in the cited passage, the relation is not."""
+    from rag.answer.grounding import Citer
+
+    snapshot = report.retriever()
+    cited = [p for p in snapshot.passages if "每年安排200万元日常运行经费" in p.text]
+    citer = Citer(cited, "两笔经费一共多少？", snapshot.aliases, snapshot.figures.by_passage)
+    assert citer.check("日常运行经费和专项建设经费一共200万元[1]。") is None
+    assert citer.dropped == ["日常运行经费和专项建设经费一共200万元[1]。"]
+    assert citer.check("联合体每年安排200万元日常运行经费和2000万元专项建设经费[1]。") is not None

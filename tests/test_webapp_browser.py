@@ -2,6 +2,7 @@
 数据一览: the figures table filtered, a row's passage, the CSV download."""
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -41,26 +42,32 @@ def downloads(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("downloads")
 
 
-@pytest.fixture(scope="module")
-def page(site, downloads, tmp_path_factory):
+@contextlib.contextmanager
+def chromium(url: str, profile: Path, downloads: Path):
+    """Headless Chromium on the page, its question box ready."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--window-size=1400,1100", "--lang=zh-CN",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+                "--window-size=1400,1100", "--lang=zh-CN", f"--user-data-dir={profile}"):
         options.add_argument(arg)
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     try:
-        driver.get(site[0])
+        driver.get(url)
         wait_for(driver, lambda d: d.find_elements("css selector", "#question textarea"), 60)
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture(scope="module")
+def page(site, downloads, tmp_path_factory):
+    with chromium(site[0], tmp_path_factory.mktemp("chromium-profile"), downloads) as driver:
+        yield driver
 
 
 def wait_for(driver, condition, timeout: float):
@@ -209,3 +216,18 @@ def test_figures_table_narrows_shows_a_passage_and_exports_csv(page, downloads):
         assert any(line.startswith("日常运行经费,常州,每年,200万元,2000000,元") for line in lines)
     finally:
         tab(page, "问答").click()
+
+
+def test_an_answer_from_the_figures_table_is_shown_as_a_table(built_index, tmp_path_factory):
+    """The figures table on (as shipped), extraction: a comparison comes back at once as a rendered table."""
+    folder = tmp_path_factory.mktemp("browser-table")
+    shutil.copytree(built_index, folder / "index")
+    with running_app(folder / "index", folder, "--backend", "extractive") as url, \
+            chromium(url, tmp_path_factory.mktemp("chromium-profile"), folder) as driver:
+        answer, _ = ask(driver, "常州联合体每年的专项建设经费比日常运行经费多多少钱？")
+        shot(driver, "9-table-answer")
+        cells = [c.text for c in driver.find_elements("css selector", "#chat [data-testid='bot'] table td")]
+        assert "日常运行经费" in cells and "200万元" in cells and "2000万元" in cells
+        assert "2000万元 − 200万元 = 1800万元" in answer and "报告数据表" in answer
+        card = driver.find_element("css selector", "#sources #source-1")
+        assert "第71页" in card.text and "2000万元" in [m.text for m in card.find_elements("css selector", "mark")]

@@ -216,7 +216,7 @@ class Answerer:
         by_id = {p.id: p for p in snapshot.passages}
         text = to_traditional(found.text) if is_traditional(req.question) else found.text
         return self._answer(req, text, [by_id[i] for i in found.passage_ids], FIGURES,
-                            notice=notice + "数字取自报告数据表，逐项注明出处，计算由程序完成（未经语言模型）。")
+                            notice=notice + "每个数字都注明出处；差值、倍数、合计由程序按原文数字计算。")
 
     def fit(self, model: ChatModel, question: str, hits: list[Passage]) -> Fitted:
         """The passages as given to the model: the answer prompt within its context window, max_tokens kept free.
