@@ -232,3 +232,18 @@ def test_the_figure_check_drops_a_model_sentence_whose_relation_is_false(report)
     assert citer.check("日常运行经费和专项建设经费一共200万元[1]。") is None
     assert citer.dropped == ["日常运行经费和专项建设经费一共200万元[1]。"]
     assert citer.check("联合体每年安排200万元日常运行经费和2000万元专项建设经费[1]。") is not None
+
+
+def test_one_indicator_in_two_documents_shows_each_documents_rows(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("two")
+    for name in ("word/school-quality-report.pdf", "book/quality-monitoring-chapter.pdf"):
+        (folder / Path(name).name).write_bytes((DOCS / name).read_bytes())
+    both = Report(folder, tmp_path_factory.mktemp("index"), auto_rebuild=True)
+    found = numeric.answer(both.retriever().figures, "生均财政拨款水平是多少？")
+    lines = found.text.splitlines()
+    assert found.kind == numeric.LOOKUP and "多个数字" in lines[0]  # never one chosen silently
+    school = [line for line in lines if "江川职业技术学院" in line]
+    book = [line for line in lines if "职业教育质量评价理论与实践" in line]
+    assert len(school) == 1 and "2.41万元" in school[0]
+    assert [line.split(" | ")[2] for line in book] == ["2022年", "2023年", "2024年"] and "2.08万元" in book[0]
+    assert len(found.passage_ids) == 2

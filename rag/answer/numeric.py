@@ -105,15 +105,21 @@ def _approximate(rows: list[Figure]) -> bool:
     return any(r.qualifier for r in rows)
 
 
+def _same_indicator(a: Figure, b: Figure) -> bool:
+    """毕业去向落实率（%） and 去向落实率: one measure, its unit brackets aside, one name inside the other."""
+    ka, kb = label_key(a.measure), label_key(b.measure)
+    return len(min(ka, kb, key=len)) >= 2 and (ka in kb or kb in ka)
+
+
 def _table(rows: list[Figure], cite: _Citations) -> str:
-    """Several figures as a table: one indicator over periods or documents as columns, else a row each."""
-    labels = {r.measure for r in rows}
-    if len(labels) == 1:
-        rows = sorted(rows, key=lambda r: (r.document, r.ordinal))  # 2022年 | 2023年 | 2024年, as printed
-    periods = [r.period for r in rows]
-    documents = [r.document for r in rows]
-    columns = periods if all(periods) and len(set(periods)) == len(rows) else documents
-    if len(labels) == 1 and len(set(columns)) == len(rows) and all(columns):
+    """Several figures as a table: one indicator over periods (one document) or over documents (one row each) as
+    columns, 2022年 | 2023年 | 2024年 or 2023年度 | 2024年度; else a row each with whose it is and when."""
+    rows = sorted(rows, key=lambda r: (r.year or 0, r.document, r.ordinal))  # as printed, oldest report first
+    one = all(_same_indicator(r, rows[0]) for r in rows)
+    documents = {r.document for r in rows}
+    columns = ([r.period for r in rows] if len(documents) == 1
+               else [f"{r.year}年度" if r.year else r.document for r in rows])
+    if one and all(columns) and len(set(columns)) == len(rows):
         head = "| 指标 | " + " | ".join(columns) + " |"
         line = f"| {rows[0].measure} | " + " | ".join(f"{r.printed}{cite.mark(r)}" for r in rows) + " |"
         return "\n".join([head, "|---" * (len(rows) + 1) + "|", line])
@@ -226,7 +232,8 @@ def _lookup(matches: list[FigureMatch], cite: _Citations) -> TableAnswer | None:
     if not confident:
         return None
     best = confident[0]
-    fits = [m.figure for m in confident if m.score >= best.score - 0.05]
+    # Rows about as good, and every confident row of the same indicator (its other periods and documents).
+    fits = [m.figure for m in confident if m.score >= best.score - 0.05 or _same_indicator(m.figure, best.figure)]
     if len({(f.value, f.unit) for f in fits}) == 1:
         row = fits[0]
         text = f"{_describe(row)}：{row.printed}{cite.mark(row)}。\n\n原文：“{_clause(row)}”{cite.mark(row)}。"

@@ -18,6 +18,8 @@ ASKING = frozenset(
     "各是 一共 合计 总共 总计 共计 加起来 加在一起 共 钱 数量 规模 数目 最多 最少 最高 最低 最大 最小 差 相差 差距 倍 几倍 倍数 还是 "
     "什么 两 两个 两笔 两项 两者 二者 哪些 次数 个数 人数 场次 数字 金额 谁 前者 后者 一下 分别是 之间 比 排名 排序 第一 其中 "
     "the of how many much more less than which most least total sum compare".split())
+_UNIT_BRACKET = re.compile(r"[（(](?:%|％|‰|Gbps|[万亿千百]?(?:元|人次|人日|人|个|门|部|项|件|台|所|家|名|次|度|吨|亩|平方米|册)"
+                           r"(?:[/／][^（）()]{1,3})?)[）)]")  # （%）, （万元）, （元／股）, not （攻关解决）
 _QUOTED = re.compile(r"[“\"《][^”\"》]{1,20}[”\"》]")
 # The unit a question asks in: 多少家 → 家, 几场 → 场, 场次 → 场.
 _COUNTED_IN = re.compile(r"按[“\"]?(元|人次|人|名|家|场|项|个|份|次|所|门|件|部)[”\"]?(?:统计|计算|算|计)")
@@ -89,9 +91,11 @@ class FigureTable:
         self.rows = rows
         self.aliases = aliases
         self._restricted: dict[tuple, FigureTable] = {}
-        self._label = [_atoms(set(keywords.tokens(f"{f.label} {f.column}"))) for f in rows]
+        # A label's unit bracket is not asked for: 生均财政拨款水平（万元） is named by 生均财政拨款水平.
+        labels = [_UNIT_BRACKET.sub("", f"{f.label} {f.column}") for f in rows]
+        self._label = [_atoms(set(keywords.tokens(label))) for label in labels]
         # A label's quoted name (“智改数转网联”专项培训) need not be asked: 专项培训 names the row too.
-        self._plain = [_atoms(set(keywords.tokens(_QUOTED.sub("", f"{f.label} {f.column}")))) for f in rows]
+        self._plain = [_atoms(set(keywords.tokens(_QUOTED.sub("", label)))) for label in labels]
         self._all = [set(keywords.tokens(f"{f.label} {f.column} {f.period} {f.sentence} {f.section} {f.case} "
                                          f"{f.document}")) for f in rows]
         df: dict[str, int] = {}
