@@ -15,8 +15,9 @@ from rag.text.keywords import tokens
 LOOKUP, COMPARE, RANK, TOTAL = "lookup", "compare", "rank", "total"
 _TOTAL = re.compile(r"一共|合计|总共|总计|共计|加起来|加在一起|总和|合起来|\bin total\b|\baltogether\b|\bcombined\b", re.I)
 _RANK = re.compile(r"最多|最少|最高|最低|最大|最小|排名|排序|排第|\bmost\b|\bhighest\b|\blargest\b|\bfewest\b|\bleast\b", re.I)
-_COMPARE = re.compile(r"相比|比较|对比|哪[个项笔类种一][^，。？?]{0,4}(?:更多|更少|多|少|更高|更低|更大|更小)|(?:增加|减少|增长|下降|提高|降低)了?多少|哪个多|哪个更|哪一?[笔项个类]更|哪[笔项个]多|谁多|谁更|差多少|多多少|少多少|相差|差距|差额|几倍|"
-                      r"多少倍|倍数|分别|各是|各有|各为|各自|各多少|\bcompar|\bversus\b|\bvs\b|\bdifference\b|\btimes\b|\bthan\b", re.I)
+_COMPARE = re.compile(r"相比|比较|对比|哪[个项笔类种一][^，。？?]{0,4}(?:多|少|高|低|大|小)|谁多|谁更|差多少|多多少|少多少|相差|"
+                      r"差距|差额|(?:增加|减少|增长|下降|提高|降低)了?多少|几倍|多少倍|倍数|分别|各是|各有|各为|各自|各多少|"
+                      r"\bcompar|\bversus\b|\bvs\b|\bdifference\b|\btimes\b|\bthan\b", re.I)
 _DIFFERENCE = re.compile(r"差多少|多多少|少多少|多出多少|高多少|低多少|相差|差距|差额|(?:增加|减少|增长|下降|提高|降低)了?多少|"
                          r"\bdifference\b|how (?:many|much) more", re.I)
 _PERIODS = re.compile(r"\d{4}\s*(?:年度|年|届)")
@@ -140,7 +141,7 @@ def _distinct(matches: list[FigureMatch]) -> list[FigureMatch]:
     return out
 
 
-def _named_words(table: FigureTable, row: Figure, words: set[str]) -> set[str]:
+def _named_words(row: Figure, words: set[str]) -> set[str]:
     return set(tokens(f"{row.label} {row.column}")) & words
 
 
@@ -205,10 +206,10 @@ def _sides(table: FigureTable, matches: list[FigureMatch], words: set[str]) -> l
     claimed: set[str] = set()
     picked: list[list[Figure]] = []  # each side: its row, or the rows of one label printed with different values
     candidates = [m for m in _distinct(matches) if m.label >= LABEL_SHARE and m.coverage >= SIDE_COVERAGE]
-    ranked = sorted(candidates, key=lambda m: (-sum(table.idf(w) for w in _named_words(table, m.figure, words)),
+    ranked = sorted(candidates, key=lambda m: (-sum(table.idf(w) for w in _named_words(m.figure, words)),
                                                -m.score, m.figure.ordinal))
     for m in ranked:
-        named = _named_words(table, m.figure, words)
+        named = _named_words(m.figure, words)
         if named - claimed:
             picked.append([m.figure] + [r.figure for r in ranked
                                         if r.figure.label == m.figure.label and r.figure.value != m.figure.value])
@@ -245,7 +246,7 @@ def _lookup(matches: list[FigureMatch], cite: _Citations) -> TableAnswer | None:
 
 def _arithmetic(question: str, rows: list[Figure], cite: _Citations) -> str:
     a, b = rows
-    if not units_compatible(a.unit or None, b.unit or None) or (a.unit or "") != (b.unit or "") and not (a.unit and b.unit):
+    if not units_compatible(a.unit or None, b.unit or None) or bool(a.unit) != bool(b.unit):
         return f"两者单位不同（{a.printed}、{b.printed}），不能直接比较。"
     (va, vb), unit = _common_scale(rows)
     about = "约" if _approximate(rows) else ""
@@ -318,10 +319,8 @@ def _rank(question: str, table: FigureTable, unit: str | None, cite: _Citations)
     listed = _part_sides(question, table, unit)  # 企业兼职教师、院校教师、现场工程师项目培养的学生，哪一类最少
     if listed is not None and len(listed) >= 3:
         return _ranked(question, listed, cite)
-    # What is ranked: rows in the unit asked (a 个 only when 个 is asked) that the question names or describes.
-    rows = [m for m in _distinct(table.match(question, unit, require_label=False))
-            if (m.figure.unit == unit or unit != "个" and m.figure.unit != "个")
-            and (m.label >= 0.5 or m.coverage >= 0.5)]
+    # What is ranked: rows in the unit asked that the question names or describes.
+    rows = [m for m in _distinct(table.match(question, unit, require_label=False)) if m.label >= 0.5 or m.coverage >= 0.5]
     if len(rows) < 2 or len({m.figure.unit for m in rows if m.figure.unit not in ("人", "名", "位")}) > 1:
         return None
     return _ranked(question, [m.figure for m in rows], cite)
