@@ -5,7 +5,7 @@ import re
 from collections.abc import Sequence
 
 from rag.errors import QueryError
-from rag.retrieve.query import points_back
+from rag.retrieve.query import after_previous, points_back
 
 MAX_TURNS = 3  # the condensation prompt only needs the last few turns
 MAX_TURN_CHARS = 600
@@ -30,7 +30,7 @@ def clean_history(history) -> list[tuple[str, str]]:
 
 def heuristic_standalone(question: str, history: Sequence[tuple[str, str]]) -> str:
     """Without a usable rewrite: the previous question supplies what 它/此 refers to."""
-    return f"（接上一问：{history[-1][0]}）{question}" if history else question
+    return after_previous(history[-1][0], question) if history else question
 
 
 def without_model(question: str, history: Sequence[tuple[str, str]]) -> str:

@@ -369,5 +369,6 @@ def answer(table: FigureTable, question: str) -> TableAnswer | None:
     if kind == COMPARE:
         return _compare(question, table, matches, words, cite, unit)
     if kind == TOTAL:
-        return _total(question, table, matches, words, cite, unit)
+        # 一共建了多少个 of one thing is a figure asked for: looked up when no two things are named.
+        return _total(question, table, matches, words, cite, unit) or _lookup(matches, cite)
     return _lookup(matches, cite)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from rag.ingest.facts import Figure
-from rag.retrieve.query import _MONEY, cases_named, chapter_matches, document_matches, expected_unit
+from rag.retrieve.query import _MONEY, cases_named, chapter_matches, document_matches, expected_unit, own_words
 from rag.text import keywords
 from rag.text.figures import answers_unit, units_compatible
 from rag.text.normalize import for_search
@@ -17,6 +17,7 @@ ASKING = frozenset(
     "多少 几 几个 几项 几家 几名 几次 几场 是 哪个 哪 哪一 哪一个 哪一项 哪项 哪笔 哪一笔 更 多 少 大 小 高 低 相比 比较 对比 分别 各 各自 "
     "各是 一共 合计 总共 总计 共计 加起来 加在一起 共 钱 数量 规模 数目 最多 最少 最高 最低 最大 最小 差 相差 差距 倍 几倍 倍数 还是 "
     "什么 两 两个 两笔 两项 两者 二者 哪些 次数 个数 人数 场次 数字 金额 谁 前者 后者 一下 分别是 之间 比 排名 排序 第一 其中 "
+    "接上 一问 其他 过 那 这类 该 次 个 项 名 人 家 场 元 份 所 门 件 部 批 万 亿 "
     "the of how many much more less than which most least total sum compare".split())
 _UNIT_BRACKET = re.compile(r"[（(](?:%|％|‰|Gbps|[万亿千百]?(?:元|人次|人日|人|个|门|部|项|件|台|所|家|名|次|度|吨|亩|平方米|册)"
                            r"(?:[/／][^（）()]{1,3})?)[）)]")  # （%）, （万元）, （元／股）, not （攻关解决）
@@ -178,8 +179,9 @@ class FigureTable:
         if not words:
             return []
         named = cases if cases is not None else cases_named(question, self.aliases)
-        names = proper_nouns(question)
-        years = re.findall(r"\d{4}\s*年", question)  # 2025年…计划再新增多少: a row printed for no 2025年 does not answer
+        own = own_words(question)  # a follow-up's own words: the earlier question's 央视 is not required
+        names = proper_nouns(own)
+        years = re.findall(r"\d{4}\s*年", own)  # 2025年…计划再新增多少: a row printed for no 2025年 does not answer
         weight = sum(self.idf(w) for w in words)
         out = []
         for i, f in enumerate(self.rows):

@@ -70,6 +70,19 @@ def asked_part(question: str) -> str:
     return question[start:]
 
 
+_PREVIOUS = re.compile(r"^（接上一问：[^）]*）")
+
+
+def after_previous(previous: str, question: str) -> str:
+    """A follow-up made standalone without a model: the earlier question, then this one's own words."""
+    return f"（接上一问：{previous}）{question}"
+
+
+def own_words(question: str) -> str:
+    """The question without the earlier question after_previous put before it."""
+    return _PREVIOUS.sub("", question)
+
+
 def points_back(question: str) -> bool:
     """它/此/这个联合体/为此…, or so short it cannot stand alone (那晋江呢？)."""
     return bool(_POINTS_BACK.search(question)) or len(re.sub(r"\W", "", question)) <= 4
