@@ -28,7 +28,9 @@ LABEL_SHARE = 0.6  # the question names at least this share of a row's label wor
 COVERAGE = 0.75  # and the row's sentence and headings hold this share of the question's words
 # A question naming the whole label (岗位能力标准有多少份) needs less of its other words in the row's sentence: 重构课程体系
 # is said in the sentence before. Calibrated on eval/questions.jsonl: the not-covered questions stay below.
+# Not when the label names whose the figure is, not what it measures: 中职学校 624所 does not answer 中职学校数据中心覆盖率.
 WHOLE_LABEL, WHOLE_LABEL_COVERAGE = 0.9, 0.3
+_WHOSE = re.compile(r"(?:学校|院校|高校|地区|省份|企业|单位|机构|部门|专业群|区公所)$")
 SIDE_COVERAGE = 0.25  # one side of a comparison holds its own part of the question only
 
 
@@ -229,7 +231,7 @@ def _sides(table: FigureTable, matches: list[FigureMatch], words: set[str]) -> l
 
 def _lookup(matches: list[FigureMatch], cite: _Citations) -> TableAnswer | None:
     confident = [m for m in _distinct(matches) if m.label >= LABEL_SHARE and m.coverage >= COVERAGE
-                 or m.label >= WHOLE_LABEL and m.coverage >= WHOLE_LABEL_COVERAGE]
+                 or m.label >= WHOLE_LABEL and m.coverage >= WHOLE_LABEL_COVERAGE and not _WHOSE.search(m.figure.label)]
     if not confident:
         return None
     best = confident[0]

@@ -95,7 +95,7 @@ _TRAIL = ("共计", "合计", "总计", "累计", "分别为", "分别", "共", 
 _AFTER_STOP = re.compile(r"[，,。；;：:、！？!?\n“”\"]|和|及|与|的|等|之一|担任|受聘|参与|参加|获得|实现|完成|覆盖|落地|入选|"
                          r"来自|成为|用于|带动|服务|开展|解决|提供|分别|同比|较上年|比上年|占|达|为|是|在|从|到")
 _CHANGE = re.compile(r"(?:同比|环比|比上年|较上年)?(?:增长|下降|增加|减少|提高|降低)了?")
-_CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n（(]")
+_CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
 MAX_LABEL = 18  # characters: longer spans carry the subject and the predicate with them
 _WHOSE = re.compile(r"(?:学校|院校|地区|省|市|县|区|企业|单位|机构|部门)$")  # 中职学校为47门: whose, not what
 _CAPTION = re.compile(r"^图\s*[\d\-－.．]+\s*([^：:（(]{2,30})")  # 图 3-1 某省高职院校毕业去向落实率（…）：2019年 92.6
@@ -120,6 +120,9 @@ def _strip_lead(text: str) -> str:
     Examples before 等 are dropped: 新能源汽车技术、光伏材料制备技术等专业 counts 专业."""
     text = re.sub(rf"^(?:{_PERIOD.pattern})\s*", "", text.strip(" 　、"))  # 2024年我国…规模: the period is .period
     tokens = words(text)
+    opened = [i for i, t in enumerate(tokens) if t in ("（", "(")]
+    if opened and _cjk("".join(tokens[opened[-1] + 1:])) >= 2:
+        tokens = tokens[opened[-1] + 1:]  # 72.6分（满分100分）: what follows the bracket, not 分（满分
     if "等" in tokens and _cjk("".join(tokens[len(tokens) - tokens[::-1].index("等"):])) >= 2:
         tokens = tokens[len(tokens) - tokens[::-1].index("等"):]
     cut = 0
@@ -274,17 +277,21 @@ def extract(passage: Passage) -> list[Figure]:
     for m in _SENTENCE.finditer(passage.text):
         sentence = m.group(0)
         previous_end, previous_label, previous_unit = 0, "", None
+        last_label, label_unit = "", ""
         for fig in numbers.extract_figures(sentence):
             if _not_a_measure(sentence, fig):
                 continue
             label = _text_label(sentence, fig, previous_end, previous_label, previous_unit) or _last_heading(passage)
             negative = fig.start > 0 and sentence[fig.start - 1] in "-−－" and not sentence[:fig.start - 1][-1:].isdigit()
             clause = sentence[max([0] + [c.end() for c in _CLAUSE_END.finditer(sentence, 0, fig.start)]):fig.start]
+            # 数据中心覆盖率（%） 81.2 46.5: the label's unit is the bare figures' (the next one's too, same label).
+            unit = fig.unit or _bracket_unit(label) or (label_unit if label_key(label) == label_key(last_label) else "")
             out.append(Figure(raw=("-" if negative else "") + fig.raw, value=-fig.number if negative else fig.number,
-                              unit=fig.unit or "", qualifier=fig.qualifier or "", label=label,
+                              unit=unit, qualifier=fig.qualifier or "", label=label,
                               period=_period(clause, context), sentence=sentence.strip(),
                               start=m.start() + fig.start - negative, **_base(passage)))
             previous_end, previous_label, previous_unit = fig.end, label.split("（")[0], fig.unit
+            last_label, label_unit = label, unit
     return out
 
 

@@ -21,6 +21,7 @@ ASKING = frozenset(
     "the of how many much more less than which most least total sum compare".split())
 _UNIT_BRACKET = re.compile(r"[（(](?:%|％|‰|Gbps|[万亿千百]?(?:元|人次|人日|人|个|门|部|项|件|台|所|家|名|次|度|吨|亩|平方米|册)"
                            r"(?:[/／][^（）()]{1,3})?)[）)]")  # （%）, （万元）, （元／股）, not （攻关解决）
+_RATE = re.compile(r"率|比例|占比|比重")
 _QUOTED = re.compile(r"[“\"《][^”\"》]{1,20}[”\"》]")
 # The unit a question asks in: 多少家 → 家, 几场 → 场, 场次 → 场.
 _COUNTED_IN = re.compile(r"按[“\"]?(元|人次|人|名|家|场|项|个|份|次|所|门|件|部)[”\"]?(?:统计|计算|算|计)")
@@ -52,6 +53,8 @@ def fits_unit(figure: Figure, unit: str | None) -> bool:
     """A row answers a question asked in that unit (any money for 元; 个 for any head-count)."""
     if unit is None:
         return True
+    if unit == "%" and not figure.unit and _RATE.search(figure.label):
+        return True  # 图3-1 某省高职院校毕业去向落实率：2023年 93.1 prints its percentages bare
     if unit in ("元", "%"):
         return answers_unit(figure.unit or None, unit)
     if unit != "个" and figure.unit == "个":

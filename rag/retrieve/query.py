@@ -24,7 +24,8 @@ _MONEY = re.compile(r"经费|资金|钱|金额|投入|薪|工资|收入|产值|�
 # Where one asked-about thing ends and the next begins: 占比与相关系数, 收入、支出.
 _PART = re.compile(r"[，,；;、与和及跟同]|\band\b|\bwith\b")
 _EACH = re.compile(r"各|分别|respectively|\beach\b", re.I)
-_SHARE = re.compile(r"比例|比率|比重|占比|百分|[就升]业率|share|percentage|proportion|\brate\b", re.I)
+_SHARE = re.compile(r"比例|比率|比重|占比|百分|[就升]业率|覆盖率|落实率|通过率|优良率|满意度|完成率|留任率|报到率|"
+                    r"share|percentage|proportion|\brate\b", re.I)
 # A follow-up points back (它/此/这个联合体/为此/那…呢, it/its/this) or is too short to stand alone (那晋江呢？).
 _POINTS_BACK = re.compile(
     r"它|它们|此|该|这个|这些|这项|这一|那个|那些|那么|其|上述|前者|后者|他们|她|他|同一|那.{0,4}呢|"
