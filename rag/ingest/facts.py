@@ -86,7 +86,7 @@ _LEAD = frozenset(
     "由 累计 共计 合计 总计 共 已有 现有 已 先后 分别 全年 年均 每年 当年 其中 包括 以及 并 和 与 及 有 为 是 达到 达 约 从 将 "
     "获得 荣获 带动 提供 举办 开展 收集 引入 开发 实施 共建 组建 挖掘 梳理 面向 服务 培养 作 受邀 吸引 接待 签订 安排 "
     "拥有 建成 建立 设立 形成 完成 申报 立项 录取 招收 输送 派出 开设 发表 出版 编写 主持 承担 入选 覆盖 惠及 达成 攻关 解决 "
-    "引进 聘请 聘任 选派 资助 发放 支出 投资 筹集 争取 获批 认定 建有 设有 开办 面向 汇聚 出台 走访 组织 发布".split())
+    "引进 聘请 聘任 选派 资助 发放 支出 投资 筹集 争取 获批 认定 建有 设有 开办 汇聚 出台 走访 组织 发布".split())
 # A label never ends with these (…培训在岗人员共 → 培训在岗人员).
 _TRAIL = ("共计", "合计", "总计", "累计", "分别为", "分别", "共", "达到", "达", "约为", "为", "是", "有", "超过", "逾",
           "近", "约", "仅", "只", "已", "其中", "同比", "增长了", "增长", "较", "的", "提高了", "提高", "提升了", "提升", "下降了", "下降",
@@ -171,7 +171,7 @@ def _text_label(sentence: str, fig: numbers.Figure, previous_end: int, previous_
         return caption.group(1).strip()
     after = _after(sentence, fig.end).strip()
     glued = fig.end < len(sentence) and not sentence[fig.end].isspace()
-    if glued and _cjk(after) >= 2 and not re.search(r"\d", after) and re.match(r"[\u4e00-\u9fff]", after) and not after.startswith(("以上", "左右", "之多")):
+    if glued and _cjk(after) >= 2 and re.match(r"[\u4e00-\u9fff]", after) and not re.search(r"\d", after):
         return after if re.search("担任|受聘", after) else _strip_lead(after) or after
     before = _before(sentence, fig.start, previous_end)
     change = _PERIOD.sub("", before).strip(" ，,-－—")
