@@ -25,6 +25,7 @@ VECTOR_STORES = ("faiss", "pgvector")
 BACKENDS = ("local", "openai", "extractive")
 BACKEND_LABELS = {"local": "本地模型（Qwen2.5，CPU）", "openai": "远程接口（OpenAI 兼容）", "extractive": "摘录式（不经语言模型）"}
 FIGURES = "figures"  # Answer.backend of an answer computed from the figures table, whatever backend was asked
+CONTENTS = "contents"  # Answer.backend of an answer read from the tables of contents and headings
 TABLES = ("rag", "web")  # the rag.toml tables whose keys are settings; other tables are kept in Settings.extra
 
 

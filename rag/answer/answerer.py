@@ -6,13 +6,13 @@ import re
 from collections.abc import Generator
 from typing import Protocol
 
-from rag.answer import followup, numeric, prompts
+from rag.answer import contents, followup, numeric, prompts
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Idf, best_evidence
 from rag.answer.grounding import Citer, split_answer
 from rag.answer.types import Answer, Request, StreamingAnswer
-from rag.config import BACKEND_LABELS, BACKENDS, FIGURES, Settings
+from rag.config import BACKEND_LABELS, BACKENDS, CONTENTS, FIGURES, Settings
 from rag.errors import LLMError, QueryError
 from rag.passage import Passage
 from rag.retrieve.query import clean_query, expected_unit, named_in_order, points_back
@@ -186,7 +186,7 @@ class Answerer:
             except LLMError as err:
                 notice = f"{BACKEND_LABELS[req.backend]}不可用（{err}），改用摘录式回答。"
         req = self.standalone(req, model)
-        table = self._from_table(snapshot, req, notice)
+        table = self._from_table(snapshot, req, notice) or self._from_contents(snapshot, req, notice)
         if table is not None:
             yield table.text
             return table
@@ -217,6 +217,19 @@ class Answerer:
         text = to_traditional(found.text) if is_traditional(req.question) else found.text
         return self._answer(req, text, [by_id[i] for i in found.passage_ids], FIGURES,
                             notice=notice + "每个数字都注明出处；差值、倍数、合计由程序按原文数字计算。")
+
+    def _from_contents(self, snapshot: Retriever, req: Request, notice: str = "") -> Answer | None:
+        """A question about the report's structure (a chapter's title or cases, where a case is, the parts of a
+        case) read from the tables of contents and headings in code; None sends it down the passages path."""
+        if req.english or req.filters.case or req.filters.document:
+            return None  # the headings are Chinese; a filter may leave out the contents page cited
+        found = contents.answer(snapshot, req.asked)
+        if found is None:
+            return None
+        by_id = {p.id: p for p in snapshot.passages}
+        text = to_traditional(found.text) if is_traditional(req.question) else found.text
+        return self._answer(req, text, [by_id[i] for i in found.passage_ids], CONTENTS,
+                            notice=notice + "按报告目录与正文标题列出，每项注明出处。")
 
     def fit(self, model: ChatModel, question: str, hits: list[Passage]) -> Fitted:
         """The passages as given to the model: the answer prompt within its context window, max_tokens kept free.

@@ -12,7 +12,7 @@ from rag.answer import followup
 from rag.answer.answerer import Answerer
 from rag.answer.types import Answer
 from rag.llm.backends import chat_model, provider
-from rag.config import BACKENDS, FIGURES, PROJECT_ROOT
+from rag.config import BACKENDS, CONTENTS, FIGURES, PROJECT_ROOT
 from rag.errors import LLMError
 from rag.evaluate.metrics import Question, evidence_rank, summarise
 from rag.report import Report
@@ -74,7 +74,7 @@ def answer_metrics(rows: list[dict]) -> dict:
         "false_refusal_rate": share(counts[FALSE_REFUSAL], answerable),
         "grounding": share(sum(r["grounded"] for r in rows), figures) if figures else 1.0,
         "figures": figures,
-        "fallbacks": sum(r["backend_used"] not in (r["backend"], FIGURES) for r in rows),
+        "fallbacks": sum(r["backend_used"] not in (r["backend"], FIGURES, CONTENTS) for r in rows),
         "from_table": share(sum(r["backend_used"] == FIGURES for r in rows), len(rows)),
         "table_latency_p50_s": (round(statistics.median(table), 3)
                                 if (table := [r["seconds"] for r in rows if r["backend_used"] == FIGURES]) else None),

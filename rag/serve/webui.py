@@ -7,14 +7,14 @@ import re
 from collections.abc import Iterable
 
 from rag.answer.types import Answer
-from rag.config import FIGURES
+from rag.config import CONTENTS, FIGURES
 from rag.ingest import facts
 from rag.text.figures import Figure, extract_figures, is_grounded
 from rag.passage import Passage
 
 # Plain words for officials; rag.config.BACKEND_LABELS names the model, which means nothing to them.
 BACKEND_NAMES = {"local": "本地模型", "openai": "远程模型服务", "extractive": "原文摘录（未经语言模型）",
-                 FIGURES: "报告数据表（程序计算，未经语言模型）"}
+                 FIGURES: "报告数据表（程序计算，未经语言模型）", CONTENTS: "报告目录与标题（程序生成，未经语言模型）"}
 ALL = ""  # dropdown value: no filter
 NOT_COVERED_LABEL = "报告未涉及"
 WAITING = "正在查阅报告…"
