@@ -93,7 +93,8 @@ def test_missing_local_model_falls_back_to_extractive_and_says_so(report, tmp_pa
 
 @pytest.fixture(scope="module")
 def local(report, model_path):
-    settings = dataclasses.replace(report.settings, llm_model_path=str(model_path))
+    # The model's own answers are tested here: figures are not taken by the figures table first.
+    settings = dataclasses.replace(report.settings, llm_model_path=str(model_path), answer_from_figures=False)
     return make_answerer(Report(settings=settings, auto_rebuild=False))
 
 
@@ -163,7 +164,7 @@ def test_openai_backend_against_a_real_loopback_server(report, llama_server):
     from helpers import SECRET
 
     settings = dataclasses.replace(report.settings, openai_base_url=llama_server, openai_api_key=SECRET,
-                                   openai_model="qwen", llm_timeout=120)
+                                   openai_model="qwen", llm_timeout=120, answer_from_figures=False)
     remote = make_answerer(Report(settings=settings, auto_rebuild=False))
     pieces, answer = run(remote, "常州联合体每年的日常运行经费是多少？", backend="openai")
     assert answer.backend == "openai" and answer.found and "200万元" in answer.text.replace(" ", ""), answer

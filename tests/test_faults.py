@@ -85,8 +85,9 @@ def test_the_local_model_failing_mid_answer_falls_back_and_says_so(report, model
     from rag.llm.backends import local_model
 
     real = local_model(report.settings)
-    final = Answerer(report, models=lambda backend: _FailsMidway(real)).ask("常州联合体每年的日常运行经费是多少？",
-                                                                            backend="local")
+    passages_only = dataclasses.replace(report.settings, answer_from_figures=False)  # the model must be asked
+    final = Answerer(report, models=lambda backend: _FailsMidway(real),
+                     settings=passages_only).ask("常州联合体每年的日常运行经费是多少？", backend="local")
     assert isinstance(final, Answer) and final.backend == "extractive"
     assert "出错" in final.notice and "摘录" in final.notice
     assert final.found and "200万元" in final.text
