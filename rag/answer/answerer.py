@@ -211,12 +211,8 @@ class Answerer:
             return None  # the table's labels are Chinese: an English question is matched by its passages
         f = req.filters
         found = numeric.answer(snapshot.figures.restricted(f.case, f.chapter, f.document, f.year), req.asked)
-        if found is None:
-            return None
-        by_id = {p.id: p for p in snapshot.passages}
-        text = to_traditional(found.text) if is_traditional(req.question) else found.text
-        return self._answer(req, text, [by_id[i] for i in found.passage_ids], FIGURES,
-                            notice=notice + "每个数字都注明出处；差值、倍数、合计由程序按原文数字计算。")
+        return found and self._coded(snapshot, req, found.text, found.passage_ids, FIGURES,
+                                     notice + "每个数字都注明出处；差值、倍数、合计由程序按原文数字计算。")
 
     def _from_contents(self, snapshot: Retriever, req: Request, notice: str = "") -> Answer | None:
         """A question about the report's structure (a chapter's title or cases, where a case is, the parts of a
@@ -224,12 +220,14 @@ class Answerer:
         if req.english or req.filters.case or req.filters.document:
             return None  # the headings are Chinese; a filter may leave out the contents page cited
         found = contents.answer(snapshot, req.asked)
-        if found is None:
-            return None
-        by_id = {p.id: p for p in snapshot.passages}
-        text = to_traditional(found.text) if is_traditional(req.question) else found.text
-        return self._answer(req, text, [by_id[i] for i in found.passage_ids], CONTENTS,
-                            notice=notice + "按报告目录与正文标题列出，每项注明出处。")
+        return found and self._coded(snapshot, req, found.text, found.passage_ids, CONTENTS,
+                                     notice + "按报告目录与正文标题列出，每项注明出处。")
+
+    def _coded(self, snapshot: Retriever, req: Request, text: str, passage_ids: tuple[str, ...], backend: str,
+               notice: str) -> Answer:
+        """An answer written in code (table or contents): its passages cited, in Traditional when asked so."""
+        text = to_traditional(text) if is_traditional(req.question) else text
+        return self._answer(req, text, [snapshot.passage(i) for i in passage_ids], backend, notice=notice)
 
     def fit(self, model: ChatModel, question: str, hits: list[Passage]) -> Fitted:
         """The passages as given to the model: the answer prompt within its context window, max_tokens kept free.

@@ -76,6 +76,14 @@ class Retriever:
         return self.index.passages
 
     @functools.cached_property
+    def _by_id(self) -> dict[str, Passage]:
+        return {p.id: p for p in self.index.passages}
+
+    def passage(self, passage_id: str) -> Passage:
+        """The passage with that id (built once per snapshot, not once per answer)."""
+        return self._by_id[passage_id]
+
+    @functools.cached_property
     def figures(self) -> FigureTable:
         """The figures table of this version, its rows' words read on first use."""
         return FigureTable(self.index.figures, self.aliases)
