@@ -247,3 +247,11 @@ def test_one_indicator_in_two_documents_shows_each_documents_rows(tmp_path_facto
     assert len(school) == 1 and "2.41万元" in school[0]
     assert [line.split(" | ")[2] for line in book] == ["2022年", "2023年", "2024年"] and "2.08万元" in book[0]
     assert len(found.passage_ids) == 2
+
+
+def test_a_heading_bracket_that_is_no_unit_never_breaks_extraction():
+    """（年） and （万股） read back as no unit (a real bank report crashed the build on them): rows, no error."""
+    text = "表2 股本情况\n股本（万股）：2024年 1,940,592，2023年 1,940,592。\n成立时间（年）：本行 1987。"
+    rows = extract(Passage(id="t", text=text, kind="table", document="银行年报"))
+    assert [(f.label, f.value, f.unit) for f in rows if f.label.startswith("股本")] == [
+        ("股本（万股）", 1940592, ""), ("股本（万股）", 1940592, "")]

@@ -240,7 +240,10 @@ def _bracket_unit(name: str) -> str:
     """精品在线开放课程（门） → 门; 数据中心覆盖率（%） → %."""
     m = _BRACKET_UNIT.search(name)
     unit = m.group(1).replace("％", "%") if m else ""
-    return unit if unit and (unit in ("%", "‰", "Gbps") or numbers.extract_figures(f"1{unit}")[0].unit == unit) else ""
+    if not unit or unit in ("%", "‰", "Gbps"):
+        return unit
+    read = numbers.extract_figures(f"1{unit}", include_all=True)  # （年）, （万股）: read as no unit, or as none at all
+    return unit if read and read[0].unit == unit else ""
 
 
 def _table_figures(passage: Passage, caption: str) -> list[Figure]:
