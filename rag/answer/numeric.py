@@ -236,7 +236,9 @@ def _lookup(matches: list[FigureMatch], cite: _Citations) -> TableAnswer | None:
         return None
     best = confident[0]
     # Rows about as good, and every confident row of the same indicator (its other periods and documents).
-    fits = [m.figure for m in confident if m.score >= best.score - 0.05 or _same_indicator(m.figure, best.figure)]
+    # (Not a row that lacks question words the best one holds: 旅客运输总量 is not asked when 铁路旅客运输总量 is.)
+    fits = [m.figure for m in confident if m.score >= best.score - 0.05
+            or _same_indicator(m.figure, best.figure) and m.coverage >= best.coverage - 0.05]
     if len({(f.value, f.unit) for f in fits}) == 1:
         row = fits[0]
         text = f"{_describe(row)}：{row.printed}{cite.mark(row)}。\n\n原文：“{_clause(row)}”{cite.mark(row)}。"

@@ -41,6 +41,8 @@ _UNIT_IN_NAME = re.compile(r"\s*[（(]((?=[^（）()\d]*[元吨人户%％个亩�
 # 单位：万元 / 单位：人次、万元 / 單位：度；% / （货币单位：人民币百万元）
 _UNIT_LINE = re.compile(r"(?:单位|單位)\s*[:：]\s*(?:人民币|新臺幣|新台币)?([^\s（）()]+)")
 _RATE = re.compile(r"率|比例|占比|比重|增[减長长]|同比")
+_BARE_UNIT = re.compile(r"[万亿千百]?(?:元|人次|人|个|家|所|项|件|台|辆|吨|吨公里|人公里|公里|千瓦时|千瓦|平方米|平方公里|立方米|"
+                        r"公顷|亩|户|头|只|床|张|册|部|套|次|场)")
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")  # a figure as a cell prints it: 1,234.56, -12.34%
 
 
@@ -78,6 +80,10 @@ def row_text(row: tuple[str, ...], names: list[str], units: list[str] | None = N
     and unit together."""
     label, values = (row[0], row[1:]) if len(row) > 1 else ("", row)
     own = _UNIT_IN_NAME.search(label)
+    # A 单位 column (statistical bulletins: 旅客运输总量 | 万人 | 4448.38 | 110.6) gives the row's values their unit,
+    # except a rate's (增长% 110.6 is no count of 万人).
+    stated = next((v.strip() for c, v in enumerate(values, start=1)
+                   if c < len(names) and names[c].strip() in ("单位", "计量单位") and _BARE_UNIT.fullmatch(v.strip())), "")
     cells = []
     for c, value in enumerate(values, start=1):
         if not value or value == label:
@@ -86,6 +92,8 @@ def row_text(row: tuple[str, ...], names: list[str], units: list[str] | None = N
         name = _UNIT_IN_NAME.sub("", names[c]) if c < len(names) else ""
         # A column's own （%） wins over the row's: 社会培训（人日）'s 完成率（%） is 114.03%, not 114.03人日.
         unit = (column or own).group(1) if column or own else units[c] if units and c < len(units) else ""
+        if not unit and stated and not _RATE.search(name) and "%" not in name:
+            unit = stated
         value = value + unit if unit and is_figure(value) and not value.endswith("%") else value
         cells.append(f"{name} {value}" if name and name != value else value)
     body = "，".join(cells)

@@ -25,7 +25,8 @@ _RATE = re.compile(r"率|比例|占比|比重")
 _QUOTED = re.compile(r"[“\"《][^”\"》]{1,20}[”\"》]")
 # The unit a question asks in: 多少家 → 家, 几场 → 场, 场次 → 场.
 _COUNTED_IN = re.compile(r"按[“\"]?(元|人次|人|名|家|场|项|个|份|次|所|门|件|部)[”\"]?(?:统计|计算|算|计)")
-_ASKED = re.compile(r"(?:多少|几)(?:万|亿)?(元|人次|人|名|位|家|场|项|个|份|次|所|门|批次|件|部|篇|间|册|台|套|天|小时|学时)")
+_ASKED = re.compile(r"(?:多少|几)(?:万|亿)?(元|人次|人公里|吨公里|千瓦时|平方米|公顷|公里|吨|亩|人|名|位|家|场|项|个|份|次|所|门|批次|"
+                    r"件|部|篇|间|册|台|套|天|小时|学时)")
 _NOUN_UNITS = {"人": ("学生", "毕业生", "教师", "老师", "员工", "人员", "骨干", "专家", "工程师", "学员", "人才", "名师"),
                "家": ("企业", "公司", "单位", "机构"), "所": ("学校", "院校", "高校")}
 _NOUN_ASKED = re.compile(r"多少(?:位|名|家|所)?(" + "|".join(n for ns in _NOUN_UNITS.values() for n in ns) + ")")
@@ -100,6 +101,8 @@ class FigureTable:
         self._label = [_atoms(set(keywords.tokens(label))) for label in labels]
         # A label's quoted name (“智改数转网联”专项培训) need not be asked: 专项培训 names the row too.
         self._plain = [_atoms(set(keywords.tokens(_QUOTED.sub("", label)))) for label in labels]
+        # Nor its column where the question names the row whole: 铁路旅客运输总量 names 旅客运输总量 #铁路 · 绝对数.
+        self._row = [_atoms(set(keywords.tokens(_UNIT_BRACKET.sub("", f.label)))) if f.column else set() for f in rows]
         self._all = [set(keywords.tokens(f"{f.label} {f.column} {f.period} {f.sentence} {f.section} {f.case} "
                                          f"{f.document}")) for f in rows]
         df: dict[str, int] = {}
@@ -173,6 +176,25 @@ class FigureTable:
             rest = rest.replace(alias, "")
         return not rest.strip("市省县区") or rest in text or for_search(name) in text
 
+    @functools.cached_property
+    def _passage_rows(self) -> dict[str, list[int]]:
+        """Row numbers of each passage."""
+        out: dict[str, list[int]] = {}
+        for i, f in enumerate(self.rows):
+            out.setdefault(f.passage_id, []).append(i)
+        return out
+
+    def _sibling(self, i: int, words: set[str]) -> bool:
+        """Another row of the passage shares this row's label but also labels itself with a question word this row
+        lacks: 铁路旅客运输量 is asked, and 旅客运输总量 4448.38万人 is printed beside 铁路旅客运输量 148.62万人
+        (鲜菜类 beside 居民消费价格指数) — that one answers, not this."""
+        missing = words - self._all[i]
+        if not missing:
+            return False
+        label = self._label[i]
+        return any(j != i and self._label[j] & missing and self._label[j] & label
+                   for j in self._passage_rows[self.rows[i].passage_id])
+
     def match(self, question: str, unit: str | None = None, require_label: bool = True,
               cases: set[str] | None = None) -> list[FigureMatch]:
         """Rows of the cases the question names (any case when it names none) in the unit asked, best first;
@@ -185,6 +207,7 @@ class FigureTable:
         own = own_words(question)  # a follow-up's own words: the earlier question's 央视 is not required
         names = proper_nouns(own)
         years = re.findall(r"\d{4}\s*年", own)  # 2025年…计划再新增多少: a row printed for no 2025年 does not answer
+        asked_years = {re.sub(r"\s", "", y) for y in years}
         weight = sum(self.idf(w) for w in words)
         out = []
         for i, f in enumerate(self.rows):
@@ -194,11 +217,17 @@ class FigureTable:
                 continue  # 北京联合体的运行经费 is not 常州's: a place or body the row does not name rules it out
             if not fits_unit(f, unit):
                 continue
+            printed_years = set(re.findall(r"\d{4}年", f.period))
+            if asked_years and printed_years and not printed_years & asked_years:
+                continue  # 2024年末…: the table's 2023年 column is the year before, though the report is 2024's
+            if self._sibling(i, words):
+                continue
             label = self._label[i]
             if not label or (require_label and not label & words):
                 continue
             coverage = sum(self.idf(w) for w in words if w in self._all[i]) / weight
-            named_share = max(self._share(label, words), self._share(self._plain[i], words))
+            named_share = max(self._share(label, words), self._share(self._plain[i], words),
+                              self._share(self._row[i], words))
             out.append(FigureMatch(f, round(coverage, 4), round(named_share, 4)))
         out.sort(key=lambda m: (-m.score, m.figure.ordinal))
         return out

@@ -45,7 +45,7 @@ _EN_SCALE = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 
 
 # Longest first, so 人次 wins over 人 and 个百分点 over 个.
 _ZH_UNITS = sorted(
-    ["个百分点", "百分点", "美元", "港元", "欧元", "日元", "英镑", "澳元", "人次", "批次", "平方米", "公里", "个月", "课时", "学时", "小时", "年度", "年代", "元", "人", "名", "位", "项", "家", "个", "场", "次", "所", "门", "份", "批", "届", "期", "篇", "部", "本", "册", "件", "度", "套", "台", "支", "种", "类", "条", "处", "座", "间", "亩", "米", "吨", "户", "倍", "天", "周", "年", "月", "日", "号", "岁", "%", "‰"],
+    ["个百分点", "百分点", "美元", "港元", "欧元", "日元", "英镑", "澳元", "人次", "批次", "平方公里", "平方米", "立方米", "吨公里", "人公里", "千瓦时", "千瓦", "公顷", "公里", "个月", "课时", "学时", "小时", "年度", "年代", "元", "人", "名", "位", "项", "家", "个", "场", "次", "所", "门", "份", "批", "届", "期", "篇", "部", "本", "册", "件", "度", "套", "台", "支", "种", "类", "条", "处", "座", "间", "亩", "米", "吨", "户", "倍", "天", "周", "年", "月", "日", "号", "岁", "%", "‰"],
     key=len, reverse=True,
 )
 _EN_UNITS = {
@@ -85,7 +85,7 @@ _UNIT_CLASS = {
 # Classes that measure something other than a head-count of things: never swap with 个.
 _NON_COUNT = {
     "currency", "usd", "hkd", "eur", "jpy", "gbp", "aud", "percent", "permille", "points", "years", "months", "days", "weeks",
-    "hours", "米", "公里", "平方米", "亩", "吨", "倍", "岁", "月", "日", "号", "年代",
+    "hours", "米", "公里", "平方公里", "平方米", "立方米", "吨公里", "人公里", "千瓦时", "千瓦", "公顷", "亩", "吨", "倍", "岁", "月", "日", "号", "年代",
 }
 
 _ZH_PREFIX_QUAL = sorted(
@@ -102,6 +102,9 @@ _LABEL_BEFORE = re.compile(
     r"(第|图|表|附件|附表|附图|章|节|编号|序号|No\.|Fig\.|Figure|Table|Chapter|Section|"
     r"Appendix|Part|page|p\.|#|Top|TOP|top)\s*$"
 )
+# What a count in 万 leaves over, then its unit: 1 萬 5,705 人 (Taiwan writes counts so). The unit must follow:
+# two table cells 3万 1200 are not one number.
+_REMAINDER = re.compile(r"[ \u00a0]?(\d,\d{3}|\d{4})(?![\d.,])(?=[ \u00a0]?(?:余|多)?(?:人次|人|名|位|家|所|个|项|件|次|场|户|元))")
 _BRACKETS = {"(": ")", "（": "）", "[": "]", "【": "】", "［": "］", "〔": "〕"}
 _LIST_ONLY = re.compile(r"^[\d\s,，、\-–~～" + _ZH_DIGITS + r"十]*$")
 
@@ -238,6 +241,8 @@ def extract_figures(text: str, include_all: bool = False) -> list[Figure]:
     norm = text.translate(_WIDTH)
     figures: list[Figure] = []
     for m in _NUM.finditer(norm):
+        if figures and m.start() < figures[-1].end:
+            continue  # the 5,705 of 1 萬 5,705 人, read with it
         fig = _figure_at(norm, text, m)
         if fig is not None and (include_all or fig.kind == QUANTITY):
             figures.append(fig)
@@ -265,6 +270,8 @@ def _figure_at(norm: str, text: str, m: re.Match[str]) -> Figure | None:
     mags = re.match(r"[十百千万亿]+", norm[j:]) if not is_zh or qualifier else None
     if mags and (not is_zh or qualifier) and unit is None:
         value, i, scaled = _apply_mags(value, mags.group()), j + mags.end(), True
+        if mags.group()[-1] == "万" and qualifier is None and (rest := _REMAINDER.match(norm, i)):
+            value, i = value + _parse_arabic(rest.group(1)), rest.end(1)  # 1 萬 5,705人 is 15705人
     elif not is_zh and (sm := _EN_SCALE_RE.match(norm, i)):
         value, i, scaled = value * _EN_SCALE[sm.group(1).lower()], sm.end(), True
     if qualifier is None and norm[i:i + 1] in ("余", "多"):
