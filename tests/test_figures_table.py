@@ -160,6 +160,34 @@ def test_what_the_table_cannot_answer_falls_through(table, question):
     assert numeric.answer(table, question) is None
 
 
+def test_counts_and_units_of_real_bulletins_are_read_whole():
+    from rag.text.figures import extract_figures
+
+    (count,) = extract_figures("已訓練1 萬 5,705 人")  # Taiwan writes counts so: one figure, not 1萬 and 5,705人
+    assert (count.value, count.unit) == (15705, "人")
+    assert [(f.value, f.unit) for f in extract_figures("3万 1200")] == [(30000, None), (1200, None)]  # two cells
+    (freight,) = extract_figures("水运货物运输周转量175.26亿吨公里")
+    assert (freight.value, freight.unit) == (17_526_000_000, "吨公里")
+
+
+def test_a_unit_column_gives_the_rows_values_their_unit_and_a_sub_row_answers_for_itself():
+    from rag.ingest.table import Table, table_parts
+
+    rows = (("旅客运输总量", "万人", "4448.38", "110.6"), ("#铁路", "万人", "148.62", "132.9"),
+            ("水运", "万人", "29.76", "31.4"), ("公路", "万人", "4270.00", "109.9"))
+    table = Table(caption="表6 交通运输主要指标", unit="", header=(("指标", "单位", "绝对数", "增长%"),), rows=rows)
+    text = table_parts(table, 900)[0][0]
+    assert "旅客运输总量 #铁路：单位 万人，绝对数 148.62万人，增长% 132.9。" in text, text
+    sentence = Passage(id="s", text="旅客运输总量4448.38 万人，比上年增长110.6%。", kind="text", page=6,
+                       document="2023年周口市统计公报")
+    cells = Passage(id="t", text=text, kind="table", page=7, document="2023年周口市统计公报")
+    from rag.retrieve.figures import FigureTable
+
+    table = FigureTable(tuple(extract(sentence) + extract(cells)), {})
+    found = numeric.answer(table, "2023年周口市铁路旅客运输总量是多少万人？")
+    assert found is not None and [f.printed for f in found.figures] == ["148.62万人"], found and found.text
+
+
 def test_one_indicator_over_periods_is_a_small_table(tmp_path_factory):
     folder = tmp_path_factory.mktemp("word")
     (folder / "school-quality-report.pdf").write_bytes((DOCS / "word" / "school-quality-report.pdf").read_bytes())

@@ -6,17 +6,20 @@ import re
 from collections.abc import Generator
 from typing import Protocol
 
-from rag.answer import contents, followup, numeric, prompts
+from rag.answer import contents, english, followup, numeric, prompts
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Idf, best_evidence
+from rag.answer.glossary import glossary
 from rag.answer.grounding import Citer, split_answer
 from rag.answer.types import Answer, Request, StreamingAnswer
 from rag.config import BACKEND_LABELS, BACKENDS, CONTENTS, FIGURES, Settings
 from rag.errors import LLMError, QueryError
 from rag.passage import Passage
-from rag.retrieve.query import clean_query, expected_unit, named_in_order, points_back
+from rag.retrieve.figures import asked_unit
+from rag.retrieve.query import asks_quantity, clean_query, expected_unit, named_in_order, points_back
 from rag.retrieve.retriever import Filters, Retriever
+from rag.text import english as english_text
 from rag.text.figures import answers_unit, extract_figures
 from rag.text.language import is_english, unsupported_script
 from rag.text.normalize import is_traditional, to_traditional
@@ -85,10 +88,16 @@ class Answerer:
             # Retrieval sees both: the rewrite names the subject, the original keeps the wording.
             asked = rewrite or followup.heuristic_standalone(req.question, req.history)
             query = f"{rewrite} {req.question}" if rewrite else asked
-        if req.english and model is not None:
-            chinese = self._rewrite(model, prompts.translate_messages(asked), asked)
-            if chinese:
-                asked, query = chinese, f"{chinese} {query}"
+        if req.english:
+            terms = glossary().chinese_terms(asked)
+            chinese = self._rewrite(model, prompts.translate_messages(asked, glossary().hints(asked)), asked)
+            # English words left in it (多少人-times): taken out, or, with little Chinese left, the glossary's terms
+            # are searched instead.
+            chinese = re.sub(r"-?[A-Za-z][A-Za-z-]{2,}", "", chinese)
+            if len(re.findall(r"[\u4e00-\u9fff]", chinese)) < 4:
+                chinese = ""
+            asked = chinese or asked
+            query = " ".join([chinese, *terms, query]).strip()
         return dataclasses.replace(req, asked=asked, query=query)
 
     @staticmethod
@@ -161,11 +170,25 @@ class Answerer:
                             dropped=dropped)
 
     @staticmethod
+    def _say(req: Request, chinese: str, english_text: str) -> str:
+        """A notice in the question's language."""
+        return english_text if req.english else chinese
+
+    def unit(self, req: Request) -> str | None:
+        """The kind of figure the question asks for (家, 场, 人, 元, %): a sentence giving another kind is dropped.
+        Not for comparisons, which name two things."""
+        if req.intent.comparison:
+            return None
+        if req.english:
+            return english_text.asked_unit(req.question)
+        return asked_unit(req.asked) if asks_quantity(req.asked) else None
+
+    @staticmethod
     def _answer(req: Request, text: str, citations: list[Passage], backend: str, found: bool = True,
                 notice: str = "", dropped: list[str] | None = None) -> Answer:
         return Answer(text=text, citations=citations, found=found, backend=backend, question=req.question,
                       standalone_question=req.asked, retrieval_query=req.query, notice=notice,
-                      dropped=list(dropped or []))
+                      dropped=list(dropped or []), language="en" if req.english else "zh")
 
     # -- answering -----------------------------------------------------------------
     def stream(self, question: str, history=None, backend: str | None = None, k: int | None = None,
@@ -184,7 +207,8 @@ class Answerer:
             try:
                 model = self.models(req.backend)
             except LLMError as err:
-                notice = f"{BACKEND_LABELS[req.backend]}不可用（{err}），改用摘录式回答。"
+                notice = self._say(req, f"{BACKEND_LABELS[req.backend]}不可用（{err}），改用摘录式回答。",
+                                   f"The {req.backend} model is unavailable ({err}); the answer quotes the report. ")
         req = self.standalone(req, model)
         table = self._from_table(snapshot, req, notice) or self._from_contents(snapshot, req, notice)
         if table is not None:
@@ -201,18 +225,29 @@ class Answerer:
                     return (yield from self._in_english(model, snapshot, req, hits))
                 return (yield from self._generate(model, snapshot, req, hits))
             except LLMError as err:
-                notice = f"{BACKEND_LABELS[req.backend]}出错（{err}），改用摘录式回答。"
+                notice = self._say(req, f"{BACKEND_LABELS[req.backend]}出错（{err}），改用摘录式回答。",
+                                   f"The {req.backend} model failed ({err}); the answer quotes the report. ")
         return (yield from self._extract(snapshot, req, hits, notice))
 
     def _from_table(self, snapshot: Retriever, req: Request, notice: str = "") -> Answer | None:
         """A numeric question the figures table answers with confidence: computed in code, every row cited, in
         milliseconds; None sends it down the passages path."""
-        if req.english or not self.settings.answer_from_figures:
-            return None  # the table's labels are Chinese: an English question is matched by its passages
+        if not self.settings.answer_from_figures or (req.english and req.asked == req.question):
+            return None  # an English question is matched by its Chinese translation, when there is one
         f = req.filters
         found = numeric.answer(snapshot.figures.restricted(f.case, f.chapter, f.document, f.year), req.asked)
-        return found and self._coded(snapshot, req, found.text, found.passage_ids, FIGURES,
-                                     notice + "每个数字都注明出处；差值、倍数、合计由程序按原文数字计算。")
+        if found is None:
+            return None
+        if req.english:  # one figure, framed in English in code; several rows are left to the passages path
+            if found.kind != numeric.LOOKUP or len(found.figures) != 1:
+                return None
+            row = found.figures[0]
+            text = (f"The report gives {english_text.render_printed(row.printed)} for “{row.label}”{english.glossary_note(row.label)} "
+                    f"[1]. Original text: “{row.sentence.strip()}” [1].")
+            return self._coded(snapshot, req, text, (row.passage_id,), FIGURES,
+                               notice + "Every figure is cited; the English rendering of each is made in code.")
+        return self._coded(snapshot, req, found.text, found.passage_ids, FIGURES,
+                           notice + "每个数字都注明出处；差值、倍数、合计由程序按原文数字计算。")
 
     def _from_contents(self, snapshot: Retriever, req: Request, notice: str = "") -> Answer | None:
         """A question about the report's structure (a chapter's title or cases, where a case is, the parts of a
@@ -244,7 +279,7 @@ class Answerer:
         if not fitted.given:
             raise LLMError("资料过长，超出模型的上下文长度（passages exceed the context window）")
         # [n] is fitted.given[n-1]; citations show that passage whole (the model may have read it in part).
-        citer = Citer(fitted.sources, req.query, snapshot.aliases, snapshot.figures.by_passage)
+        citer = Citer(fitted.sources, req.query, snapshot.aliases, snapshot.figures.by_passage, unit=self.unit(req))
         kept: list[str] = []
         pending = ""
         messages = prompts.answer_messages(req.asked, fitted.given, is_english(req.asked))
@@ -281,32 +316,52 @@ class Answerer:
             # Nothing cited survived (an uncited or ungrounded answer is not presented as the report's), or it
             # was asked for money (or a share) and answered with some other figure (起薪 is not 40%; 1,580臺 is
             # not the 3,465萬元 budgeted): the quoted sentence that answers, if any, instead.
-            answer = drain(self._extract(snapshot, req, hits, "语言模型的回答无法在引用段落中核实，改用摘录式回答。"))
+            answer = drain(self._extract(snapshot, req, hits, self._say(
+                req, "语言模型的回答无法在引用段落中核实，改用摘录式回答。",
+                "The model's answer could not be verified against the cited passages; the answer quotes the report.")))
             answer.dropped = citer.dropped + (kept if citer.citations else []) + answer.dropped
             return answer
         return self._answer(req, text, citer.citations, req.backend, dropped=citer.dropped)
 
     def _in_english(self, model: ChatModel, snapshot: Retriever, req: Request, hits: list[Passage]) -> Pieces:
-        """Answer in Chinese (checked), then translate; the translation's figures are checked again."""
-        chinese = drain(self._generate(model, snapshot, req, hits))  # a refusal is worded in English already
-        if not chinese.found or chinese.backend != req.backend:
-            return chinese
-        reply = model.complete(prompts.translate_answer_messages(req.question, chinese.text),
+        """Answer in Chinese (checked), then translate with its figures and names in slots filled in code; each
+        English sentence checked again (figures, names whole, English words). Nothing left: the English extract."""
+        chinese = drain(self._generate(model, snapshot, dataclasses.replace(req, english=False), hits))
+        if not chinese.found:
+            return self.not_found(snapshot, req, hits, chinese.backend, chinese.notice, chinese.dropped)
+        if chinese.backend != req.backend:  # the model's answer failed its check: extracted, in English
+            return (yield from self._extract(snapshot, req, hits, chinese.notice and self._say(
+                req, chinese.notice, "The model's answer could not be verified against the cited passages; "
+                                     "the answer quotes the report.")))
+        masked = english.mask(chinese.text)
+        reply = model.complete(prompts.translate_answer_messages(req.question, masked.text),
                                max_tokens=self.settings.llm_max_tokens, temperature=0.0)
-        citer = Citer(chinese.citations, req.query, snapshot.aliases, snapshot.figures.by_passage)
-        sentences = split_answer(reply.strip() + "\n")[0]
-        checked = [citer.check(s) for s in sentences]
-        if not sentences or any(c is None for c in checked) or not citer.citations:
-            chinese.notice = "英文译文中的数字无法核实，以下为中文回答（the English translation could not be verified）。"
-            yield chinese.text
-            return chinese
-        text = " ".join(c.strip() for c in checked if c.strip())
+        filled = english.unmask(reply.strip(), masked)
+        citer = Citer(chinese.citations, req.query, snapshot.aliases, snapshot.figures.by_passage, unit=self.unit(req))
+        checked = []
+        for sentence in split_answer((filled or "") + "\n")[0]:
+            ok = citer.check(sentence) if english.english_sentence(sentence, masked.names) else None
+            if ok is not None and ok.strip():
+                checked.append(ok.strip())
+        if not checked or not citer.citations:
+            return (yield from self._extract(snapshot, req, hits, "The English translation could not be verified; "
+                                                                  "the answer quotes the report."))
+        text = " ".join(checked)
         yield text
-        return self._answer(req, text, citer.citations, req.backend, dropped=chinese.dropped)
+        return self._answer(req, text, citer.citations, req.backend, dropped=chinese.dropped + citer.dropped)
+
+    def _evidence_query(self, req: Request) -> str:
+        """What a quoted sentence must cover: an English question untranslated (no model) by the Chinese of the
+        glossary's terms it uses, and the kind of figure it asks for (How many enterprises → 多少家)."""
+        if not req.english or not is_english(req.asked):
+            return req.query
+        unit = self.unit(req)
+        asked = f"多少{unit}" if unit else ("多少" if english_text.asks_count(req.question) else "")
+        return " ".join([*glossary().chinese_terms(req.question), asked]).strip() or req.query
 
     def _extract(self, snapshot: Retriever, req: Request, hits: list[Passage], notice: str = "") -> Pieces:
         named = snapshot.cases_named(req.query)
-        evidence = best_evidence(req.query, hits, self.idf(snapshot), cases=named, structural=req.intent.structure,
+        evidence = best_evidence(self._evidence_query(req), hits, self.idf(snapshot), cases=named, structural=req.intent.structure,
                                  aliases=set().union(*(snapshot.aliases[c] for c in named)) if named else set())
         if not evidence:
             return self.not_found(snapshot, req, hits, "extractive", notice)
@@ -316,7 +371,14 @@ class Answerer:
             marked = citer.check(f"{item.sentence.rstrip('。；')}[{hits.index(item.passage) + 1}]。")
             if marked:
                 sentences.append(marked)
-        lead = "The report says (original Chinese): " if req.english else "报告原文："
-        text = lead + "".join(sentences)
+        if req.english:
+            quoted = [(re.sub(r"\[\d+\]", "", s).rstrip("。"), int(re.findall(r"\[(\d+)\]", s)[-1]))
+                      for s in sentences if re.search(r"\[\d+\]", s)]
+            opening = english.lead(self.unit(req), quoted) if english_text.asks_count(req.question) else "The report says"
+            body = " ".join(f"“{q}” [{n}]." for q, n in quoted)
+            text = " ".join(x for x in (opening + (" Original text:" if opening.endswith(".") else " (original Chinese):"),
+                                         body, english.names_line(body)) if x)
+        else:
+            text = "报告原文：" + "".join(sentences)
         yield text
         return self._answer(req, text, citer.citations, "extractive", notice=notice, dropped=citer.dropped)

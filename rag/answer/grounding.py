@@ -9,7 +9,7 @@ from rag.answer.cells import misplaced
 from rag.ingest.facts import Figure as Row
 from rag.ingest.table import cells
 from rag.text import keywords
-from rag.text.figures import DATE, QUANTITY, Figure, extract_figures, is_grounded, same_figure
+from rag.text.figures import DATE, QUANTITY, Figure, answers_kind, extract_figures, is_grounded, same_figure
 from rag.text.language import is_english
 from rag.passage import Passage
 from rag.retrieve.query import mentions
@@ -47,6 +47,9 @@ class Citer:
     # Figures-table rows by passage id: a relation the sentence states (相同, 一共, 倍, 多于) is checked against
     # them. Quoted report sentences (extraction) are the report's own words: checked with {} (figures only).
     rows: dict[str, list[Row]] = field(default_factory=dict)
+    # The unit the question asks in (家, 场, 人, 元, %): a sentence whose figures are all of another kind answers
+    # something else (80余场 for how many enterprises) and is dropped. None: not checked.
+    unit: str | None = None
     order: list[int] = field(default_factory=list)  # prompt indices in display order
     dropped: list[str] = field(default_factory=list)
     _named: dict[str, set[str]] = field(default_factory=dict, repr=False)  # text -> cases it names
@@ -69,6 +72,10 @@ class Citer:
                 self.dropped.append(sentence.strip())
                 return None
             needed.append(source)  # the model forgot (or misplaced) the citation: attach the right one
+        counts = [f for f in figures if f.kind == QUANTITY]
+        if self.unit and counts and not any(answers_kind(f.unit, self.unit) for f in counts):
+            self.dropped.append(sentence.strip())
+            return None
         table = [c for i in needed for c in cells(self.passages[i].text)]
         if any(misplaced(f, body + self.question, table) for f in figures):  # 2024年's cell given for 2023年
             self.dropped.append(sentence.strip())

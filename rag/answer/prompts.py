@@ -60,8 +60,9 @@ def not_found_text(english: bool, closest: str = "") -> str:
     return template("not_found_en" if english else "not_found").format(closest=closest)
 
 
-def translate_messages(question: str) -> list[dict]:
-    return [{"role": "user", "content": template("translate").format(question=question)}]
+def translate_messages(question: str, hints: str = "") -> list[dict]:
+    """hints: "English = 中文" lines from the glossary, so that names are not half translated (常州新能 consortium)."""
+    return [{"role": "user", "content": template("translate").format(question=question, hints=hints or "（无）")}]
 
 
 def translate_answer_messages(question: str, answer: str) -> list[dict]:

@@ -39,6 +39,7 @@ class Answer:
     retrieval_query: str = ""  # what retrieval searched for: the standalone question with the original wording
     notice: str = ""  # e.g. why the answer fell back to extraction
     dropped: list[str] = field(default_factory=list)  # sentences removed: a figure had no source
+    language: str = "zh"  # the question's language, which the answer, its notices and the page follow: zh | en
 
     def to_dict(self) -> dict:
         data = asdict(self)

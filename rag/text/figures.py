@@ -304,6 +304,21 @@ def answers_unit(unit: str | None, asked: str) -> bool:
     return unit == asked
 
 
+# What a question asking in one unit may be answered in: people in 人, 名, 位 or 人次; sessions in 场, 次, 期.
+_KINDS = ({"人", "名", "位", "人次"}, {"家", "所"}, {"场", "次", "期", "批", "批次", "届"}, {"项", "件", "个"})
+
+
+def answers_kind(unit: str | None, asked: str) -> bool:
+    """A figure in this unit answers a question asking for that kind of thing: 80余场 does not answer how many
+    enterprises (家), 3.5万人次 answers how many people were trained, any money answers 元."""
+    if asked in ("元", "%"):
+        return answers_unit(unit, asked)
+    group = next((g for g in _KINDS if asked in g), None)
+    if group is not None:
+        return unit in group or (unit == "个" and asked in ("家", "所", "项", "个"))
+    return units_compatible(unit, asked) and unit is not None
+
+
 def units_compatible(a: str | None, b: str | None) -> bool:
     """Missing units match anything; 个 matches any head-count; otherwise classes must agree."""
     if a is None or b is None:

@@ -1,0 +1,102 @@
+"""English answers: figures rendered in code beside the figure as printed, names kept whole, the kind of thing
+asked checked, and the extractive answer to an English question framed in English around its figure."""
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.english import english_sentence, lead, mask, names_line, unmask
+from rag.answer.glossary import glossary
+from rag.answer.grounding import Citer
+from rag.text.english import asked_unit, foreign_share, render_printed, with_english
+from rag.text.figures import answers_kind
+
+
+@pytest.mark.parametrize("printed, english", [
+    ("200万元", "2 million yuan (200万元)"),
+    ("1 200 余家", "over 1,200 (1 200 余家)"),
+    ("近 6 亿元", "nearly 600 million yuan (近 6 亿元)"),
+    ("3.5万人次", "35,000 person-times (3.5万人次)"),
+    ("超 40%", "over 40% (超 40%)"),
+    ("110余次", "over 110 times (110余次)"),
+    ("131.74亿元", "13.174 billion yuan (131.74亿元)"),
+])
+def test_a_figure_is_given_in_english_beside_the_figure_as_printed(printed, english):
+    assert render_printed(printed) == english  # 200万元 is 2 million, never "200 million"
+
+
+def test_a_sentence_copying_chinese_figures_gets_them_in_english_without_doubled_words():
+    assert (with_english("The consortium served more than 1 200 余家 enterprises [1].")
+            == "The consortium served over 1,200 (1 200 余家) enterprises [1].")
+    assert with_english("It gives RMB 200万元 yuan each year.") == "It gives 2 million yuan (200万元) each year."
+    assert with_english("It gives 2 million yuan (200万元).") == "It gives 2 million yuan (200万元)."
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("How many enterprises did the consortium serve with technical upgrades?", "家"),
+    ("How much money does the city allocate each year?", "元"),
+    ("How many person-times of on-the-job employees has the consortium trained?", "人次"),
+    ("How many training sessions were held?", "场"),
+    ("What share of graduates stay to work locally?", "%"),
+    ("Which two institutions lead the consortium?", None),
+])
+def test_the_kind_an_english_question_asks_for(question, unit):
+    assert asked_unit(question) == unit
+
+
+def test_a_figure_of_another_kind_does_not_answer():
+    assert not answers_kind("场", "家")  # 80余场 is no count of enterprises
+    assert answers_kind("家", "家") and answers_kind("人次", "人") and answers_kind("万元", "元") is False
+    assert answers_kind("元", "元") and answers_kind("%", "%")
+
+
+def test_a_sentence_giving_another_kind_of_figure_is_dropped(report):
+    passages = [p for p in report.passages() if "80 余场" in p.text and "1 200 余家" in p.text]
+    assert passages, "the 常州 passage printing 80 余场 and 1 200 余家"
+    citer = Citer(passages, unit="家")
+    assert citer.check("The consortium ran 80 余场 training sessions [1].") is None
+    assert citer.check("It served 1 200 余家 enterprises [1].") is not None
+
+
+def test_figures_and_names_go_through_the_translation_in_slots():
+    masked = mask("常州新能源产教联合体培训了3.5万人次的在岗人员[1]。由泉州职业技术大学、福建盼盼食品有限公司牵头[1]。")
+    assert "3.5万" not in masked.text and "泉州职业技术大学" not in masked.text
+    filled = unmask("The {N1} trained {F1} on-the-job employees [1]. It is led by {N2} and {N3} [1].", masked)
+    assert filled == ("The 常州新能源产教联合体 (Changzhou New Energy Industry-Education Consortium) trained "
+                      "35,000 person-times (3.5万人次) on-the-job employees [1]. It is led by 泉州职业技术大学 "
+                      "(Quanzhou University of Vocational Technology) and 福建盼盼食品有限公司 (Fujian Panpan Foods "
+                      "Co., Ltd.) [1].")
+    assert unmask("The {N1} trained employees [1].", masked) is None  # the figure lost
+    assert unmask("The {N1} trained {F7} employees [1].", masked) is None  # a figure made up
+
+
+def test_an_english_sentence_has_chinese_only_in_names_figures_and_quotes():
+    names = frozenset({"常州新能源产教联合体"})
+    assert english_sentence("The 常州新能源产教联合体 trained 35,000 person-times (3.5万人次) [1].", names)
+    assert not english_sentence("常州新能 consortium培训了3.5万人次[1]。", names)  # half translated
+    assert not english_sentence("The 常州新能 consortium trained 3.5万人次 [1].", names)
+    assert foreign_share("The report says: “每年安排200万元日常运行经费” [1].") == 0.0
+
+
+def test_the_extractive_answer_opens_with_an_english_sentence_around_the_figure_asked_for():
+    quoted = [("联合体为企业提供专项培训 80 余场，服务常州当地新能源企业技术改造 1 200 余家", 1)]
+    assert lead("家", quoted) == "The report gives over 1,200 (1 200 余家) [1]."
+    assert lead("场", quoted) == "The report gives over 80 sessions (80 余场) [1]."
+    assert names_line("由泉州职业技术大学牵头") == "Names: 泉州职业技术大学 = Quanzhou University of Vocational Technology."
+
+
+def test_the_glossary_gives_the_chinese_an_english_question_names():
+    terms = glossary().chinese_terms("How much does the Changzhou new energy consortium spend on daily operations?")
+    assert terms[:2] == ["常州新能源产教联合体", "日常运行经费"]
+
+
+def test_an_english_question_gets_an_english_extract_around_its_figure(report):
+    from rag.answer.answerer import Answerer
+
+    answer = Answerer(report).ask("How much money does the Changzhou city government allocate each year for the "
+                                  "consortium's daily operations?", backend="extractive")
+    assert answer.language == "en" and answer.found
+    assert "2 million yuan (200万元)" in answer.text and answer.text.startswith("The report gives")
+    assert foreign_share(answer.text, {"日常运行经费"}) == 0.0
+    answer = Answerer(report).ask("How many enterprises did the Changzhou consortium serve with technical upgrades?",
+                                  backend="extractive")
+    assert "over 1,200 (1 200 余家)" in answer.text, answer.text
