@@ -152,12 +152,12 @@ def main():
             errors.append(f"{where}: page {page} is not a page number in the table of contents")
 
         hist = q["history"]
-        if typ == "followup":
+        if typ == "followup" or (typ == "english" and hist):  # an English follow-up carries its history too
             ok = isinstance(hist, list) and hist and all(
                 isinstance(t, list) and len(t) == 2 and all(isinstance(x, str) and x.strip() for x in t) for t in hist)
             if not ok:
                 errors.append(f"{where}: followup needs history [[question, answer], ...]")
-            if not any(a in q["question"] for a in ANAPHORA):
+            if typ == "followup" and not any(a in q["question"] for a in ANAPHORA):
                 errors.append(f"{where}: followup question has no anaphor resolving to the history")
         elif hist != []:
             errors.append(f"{where}: history must be [] for {typ}")

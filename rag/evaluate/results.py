@@ -120,7 +120,8 @@ def _retrieval_table(retrieval: dict) -> list[str]:
 
 
 ANSWER_COLUMNS = ("n", "accuracy", "right", "citation_accuracy", "refusal_accuracy", "false_refusal_rate",
-                  "grounding", "from_table", "latency_p50_s", "latency_p95_s", "table_latency_p50_s")
+                  "grounding", "from_table", "in_english", "unit_matches", "latency_p50_s", "latency_p95_s",
+                  "table_latency_p50_s")
 
 
 def _answer_table(per_type: dict) -> list[str]:

@@ -10,12 +10,18 @@ from collections.abc import Callable, Iterable
 
 from rag.answer import followup
 from rag.answer.answerer import Answerer
+from rag.answer.english import english_sentence, mask
 from rag.answer.types import Answer
 from rag.llm.backends import chat_model, provider
 from rag.config import BACKENDS, CONTENTS, FIGURES, PROJECT_ROOT
 from rag.errors import LLMError
 from rag.evaluate.metrics import Question, evidence_rank, summarise
 from rag.report import Report
+from rag.retrieve.figures import asked_unit
+from rag.retrieve.query import asks_quantity
+from rag.text.english import asked_unit as english_unit
+from rag.text.figures import QUANTITY, answers_kind, extract_figures
+from rag.text.language import is_english
 from rag.evaluate.scoring import (ANSWERED_UNCOVERED, FALSE_REFUSAL, OUTCOMES, REFUSED, RIGHT, WRONG_CITATION,
                       WRONG_ITEMS, score)
 
@@ -78,6 +84,10 @@ def answer_metrics(rows: list[dict]) -> dict:
         "from_table": share(sum(r["backend_used"] == FIGURES for r in rows), len(rows)),
         "table_latency_p50_s": (round(statistics.median(table), 3)
                                 if (table := [r["seconds"] for r in rows if r["backend_used"] == FIGURES]) else None),
+        # English questions: the answer's own words English; every question asking a kind of thing: a figure of it.
+        "in_english": share(sum(r["in_english"] is True for r in rows), sum(r["in_english"] is not None for r in rows)),
+        "unit_matches": share(sum(r["unit_matches"] is True for r in rows),
+                              sum(r["unit_matches"] is not None for r in rows)),
         "latency_p50_s": round(statistics.median(latencies), 3) if latencies else None,
         "latency_p95_s": round(_percentile(latencies, 0.95), 3) if latencies else None,
     }
@@ -94,7 +104,23 @@ def answer_row(question: Question, answer: Answer, backend: str, seconds: float)
         "figures": s.figures, "grounded": s.grounded, "seconds": round(seconds, 3),
         "found": answer.found, "answer": answer.text, "backend_used": answer.backend, "notice": answer.notice,
         "cited": [p.citation for p in answer.citations],
+        "in_english": in_english(answer.text) if is_english(question.question) and answer.found else None,
+        "unit_matches": unit_matches(question.question, answer.text) if answer.found else None,
     }
+
+
+def in_english(text: str) -> bool:
+    """The answer's own words are English: Chinese only in quotes, brackets, figures as printed and names."""
+    return english_sentence(text, mask(text).names)
+
+
+def unit_matches(question: str, text: str) -> bool | None:
+    """A figure in the answer is of the kind asked (enterprises → 家); None when the question asks no kind."""
+    unit = english_unit(question) if is_english(question) else (asked_unit(question) if asks_quantity(question)
+                                                                 else None)
+    if unit is None:
+        return None
+    return any(answers_kind(f.unit, unit) for f in extract_figures(text) if f.kind == QUANTITY)
 
 
 def evaluate_answers(answerer: Answerer, questions: Iterable[Question], backend: str,
