@@ -100,3 +100,23 @@ def test_an_english_question_gets_an_english_extract_around_its_figure(report):
     answer = Answerer(report).ask("How many enterprises did the Changzhou consortium serve with technical upgrades?",
                                   backend="extractive")
     assert "over 1,200 (1 200 余家)" in answer.text, answer.text
+
+
+def test_every_name_of_the_glossary_is_printed_in_the_report_and_wordings_are_unique(report_text):
+    """The glossary is data about this corpus: a name it renders that the report does not print is stale, and one
+    English wording for two Chinese terms would make the search depend on file order."""
+    printed = report_text.replace(" ", "")
+    entries = glossary().entries
+    assert [e.zh for e in entries if e.name and e.zh not in printed] == []
+    wordings = [w.lower() for e in entries for w in e.wordings]
+    assert len(wordings) == len(set(wordings)), sorted(w for w in wordings if wordings.count(w) > 1)
+
+
+def test_an_english_question_is_answered_from_the_figures_table_in_english(report):
+    from rag.answer.answerer import Answerer
+
+    answer = Answerer(report).ask("How much special construction funding does the Changzhou consortium receive "
+                                  "each year?", backend="extractive")
+    assert answer.backend == "figures" and answer.language == "en"
+    assert answer.text.startswith("The report gives 20 million yuan (2000万元) for “专项建设经费”"), answer.text
+    assert "Original text: “" in answer.text and answer.citations[0].page == 71

@@ -232,10 +232,13 @@ class Answerer:
     def _from_table(self, snapshot: Retriever, req: Request, notice: str = "") -> Answer | None:
         """A numeric question the figures table answers with confidence: computed in code, every row cited, in
         milliseconds; None sends it down the passages path."""
-        if not self.settings.answer_from_figures or (req.english and req.asked == req.question):
-            return None  # an English question is matched by its Chinese translation, when there is one
+        if not self.settings.answer_from_figures:
+            return None
         f = req.filters
-        found = numeric.answer(snapshot.figures.restricted(f.case, f.chapter, f.document, f.year), req.asked)
+        # An English question is matched by its translation, or without a model by the glossary's Chinese for its
+        # words and the kind it asks for (常州新能源产教联合体 日常运行经费 多少元).
+        asked = self._evidence_query(req) if req.english and is_english(req.asked) else req.asked
+        found = numeric.answer(snapshot.figures.restricted(f.case, f.chapter, f.document, f.year), asked)
         if found is None:
             return None
         if req.english:  # one figure, framed in English in code; several rows are left to the passages path
@@ -243,7 +246,7 @@ class Answerer:
                 return None
             row = found.figures[0]
             text = (f"The report gives {english_text.render_printed(row.printed)} for “{row.label}”{english.glossary_note(row.label)} "
-                    f"[1]. Original text: “{row.sentence.strip()}” [1].")
+                    f"[1]. Original text: “{numeric.clause(row)}” [1].")
             return self._coded(snapshot, req, text, (row.passage_id,), FIGURES,
                                notice + "Every figure is cited; the English rendering of each is made in code.")
         return self._coded(snapshot, req, found.text, found.passage_ids, FIGURES,

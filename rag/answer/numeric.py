@@ -96,7 +96,7 @@ def _describe(row: Figure) -> str:
     return f"{row.measure}（{where}）" if where else row.measure
 
 
-def _clause(row: Figure) -> str:
+def clause(row: Figure) -> str:
     """The ；-clause of the row's sentence that prints the figure: the quote an official can check at a glance."""
     for clause in row.sentence.split("；"):
         if row.raw in clause:
@@ -241,7 +241,7 @@ def _lookup(matches: list[FigureMatch], cite: _Citations) -> TableAnswer | None:
             or _same_indicator(m.figure, best.figure) and m.coverage >= best.coverage - 0.05]
     if len({(f.value, f.unit) for f in fits}) == 1:
         row = fits[0]
-        text = f"{_describe(row)}：{row.printed}{cite.mark(row)}。\n\n原文：“{_clause(row)}”{cite.mark(row)}。"
+        text = f"{_describe(row)}：{row.printed}{cite.mark(row)}。\n\n原文：“{clause(row)}”{cite.mark(row)}。"
         return TableAnswer(LOOKUP, text, tuple(cite.ids), (row,))
     # Two rows fit with different values: both shown with what tells them apart, never one chosen silently.
     text = "报告中有多个数字与问题相符，请按所指选用：\n\n" + _table(fits, cite)
@@ -265,7 +265,7 @@ def _arithmetic(question: str, rows: list[Figure], cite: _Citations) -> str:
             else (lambda r: r.measure)
         out = f"{name(more)}（{more.printed}）多于{name(less)}（{less.printed}）{marks}。"
         if same and name(a) == name(b):
-            out += "".join(f"\n\n{r.printed}，原文：“{_clause(r)}”{cite.mark(r)}。" for r in (a, b))
+            out += "".join(f"\n\n{r.printed}，原文：“{clause(r)}”{cite.mark(r)}。" for r in (a, b))
     hi, lo = max(va, vb), min(va, vb)
     if _DIFFERENCE.search(question):
         out += f"\n\n相差：{_number(hi)}{unit} − {_number(lo)}{unit} = {about}{_number(hi - lo)}{unit}，据{marks}计算{note}。"
@@ -336,7 +336,7 @@ def _ranked(question: str, rows: list[Figure], cite: _Citations) -> TableAnswer:
     ordered = sorted(rows, key=lambda f: (f.value if fewest else -f.value, f.ordinal))
     top = ordered[0]
     word = word if re.match(r"最", word) else ("最少" if fewest else "最多")
-    lines = [f"{top.measure}{word}：{top.printed}{cite.mark(top)}。", "", f"原文：“{_clause(top)}”{cite.mark(top)}。", "",
+    lines = [f"{top.measure}{word}：{top.printed}{cite.mark(top)}。", "", f"原文：“{clause(top)}”{cite.mark(top)}。", "",
              "比较的各项（按数值排列）："]
     lines += [f"{i}. {f.measure}：{f.printed}{cite.mark(f)}" for i, f in enumerate(ordered, 1)]
     if any(f.qualifier for f in ordered):
