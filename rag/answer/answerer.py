@@ -245,9 +245,7 @@ class Answerer:
             if found.kind != numeric.LOOKUP or len(found.figures) != 1:
                 return None
             row = found.figures[0]
-            text = (f"The report gives {english_text.render_printed(row.printed)} for “{row.label}”{english.glossary_note(row.label)} "
-                    f"[1]. Original text: “{numeric.clause(row)}” [1].")
-            return self._coded(snapshot, req, text, (row.passage_id,), FIGURES,
+            return self._coded(snapshot, req, english.figure_answer(row), (row.passage_id,), FIGURES,
                                notice + "Every figure is cited; the English rendering of each is made in code.")
         return self._coded(snapshot, req, found.text, found.passage_ids, FIGURES,
                            notice + "每个数字都注明出处；差值、倍数、合计由程序按原文数字计算。")
@@ -364,8 +362,8 @@ class Answerer:
 
     def _extract(self, snapshot: Retriever, req: Request, hits: list[Passage], notice: str = "") -> Pieces:
         named = snapshot.cases_named(req.query)
-        evidence = best_evidence(self._evidence_query(req), hits, self.idf(snapshot), cases=named, structural=req.intent.structure,
-                                 aliases=set().union(*(snapshot.aliases[c] for c in named)) if named else set())
+        evidence = best_evidence(self._evidence_query(req), hits, self.idf(snapshot), cases=named,
+                                 structural=req.intent.structure, aliases=set().union(*(snapshot.aliases[c] for c in named)) if named else set())
         if not evidence:
             return self.not_found(snapshot, req, hits, "extractive", notice)
         citer = Citer(hits, req.query, snapshot.aliases)
@@ -375,12 +373,8 @@ class Answerer:
             if marked:
                 sentences.append(marked)
         if req.english:
-            quoted = [(re.sub(r"\[\d+\]", "", s).rstrip("。"), int(re.findall(r"\[(\d+)\]", s)[-1]))
-                      for s in sentences if re.search(r"\[\d+\]", s)]
-            opening = english.lead(self.unit(req), quoted) if english_text.asks_count(req.question) else "The report says"
-            body = " ".join(f"“{q}” [{n}]." for q, n in quoted)
-            text = " ".join(x for x in (opening + (" Original text:" if opening.endswith(".") else " (original Chinese):"),
-                                         body, english.names_line(body)) if x)
+            text = english.quoted_answer(sentences, self.unit(req) if english_text.asks_count(req.question) else None,
+                                         english_text.asks_count(req.question))
         else:
             text = "报告原文：" + "".join(sentences)
         yield text

@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.glossary import glossary
-from rag.text.english import foreign_share, render
+from rag.answer.numeric import clause
+from rag.ingest.facts import Figure as Row
+from rag.text.english import foreign_share, render, render_printed
 from rag.text.figures import QUANTITY, Figure, answers_kind, extract_figures
 
 # Names the glossary may not hold, as the report prints them: titles in 《》 and bodies by their endings.
@@ -83,6 +85,24 @@ def english_sentence(sentence: str, names: frozenset[str]) -> bool:
     return foreign_share(sentence, set(names)) <= ENGLISH_ENOUGH
 
 
+def figure_answer(row: Row) -> str:
+    """A figures-table row for an English question: "The report gives 2 million yuan (200万元) for “日常运行经费”
+    (daily operations) [1]. Original text: “…” [1]." """
+    return (f"The report gives {render_printed(row.printed)} for “{row.label}”{glossary_note(row.label)} [1]. "
+            f"Original text: “{clause(row)}” [1].")
+
+
+def quoted_answer(sentences: list[str], unit: str | None, asks_figure: bool) -> str:
+    """The extract for an English question: an English sentence around the figure that answers (when a figure is
+    asked for), the report's sentences quoted with their [n], and the glossary's English for the names they print."""
+    quoted = [(re.sub(r"\[\d+\]", "", s).rstrip("。"), int(re.findall(r"\[(\d+)\]", s)[-1]))
+              for s in sentences if re.search(r"\[\d+\]", s)]
+    opening = lead(unit, quoted) if asks_figure else "The report says"
+    body = " ".join(f"“{q}” [{n}]." for q, n in quoted)
+    opening += " Original text:" if opening.endswith(".") else " (original Chinese):"
+    return " ".join(x for x in (opening, body, names_line(body)) if x)
+
+
 def lead(question_unit: str | None, sentences: list[tuple[str, int]]) -> str:
     """The English sentence an extracted answer opens with, built around the figure that answers: "The report gives
     2 million yuan (200万元) [1]." sentences: the quoted Chinese sentences with their citation numbers."""
@@ -105,4 +125,5 @@ def names_line(text: str) -> str:
     return ("Names: " + "; ".join(f"{e.zh} = {e.en}" for e in kept) + ".") if kept else ""
 
 
-__all__ = ["Masked", "mask", "unmask", "named", "glossary_note", "english_sentence", "lead", "names_line", "ENGLISH_ENOUGH"]
+__all__ = ["Masked", "mask", "unmask", "named", "glossary_note", "figure_answer", "quoted_answer", "english_sentence",
+           "lead", "names_line", "ENGLISH_ENOUGH"]
