@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.english import english_sentence, lead, mask, names_line, unmask
+from rag.answer.english import figures_given, in_english, lead, mask, names_line, unmask
 from rag.answer.glossary import glossary
 from rag.answer.grounding import Citer
-from rag.text.english import asked_unit, foreign_share, render_printed, with_english
+from rag.passage import Passage
+from rag.text.english import asked_unit, render_printed
 from rag.text.figures import answers_kind
 
 
@@ -22,13 +23,6 @@ from rag.text.figures import answers_kind
 ])
 def test_a_figure_is_given_in_english_beside_the_figure_as_printed(printed, english):
     assert render_printed(printed) == english  # 200万元 is 2 million, never "200 million"
-
-
-def test_a_sentence_copying_chinese_figures_gets_them_in_english_without_doubled_words():
-    assert (with_english("The consortium served more than 1 200 余家 enterprises [1].")
-            == "The consortium served over 1,200 (1 200 余家) enterprises [1].")
-    assert with_english("It gives RMB 200万元 yuan each year.") == "It gives 2 million yuan (200万元) each year."
-    assert with_english("It gives 2 million yuan (200万元).") == "It gives 2 million yuan (200万元)."
 
 
 @pytest.mark.parametrize("question, unit", [
@@ -69,12 +63,30 @@ def test_figures_and_names_go_through_the_translation_in_slots():
     assert unmask("The {N1} trained {F7} employees [1].", masked) is None  # a figure made up
 
 
-def test_an_english_sentence_has_chinese_only_in_names_figures_and_quotes():
-    names = frozenset({"常州新能源产教联合体"})
-    assert english_sentence("The 常州新能源产教联合体 trained 35,000 person-times (3.5万人次) [1].", names)
-    assert not english_sentence("常州新能 consortium培训了3.5万人次[1]。", names)  # half translated
-    assert not english_sentence("The 常州新能 consortium trained 3.5万人次 [1].", names)
-    assert foreign_share("The report says: “每年安排200万元日常运行经费” [1].") == 0.0
+PASSAGE = [Passage(id="a", kind="text", text="联合体内学校与理想汽车有限公司、宁德时代新能源科技股份有限公司共建。"
+                                               "常州新能源产教联合体依托武进国家高新技术产业开发区成立。")]
+
+
+@pytest.mark.parametrize("text, english", [
+    ("The 常州新能源产教联合体 is based in 武进国家高新技术产业开发区 [1].", True),
+    ("The report says (original Chinese): “常州新能源产教联合体依托武进国家高新技术产业开发区成立” [1].", True),
+    ("It trained 35,000 person-times (3.5万人次) [1].", True),
+    ("The companies are Ideal汽车有限公司 and 宁德时代新能源科技股份有限公司 [1].", False),  # glued to English
+    ("The 常州新能 consortium was founded [1].", False),  # a name cut inside a word
+    ("常州新能源产教联合体's 开发区是武进国家高新技术产业开发区 [1].", False),  # a Chinese clause
+    ("常州新能 consortium培训了3.5万人次[1]。", False),
+    ("[1].", False),  # says nothing
+])
+def test_an_english_answer_has_chinese_only_in_whole_names_figures_and_quotes(text, english):
+    assert in_english(text, PASSAGE) is english
+
+
+def test_a_figure_the_model_gave_is_put_in_english_beside_the_clause_that_prints_it():
+    passage = Passage(id="b", kind="text", text="平台收集企业 3.5 万个岗位需求。开发企业定制培训265项，培训在岗人员3.5万人次。")
+    given = figures_given("联合体培训在岗人员3.5万人次[1]。", [passage], "人次")
+    assert given == ("The report gives 35,000 person-times (3.5万人次) [1]. Original text: “开发企业定制培训265项，"
+                     "培训在岗人员3.5万人次” [1].")  # not the 3.5 万个岗位 clause
+    assert figures_given("联合体培训在岗人员3.5万人次[1]。", [passage], "家") == ""  # not the kind asked
 
 
 def test_the_extractive_answer_opens_with_an_english_sentence_around_the_figure_asked_for():
@@ -96,7 +108,7 @@ def test_an_english_question_gets_an_english_extract_around_its_figure(report):
                                   "consortium's daily operations?", backend="extractive")
     assert answer.language == "en" and answer.found
     assert "2 million yuan (200万元)" in answer.text and answer.text.startswith("The report gives")
-    assert foreign_share(answer.text, {"日常运行经费"}) == 0.0
+    assert in_english(answer.text, answer.citations)
     answer = Answerer(report).ask("How many enterprises did the Changzhou consortium serve with technical upgrades?",
                                   backend="extractive")
     assert "over 1,200 (1 200 余家)" in answer.text, answer.text
@@ -120,3 +132,12 @@ def test_an_english_question_is_answered_from_the_figures_table_in_english(repor
     assert answer.backend == "figures" and answer.language == "en"
     assert answer.text.startswith("The report gives 20 million yuan (2000万元) for “专项建设经费”"), answer.text
     assert "Original text: “" in answer.text and answer.citations[0].page == 71
+
+
+def test_an_english_question_about_where_a_case_begins_is_answered_from_the_contents_in_english(report):
+    from rag.answer.answerer import Answerer
+
+    answer = Answerer(report).ask("On which page of the report does the Changzhou new energy consortium case begin?",
+                                  backend="extractive")
+    assert answer.backend == "contents" and in_english(answer.text, answer.citations)
+    assert "is in Chapter 3 (第三章" in answer.text and "beginning on page 71 [1]." in answer.text

@@ -64,7 +64,8 @@ def _site_packages(venv: Path) -> Path:
 def test_the_installed_package_holds_every_module_and_prompt(installed):
     package = _site_packages(installed) / "rag"
     assert _python_files(package) == _python_files(ROOT / "rag"), "a subpackage is missing from pyproject.toml"
-    assert sorted(p.name for p in (package / "_prompts").iterdir()) == sorted(p.name for p in (ROOT / "prompts").glob("*.md"))
+    shipped = sorted(p.name for p in (package / "_prompts").iterdir())
+    assert shipped == sorted(p.name for p in (ROOT / "prompts").iterdir() if p.suffix in (".md", ".toml"))
 
 
 def test_report_rag_answers_from_another_folder(installed, index_copy, tmp_path):

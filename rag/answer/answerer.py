@@ -209,8 +209,11 @@ class Answerer:
             except LLMError as err:
                 notice = self._say(req, f"{BACKEND_LABELS[req.backend]}不可用（{err}），改用摘录式回答。",
                                    f"The {req.backend} model is unavailable ({err}); the answer quotes the report. ")
-        req = self.standalone(req, model)
-        table = self._from_table(snapshot, req, notice) or self._from_contents(snapshot, req, notice)
+        # An English question the table answers by the glossary's words alone needs no translation pass (2 s).
+        table = self._from_table(snapshot, self.standalone(req, None), notice) if req.english and not req.history \
+            else None
+        req = self.standalone(req, model) if table is None else req
+        table = table or self._from_table(snapshot, req, notice) or self._from_contents(snapshot, req, notice)
         if table is not None:
             yield table.text
             return table
@@ -253,11 +256,11 @@ class Answerer:
     def _from_contents(self, snapshot: Retriever, req: Request, notice: str = "") -> Answer | None:
         """A question about the report's structure (a chapter's title or cases, where a case is, the parts of a
         case) read from the tables of contents and headings in code; None sends it down the passages path."""
-        if req.english or req.filters.case or req.filters.document:
-            return None  # the headings are Chinese; a filter may leave out the contents page cited
-        found = contents.answer(snapshot, req.asked)
-        return found and self._coded(snapshot, req, found.text, found.passage_ids, CONTENTS,
-                                     notice + "按报告目录与正文标题列出，每项注明出处。")
+        if req.filters.case or req.filters.document:
+            return None  # a filter may leave out the contents page cited
+        found = contents.answer(snapshot, req.question if req.english else req.asked, english=req.english)
+        return found and self._coded(snapshot, req, found.text, found.passage_ids, CONTENTS, notice + self._say(
+            req, "按报告目录与正文标题列出，每项注明出处。", "Read from the report's table of contents, cited."))
 
     def _coded(self, snapshot: Retriever, req: Request, text: str, passage_ids: tuple[str, ...], backend: str,
                notice: str) -> Answer:
@@ -325,8 +328,10 @@ class Answerer:
         return self._answer(req, text, citer.citations, req.backend, dropped=citer.dropped)
 
     def _in_english(self, model: ChatModel, snapshot: Retriever, req: Request, hits: list[Passage]) -> Pieces:
-        """Answer in Chinese (checked), then translate with its figures and names in slots filled in code; each
-        English sentence checked again (figures, names whole, English words). Nothing left: the English extract."""
+        """Answer in Chinese (checked), then in English: the figures asked for in English made in code beside the
+        report's clause that prints them; other answers translated with figures and names in slots filled in code,
+        each English sentence checked again (figures, names whole, English words). Nothing left: the English
+        extract."""
         chinese = drain(self._generate(model, snapshot, dataclasses.replace(req, english=False), hits))
         if not chinese.found:
             return self.not_found(snapshot, req, hits, chinese.backend, chinese.notice, chinese.dropped)
@@ -334,6 +339,11 @@ class Answerer:
             return (yield from self._extract(snapshot, req, hits, chinese.notice and self._say(
                 req, chinese.notice, "The model's answer could not be verified against the cited passages; "
                                      "the answer quotes the report.")))
+        if english_text.asks_count(req.question):  # figures asked for: the English is made in code, no second pass
+            given = english.figures_given(chinese.text, chinese.citations, self.unit(req))
+            if given:
+                yield given
+                return self._answer(req, given, chinese.citations, req.backend, dropped=chinese.dropped)
         masked = english.mask(chinese.text)
         reply = model.complete(prompts.translate_answer_messages(req.question, masked.text),
                                max_tokens=self.settings.llm_max_tokens, temperature=0.0)
@@ -341,7 +351,7 @@ class Answerer:
         citer = Citer(chinese.citations, req.query, snapshot.aliases, snapshot.figures.by_passage, unit=self.unit(req))
         checked = []
         for sentence in split_answer((filled or "") + "\n")[0]:
-            ok = citer.check(sentence) if english.english_sentence(sentence, masked.names) else None
+            ok = citer.check(sentence) if english.in_english(sentence, chinese.citations) else None
             if ok is not None and ok.strip():
                 checked.append(ok.strip())
         if not checked or not citer.citations:
@@ -354,8 +364,10 @@ class Answerer:
     def _evidence_query(self, req: Request) -> str:
         """What a quoted sentence must cover: an English question untranslated (no model) by the Chinese of the
         glossary's terms it uses, and the kind of figure it asks for (How many enterprises → 多少家)."""
-        if not req.english or not is_english(req.asked):
+        if not req.english:
             return req.query
+        if not is_english(req.asked):  # translated: its Chinese, not the English words beside it in the query
+            return " ".join([req.asked, *glossary().chinese_terms(req.question)])
         unit = self.unit(req)
         asked = f"多少{unit}" if unit else ("多少" if english_text.asks_count(req.question) else "")
         return " ".join([*glossary().chinese_terms(req.question), asked]).strip() or req.query

@@ -14,6 +14,8 @@ _CHAPTER = re.compile(r"第[一二三四五六七八九十]+章")
 _TITLE = re.compile(r"标题|题目|名称|主题|讲的?是什么|讲什么|叫什么")
 _CASES = re.compile(r"(?:哪些|哪几个|哪个|哪所|几个|什么)[^？?]{0,8}(?:案例|地方|行业|学校|院校)|收录|包括哪些")
 _WHERE = re.compile(r"哪一?章|第几章|第几页|哪一?页|页码|从第几页")
+_NUMERALS = "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五 十六 十七 十八 十九 二十".split()
+_WHERE_EN = re.compile(r"\b(?:which|what) (?:page|chapter)\b|\bpage (?:number|does)\b", re.IGNORECASE)
 _PARTS = re.compile(r"(?:分为|分成|包括|包含|有)哪[几些]个?部分|哪[几些]个?部分|由哪[几些]部分")
 _WHICH = re.compile(r"哪[几些一二三四五两]|几[个条点方面]|[二三四五两]个|[二三四五两]条|分别")
 _SUBTITLE = re.compile(r"副标题")
@@ -64,8 +66,8 @@ def _by_chapter(snapshot: Retriever, question: str, cite: _Cite) -> str | None:
     return None
 
 
-def _case_place(snapshot: Retriever, question: str, cite: _Cite) -> str | None:
-    if not _WHERE.search(question):
+def _case_place(snapshot: Retriever, question: str, cite: _Cite, english: bool = False) -> str | None:
+    if not (_WHERE_EN if english else _WHERE).search(question):
         return None
     named = [e for e in snapshot.outline if e.title in cases_named(question, snapshot.aliases)]
     if len(named) != 1:
@@ -74,6 +76,11 @@ def _case_place(snapshot: Retriever, question: str, cite: _Cite) -> str | None:
     toc = _toc(snapshot, _CHAPTER.match(entry.chapter).group(0)) if _CHAPTER.match(entry.chapter) else None
     if toc is None:
         return None
+    if english:
+        number = _CHAPTER.match(entry.chapter).group(0)
+        chapter = f"Chapter {_NUMERALS.index(number[1:-1]) + 1} ({entry.chapter})" if number[1:-1] in _NUMERALS \
+            else f"({entry.chapter})"
+        return f"The case “{entry.title}” is in {chapter}, beginning on page {entry.page} {cite(toc)}."
     return (f"“{entry.title}”收在{entry.chapter}，从第{entry.page}页开始{cite(toc)}。")
 
 
@@ -130,9 +137,13 @@ def _subtitle(snapshot: Retriever, question: str, cite: _Cite) -> str | None:
     return f"《{title.strip()}》的副标题是“{subtitle.strip()}”{cite(cover)}。"
 
 
-def answer(snapshot: Retriever, question: str) -> ContentsAnswer | None:
-    """The contents' answer to a question about the report's structure, or None: retrieval answers it."""
+def answer(snapshot: Retriever, question: str, english: bool = False) -> ContentsAnswer | None:
+    """The contents' answer to a question about the report's structure, or None: retrieval answers it. An English
+    question is answered where a case begins, in English (the titles quoted as printed)."""
     cite = _Cite()
+    if english:
+        text = _case_place(snapshot, question, cite, english=True)
+        return ContentsAnswer(text, tuple(cite.ids)) if text else None
     for rule in (_subtitle, _by_chapter, _case_place, _case_parts):
         text = rule(snapshot, question, cite)
         if text:

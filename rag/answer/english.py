@@ -9,23 +9,24 @@ from dataclasses import dataclass
 from rag.answer.glossary import glossary
 from rag.answer.numeric import clause
 from rag.ingest.facts import Figure as Row
-from rag.text.english import foreign_share, render, render_printed
-from rag.text.figures import QUANTITY, Figure, answers_kind, extract_figures
+from rag.text import keywords
+from rag.text.english import outside_brackets, render, render_printed
+from rag.passage import Passage
+from rag.text.figures import QUANTITY, Figure, answers_kind, extract_figures, is_grounded
 
 # Names the glossary may not hold, as the report prints them: titles in 《》 and bodies by their endings.
 _TITLE = re.compile(r"《[^》]{1,30}》")
-_BODY = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:大学|学院|有限公司|股份公司|集团|研究院|联合体|共同体)")
+_BODY = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:大学|学院|有限公司|股份公司|集团|研究院|联合体|共同体|开发区|高新区|产业园)")
 _BEFORE_NAME = "由和与及同在为将对向把从是的、"
+_CITE_MARK = re.compile(r"\[(\d+)\]")
 _SLOT = re.compile(r"\{\s*([FN])\s*(\d+)\s*\}")
 _CJK = re.compile(r"[\u3400-\u9fff]+")
-ENGLISH_ENOUGH = 0.1  # at most this share of a sentence's own letters Chinese (names and figures excepted)
 
 
 @dataclass(frozen=True)
 class Masked:
     text: str  # the Chinese answer with {F1}, {N1} where its figures and names were
     slots: dict[str, str]  # slot -> what fills it in English: "2 million yuan (200万元)", "泉州职业技术大学 (Quanzhou …)"
-    names: frozenset[str]  # the names as printed (kept in Chinese in the English answer)
 
 
 def named(name: str) -> str:
@@ -43,11 +44,10 @@ def glossary_note(label: str) -> str:
 def mask(answer: str) -> Masked:
     """Each figure and name of a Chinese answer in a slot the translation copies."""
     slots: dict[str, str] = {}
-    names: set[str] = set()
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, str, str]] = []  # start, end, what fills it, F (figure) or N (name)
     for figure in extract_figures(answer):
         if figure.kind == QUANTITY:
-            spans.append((figure.start, figure.end, f"{render(figure)} ({figure.raw.strip()})"))
+            spans.append((figure.start, figure.end, f"{render(figure)} ({figure.raw.strip()})", "F"))
     found = []  # the glossary's names first, then titles, then bodies by their endings
     for entry in glossary().names:
         found += [(m.start(), m.end()) for m in re.finditer(re.escape(entry.zh), answer)]
@@ -56,33 +56,52 @@ def mask(answer: str) -> Masked:
         lead = len(m.group()) - len(m.group().lstrip(_BEFORE_NAME))  # 由泉州职业技术大学: 由 is no part of it
         found.append((m.start() + lead, m.end()))
     for start, end in found:
-        if not any(start < e and s < end for s, e, _ in spans):
-            names.add(answer[start:end])
-            spans.append((start, end, named(answer[start:end])))
+        if not any(start < e and s < end for s, e, _, _ in spans):
+            spans.append((start, end, named(answer[start:end]), "N"))
     out, pos, counts = [], 0, {"F": 0, "N": 0}
-    for start, end, fill in sorted(spans):
-        kind = "F" if fill.endswith(")") and any(c.isdigit() for c in answer[start:end]) else "N"
+    for start, end, fill, kind in sorted(spans):
         counts[kind] += 1
         slot = f"{{{kind}{counts[kind]}}}"
         slots[slot] = fill
         out += [answer[pos:start], slot]
         pos = end
     out.append(answer[pos:])
-    return Masked("".join(out), slots, frozenset(names))
+    return Masked("".join(out), slots)
 
 
 def unmask(translation: str, masked: Masked) -> str | None:
-    """The translation with its slots filled; None when it lost a figure or made one up (a slot not given)."""
+    """The translation with its slots filled; None when it lost a figure or a name, or made one up."""
+    translation = translation.rsplit("English translation:", 1)[-1].strip()  # a small model may echo the prompt
     used = {f"{{{m.group(1)}{m.group(2)}}}" for m in _SLOT.finditer(translation)}
-    figures = {s for s in masked.slots if s.startswith("{F")}
-    if used - set(masked.slots) or not figures <= used:
-        return None
+    if used != set(masked.slots):
+        return None  # a figure or name lost (the names are often the answer) or one made up
     return _SLOT.sub(lambda m: masked.slots[f"{{{m.group(1)}{m.group(2)}}}"], translation)
 
 
-def english_sentence(sentence: str, names: frozenset[str]) -> bool:
-    """The sentence's own words are English: Chinese only in names, figures as printed and quotes."""
-    return foreign_share(sentence, set(names)) <= ENGLISH_ENOUGH
+def figures_given(answer: str, citations: list[Passage], unit: str | None) -> str:
+    """A checked Chinese answer that gives figures, in English made in code: each figure that answers (of the kind
+    asked) in English beside it as printed, with the clause of its cited passage that prints it — the report's
+    words, not the model's. "" when it gives none."""
+    out = []
+    for sentence in re.split(r"(?<=[。！？；])", answer):
+        marks = [int(n) for n in _CITE_MARK.findall(sentence) if 0 < int(n) <= len(citations)]
+        for figure in extract_figures(_CITE_MARK.sub("", sentence)):
+            if figure.kind != QUANTITY or (unit and not answers_kind(figure.unit, unit)):
+                continue
+            for n in marks:
+                clause = _printing(figure, citations[n - 1].text)
+                if clause:
+                    out.append(f"The report gives {render(figure)} ({figure.raw.strip()}) [{n}]. "
+                               f"Original text: “{clause.rstrip('。；')}” [{n}].")
+                    break
+    return " ".join(dict.fromkeys(out))
+
+
+def _printing(figure: Figure, text: str) -> str | None:
+    """The clause of a passage that prints the figure in its own unit (3.5万人次, not the 3.5 万个岗位 beside it)."""
+    clauses = [c.strip() for c in re.split(r"(?<=[。！？；])", text)]
+    same = [c for c in clauses if any(g.value == figure.value and g.unit == figure.unit for g in extract_figures(c))]
+    return next(iter(same or [c for c in clauses if is_grounded(figure, c)]), None)
 
 
 def figure_answer(row: Row) -> str:
@@ -101,6 +120,40 @@ def quoted_answer(sentences: list[str], unit: str | None, asks_figure: bool) -> 
     body = " ".join(f"“{q}” [{n}]." for q, n in quoted)
     opening += " Original text:" if opening.endswith(".") else " (original Chinese):"
     return " ".join(x for x in (opening, body, names_line(body)) if x)
+
+
+def in_english(text: str, cited: list[Passage]) -> bool:
+    """An answer is in English: every Chinese run outside quotes and brackets is a figure as printed or a whole name
+    as a cited passage prints it — not glued to English letters ("Ideal汽车有限公司", "such as新能源"), not cut inside
+    a word ("常州新能 consortium"), not a Chinese clause ("开发区是…") — and it has English words."""
+    own = _CITE_MARK.sub(" ", outside_brackets(text))
+    for figure in extract_figures(own):
+        own = own.replace(figure.raw, " ")
+    printed = " ".join(p.text for p in cited)
+    for m in _CJK.finditer(own):
+        run = m.group()
+        glued = bool(re.match(r"[A-Za-z]", own[m.end():m.end() + 1]) or re.search(r"[A-Za-z]$", own[:m.start()]))
+        if glued or not (glossary().rendering(run) or _whole_words(run, printed)):
+            return False
+    return len(re.findall(r"[A-Za-z]{2,}", own)) >= 2
+
+
+def _whole_words(run: str, text: str) -> bool:
+    """The run is printed in the text and begins and ends on its word boundaries (jieba's): 常州新能源产教联合体 is,
+    常州新能 (cut inside 新能源) is not."""
+    import jieba
+
+    keywords.words("")  # jieba initialised once, under keywords' lock
+    for m in re.finditer(re.escape(run), text):
+        sentence_start = max(text.rfind(c, 0, m.start()) for c in "。；！？\n") + 1
+        ends, pos = set(), sentence_start
+        for word in jieba.lcut(text[sentence_start:m.end() + 20]):
+            ends.add(pos)
+            pos += len(word)
+            ends.add(pos)
+        if m.start() in ends and m.end() in ends:
+            return True
+    return False
 
 
 def lead(question_unit: str | None, sentences: list[tuple[str, int]]) -> str:
@@ -125,5 +178,5 @@ def names_line(text: str) -> str:
     return ("Names: " + "; ".join(f"{e.zh} = {e.en}" for e in kept) + ".") if kept else ""
 
 
-__all__ = ["Masked", "mask", "unmask", "named", "glossary_note", "figure_answer", "quoted_answer", "english_sentence",
-           "lead", "names_line", "ENGLISH_ENOUGH"]
+__all__ = ["Masked", "mask", "unmask", "named", "glossary_note", "figures_given", "figure_answer", "quoted_answer", "english_sentence",
+           "lead", "names_line"]

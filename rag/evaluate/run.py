@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from rag.answer import followup
 from rag.answer.answerer import Answerer
-from rag.answer.english import english_sentence, mask
+from rag.answer.english import in_english
 from rag.answer.types import Answer
 from rag.llm.backends import chat_model, provider
 from rag.config import BACKENDS, CONTENTS, FIGURES, PROJECT_ROOT
@@ -104,14 +104,10 @@ def answer_row(question: Question, answer: Answer, backend: str, seconds: float)
         "figures": s.figures, "grounded": s.grounded, "seconds": round(seconds, 3),
         "found": answer.found, "answer": answer.text, "backend_used": answer.backend, "notice": answer.notice,
         "cited": [p.citation for p in answer.citations],
-        "in_english": in_english(answer.text) if is_english(question.question) and answer.found else None,
+        "in_english": in_english(answer.text, answer.citations) if is_english(question.question) and answer.found
+        else None,
         "unit_matches": unit_matches(question.question, answer.text) if answer.found else None,
     }
-
-
-def in_english(text: str) -> bool:
-    """The answer's own words are English: Chinese only in quotes, brackets, figures as printed and names."""
-    return english_sentence(text, mask(text).names)
 
 
 def unit_matches(question: str, text: str) -> bool | None:

@@ -28,7 +28,10 @@ log = logging.getLogger("rag.serve.webapp")
 
 SEARCH_CONCURRENCY = 4  # retrieval is milliseconds and thread safe
 REMOTE_CONCURRENCY = 4  # a remote endpoint or extraction can serve several visitors at once
-INTERNAL_ERROR = "抱歉，系统内部出错，未能回答。请稍后再试；如果一再出现，请联系管理员。"
+INTERNAL_ERROR = webui.INTERNAL_ERROR.zh  # /search and /figures (a question gets the message in its own language)
+# navigator.languages is what the browser sends as Accept-Language; ?lang=en (or zh) in the address overrides it.
+BROWSER_LANGUAGE_JS = ("() => [new URLSearchParams(window.location.search).get('lang') "
+                       "|| (navigator.languages || [navigator.language]).join(',')]")
 
 CSS = """
 .cite { display:inline-block; min-width:1.6em; padding:0 .25em; margin:0 .1em; border-radius:.4em;
@@ -63,6 +66,11 @@ class Turn:
     def done(self) -> bool:
         return self.answer is not None or bool(self.error)
 
+    @property
+    def language(self) -> str:
+        """The question's language, which its answer, notices and the page around it follow."""
+        return self.answer.language if self.answer is not None else webui.language_of(self.question)
+
 
 def history_of(turns: list[Turn]) -> list[tuple[str, str]]:
     """(question, answer) pairs the next question may refer back to; failed turns are left out."""
@@ -76,9 +84,9 @@ def chat_messages(turns: list[Turn]) -> list[dict]:
         if turn.answer is not None:
             reply = webui.chat_message(turn.answer)
         elif turn.error:
-            reply = webui.error_message(turn.error)
+            reply = webui.error_message(turn.error, turn.language)
         else:
-            reply = webui.format_answer_text(turn.partial) if turn.partial else webui.WAITING
+            reply = webui.format_answer_text(turn.partial) if turn.partial else webui.WAITING.of(turn.language)
         messages += [{"role": "user", "content": html.escape(turn.question, quote=False)},
                      {"role": "assistant", "content": reply}]
     return messages
@@ -131,7 +139,7 @@ def warm_up(report: Report, backend: str) -> tuple[str, str, list[str]]:
     try:
         model = chat_model(report.settings, backend)
     except LLMError as err:
-        notice = f"{webui.BACKEND_NAMES[backend]}不可用（{err}），目前以原文摘录方式回答。"
+        notice = f"{webui.BACKEND_NAMES[backend].zh}不可用（{err}），目前以原文摘录方式回答。"  # start-up: Chinese
         return "extractive", notice, loaded + [f"回答方式：原文摘录（{notice}）"]
     if backend == "local":
         # The rules open every answer prompt: evaluated now, llama.cpp reuses them for the first question.
@@ -167,11 +175,12 @@ class ChatApp:
         return self.answerer.stream(question, history, backend or self.backend, case=case, chapter=chapter)
 
     # -- the chat page -------------------------------------------------------------
-    def add_question(self, text: str, turns: list[Turn]):
+    def add_question(self, text: str, turns: list[Turn], language: str = "zh"):
         """Shows the question at once (the answer may wait in the queue) and empties the box."""
         text = (text or "").strip()
         if not text or (turns and not turns[-1].done):
-            gr.Info("请输入问题。" if not text else "请等上一个问题回答完再提问。")
+            # An empty box has no language of its own: the page's.
+            gr.Info(webui.ASK_SOMETHING.of(language) if not text else webui.ONE_AT_A_TIME.of(webui.language_of(text)))
             return gr.skip(), turns, gr.skip()
         turns = turns + [Turn(text, history_of(turns))]
         return "", turns, chat_messages(turns)
@@ -193,32 +202,35 @@ class ChatApp:
             turn.error = str(err)
         except Exception:
             log.exception("answering %r failed", turn.question)
-            turn.error = INTERNAL_ERROR
+            turn.error = webui.INTERNAL_ERROR.of(turn.language)
         if turn.answer is None and not turn.error:
-            turn.error = INTERNAL_ERROR
+            turn.error = webui.INTERNAL_ERROR.of(turn.language)
         yield chat_messages(turns), *self.sources(turns, len(turns) - 1), turns
 
-    def sources(self, turns: list[Turn], index: int | None) -> tuple[str, str, int | None]:
-        """(sources panel, answering-mode line, the turn shown) for one turn; feedback applies to that turn."""
+    def sources(self, turns: list[Turn], index: int | None, language: str = "zh") -> tuple[str, str, int | None]:
+        """(sources panel, answering-mode line, the turn shown) for one turn, in its language (with none, the
+        page's); feedback applies to that turn."""
         if index is None or not 0 <= index < len(turns) or turns[index].answer is None:
-            return webui.SOURCES_EMPTY, "", None
+            return webui.sources_empty(language), "", None
         answer = turns[index].answer
         return webui.source_cards(answer, self.report.passages()), webui.backend_line(answer), index
 
-    def show_selected(self, turns: list[Turn], event: gr.SelectData):
+    def show_selected(self, turns: list[Turn], language: str, event: gr.SelectData):
         # Each turn is two chatbot messages (question, answer).
-        return self.sources(turns, event.index // 2 if isinstance(event.index, int) else None)
+        return self.sources(turns, event.index // 2 if isinstance(event.index, int) else None, language)
 
-    def rate(self, turns: list[Turn], shown: int | None, rating: str, comment: str) -> str:
+    def rate(self, turns: list[Turn], shown: int | None, rating: str, comment: str, language: str = "zh") -> str:
+        """Records the verdict on the answer shown; says so in that answer's language."""
         if shown is None or not 0 <= shown < len(turns) or turns[shown].answer is None:
-            return "还没有可以评价的回答。"
+            return webui.NOTHING_TO_RATE.of(language)
         turn = turns[shown]
         try:
             feedback.append(self.feedback_path, feedback.make_record(turn.answer, turn.history, rating, comment))
         except OSError as err:
             log.error("feedback not written to %s: %s", self.feedback_path, err)
-            return "反馈未能保存，请联系管理员。"
-        return f"已记录对第 {shown + 1} 个问题的回答的意见：{feedback.RATINGS[rating]}。谢谢！"
+            return webui.FEEDBACK_FAILED.of(turn.language)
+        return webui.FEEDBACK_SAVED.of(turn.language).format(n=shown + 1,
+                                                              rating=webui.RATING_NAMES[rating].of(turn.language))
 
     # -- 数据一览: the figures table -----------------------------------------------------
     def figure_table(self, query: str, chapter: str, case: str, document: str):
@@ -283,7 +295,8 @@ class ChatApp:
             raise
         except Exception:
             log.exception("API answer to %r failed", question)
-            raise gr.Error(INTERNAL_ERROR, print_exception=False) from None
+            language = webui.language_of(question) if isinstance(question, str) else "zh"
+            raise gr.Error(webui.INTERNAL_ERROR.of(language), print_exception=False) from None
 
     def api_search(self, query: str, k: int = 5, case: str = "", chapter: str = "") -> list[dict]:
         """Passages that answer the query, best first, each with its citation; case/chapter filter them."""
@@ -323,6 +336,7 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
     titles = "、".join(dict.fromkeys(f"《{s.title}》" for s in report.manifest().sources if s.title))
     answering = {"concurrency_limit": answer_concurrency(backend), "concurrency_id": "answer"}
     documents = webui.document_choices(report.figures())
+    examples_in = {language: webui.example_questions(cases, language) for language in webui.LANGUAGES}
 
     # Every export is copied into Gradio's cache: files older than a day go, checked hourly.
     with gr.Blocks(title="职业教育质量报告问答", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
@@ -331,22 +345,26 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
         gr.Markdown(f"注意：{notice}", elem_id="notice", visible=bool(notice))
         turns = gr.State([])
         shown = gr.State(None)  # the turn whose sources are on the right; feedback is about it
+        language = gr.State("zh")  # the page's: the browser's at first, then that of the last question asked
+        browser = gr.Textbox(visible=False)  # carries the browser's languages (BROWSER_LANGUAGE_JS) to the server
         with gr.Tabs(elem_id="tabs"):
             with gr.Tab("问答", elem_id="chat-tab"):
                 with gr.Row():
                     with gr.Column(scale=3):
-                        chatbot = gr.Chatbot(label="对话（点击一条回答，右侧显示它的来源）", elem_id="chat", height=520,
+                        chatbot = gr.Chatbot(label=webui.CHAT_LABEL.zh, elem_id="chat", height=520,
                                              buttons=["copy"], latex_delimiters=[], feedback_options=None,
-                                             placeholder="请在下方输入问题，或点击一个示例问题。")
+                                             placeholder=webui.CHAT_PLACEHOLDER.zh)
                         with gr.Row():
-                            question = gr.Textbox(show_label=False, placeholder="请输入问题，按回车发送（可以接着追问）",
+                            question = gr.Textbox(show_label=False, placeholder=webui.QUESTION_PLACEHOLDER.zh,
                                                   elem_id="question", scale=5, max_lines=4)
-                            send = gr.Button("发送", variant="primary", elem_id="send", scale=1, min_width=80)
-                            clear = gr.Button("清空对话", elem_id="clear", scale=1, min_width=80)
-                        gr.Markdown("**示例问题**（点击即提问）")
+                            send = gr.Button(webui.SEND.zh, variant="primary", elem_id="send", scale=1, min_width=80)
+                            clear = gr.Button(webui.CLEAR.zh, elem_id="clear", scale=1, min_width=80)
+                        examples_heading = gr.Markdown(webui.EXAMPLES_HEADING.zh, elem_id="examples-heading")
                         with gr.Row():
+                            # As many buttons as the longer list: the shorter one hides the rest.
+                            slots = max(len(questions) for questions in examples_in.values())
                             examples = [gr.Button(q, size="sm", elem_classes=["example"])
-                                        for q in webui.example_questions(cases)]
+                                        for q in examples_in["zh"] + [""] * (slots - len(examples_in["zh"]))]
                     with gr.Column(scale=2):
                         with gr.Row():
                             chapter = gr.Dropdown(webui.chapter_choices(passages), value=webui.ALL, label="只看某一章",
@@ -354,13 +372,13 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
                             case = gr.Dropdown(webui.case_choices(passages), value=webui.ALL, label="只看某个案例",
                                                elem_id="case")
                         backend_line = gr.Markdown(elem_id="backend")
-                        sources = gr.HTML(webui.SOURCES_EMPTY, label="来源", elem_id="sources")
+                        sources = gr.HTML(webui.sources_empty(), label="来源", elem_id="sources")
                         with gr.Group(elem_id="feedback"):
-                            gr.Markdown("**对这条回答的意见**（记录下来，用于改进）")
+                            feedback_heading = gr.Markdown(webui.FEEDBACK_HEADING.zh, elem_id="feedback-heading")
                             with gr.Row():
-                                rate_buttons = {key: gr.Button(label, size="sm", elem_id=f"rate-{key}", min_width=60)
-                                                for key, label in feedback.RATINGS.items()}
-                            comment = gr.Textbox(label="补充说明（可选）", placeholder="例如：正确的数字应为……，见第几页",
+                                rate_buttons = {key: gr.Button(label.zh, size="sm", elem_id=f"rate-{key}", min_width=60)
+                                                for key, label in webui.RATING_NAMES.items()}
+                            comment = gr.Textbox(label=webui.COMMENT_LABEL.zh, placeholder=webui.COMMENT_PLACEHOLDER.zh,
                                                  lines=1, elem_id="comment")
                         feedback_status = gr.Markdown(elem_id="feedback-status")
 
@@ -388,24 +406,51 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
                                              column_widths=["18%", "8%", "8%", "10%", "44%", "12%"])
                 figure_passage = gr.HTML(webui.FIGURE_PASSAGE_EMPTY, elem_id="figure-passage")
 
+        def in_language(wanted: str) -> dict:
+            """The chat's own words and example questions in one language."""
+            shown_examples = examples_in[wanted]
+            return {language: wanted, examples_heading: webui.EXAMPLES_HEADING.of(wanted),
+                    chatbot: gr.Chatbot(label=webui.CHAT_LABEL.of(wanted), placeholder=webui.CHAT_PLACEHOLDER.of(wanted)),
+                    question: gr.Textbox(placeholder=webui.QUESTION_PLACEHOLDER.of(wanted)),
+                    send: gr.Button(webui.SEND.of(wanted)), clear: gr.Button(webui.CLEAR.of(wanted)),
+                    feedback_heading: webui.FEEDBACK_HEADING.of(wanted),
+                    comment: gr.Textbox(label=webui.COMMENT_LABEL.of(wanted),
+                                        placeholder=webui.COMMENT_PLACEHOLDER.of(wanted)),
+                    **{button: gr.Button(webui.RATING_NAMES[key].of(wanted)) for key, button in rate_buttons.items()},
+                    **{button: gr.Button(shown_examples[i] if i < len(shown_examples) else "",
+                                         visible=i < len(shown_examples)) for i, button in enumerate(examples)}}
+
+        def opening(languages: str, request: gr.Request) -> dict:
+            # The script's answer first (it sees ?lang=); the request's header if the script sent nothing.
+            wanted = webui.preferred_language(languages or request.headers.get("accept-language", ""))
+            return in_language(wanted) | {sources: webui.sources_empty(wanted)}
+
+        def following(turns: list[Turn], current: str) -> dict:
+            # The last question's language: its answer, and the examples offered next, are in it.
+            return in_language(turns[-1].language if turns else current)
+
+        relabelled = [language, examples_heading, chatbot, question, send, clear, feedback_heading, comment,
+                      *rate_buttons.values(), *examples]
         ui = {"api_visibility": "private"}  # page events only; programs use /ask, /search and /figures
+        demo.load(opening, browser, relabelled + [sources], js=BROWSER_LANGUAGE_JS, queue=False, **ui)
         asked = {"fn": app.add_question, "outputs": [question, turns, chatbot], "queue": False, **ui}
+        relabel = {"fn": following, "inputs": [turns, language], "outputs": relabelled, "queue": False, **ui}
         answer = {"fn": app.respond, "inputs": [turns, chapter, case],
                   "outputs": [chatbot, sources, backend_line, shown, turns], **answering, **ui}
         for trigger in (question.submit, send.click):
-            trigger(inputs=[question, turns], **asked).then(**answer)
+            trigger(inputs=[question, turns, language], **asked).then(**relabel).then(**answer)
         for button in examples:
-            button.click(inputs=[button, turns], **asked).then(**answer)
+            button.click(inputs=[button, turns, language], **asked).then(**relabel).then(**answer)
 
-        def reset():
-            return [], [], webui.SOURCES_EMPTY, "", None, ""
+        def reset(current: str):
+            return [], [], webui.sources_empty(current), "", None, ""
 
         reset_outputs = [turns, chatbot, sources, backend_line, shown, feedback_status]
-        clear.click(reset, None, reset_outputs, queue=False, **ui)
-        chatbot.clear(reset, None, reset_outputs, queue=False, **ui)
-        chatbot.select(app.show_selected, [turns], [sources, backend_line, shown], queue=False, **ui)
+        clear.click(reset, language, reset_outputs, queue=False, **ui)
+        chatbot.clear(reset, language, reset_outputs, queue=False, **ui)
+        chatbot.select(app.show_selected, [turns, language], [sources, backend_line, shown], queue=False, **ui)
         for key, button in rate_buttons.items():
-            button.click(lambda t, s, c, key=key: (app.rate(t, s, key, c), ""), [turns, shown, comment],
+            button.click(lambda t, s, c, l, key=key: (app.rate(t, s, key, c, l), ""), [turns, shown, comment, language],
                          [feedback_status, comment], queue=False, **ui)
         chapter.change(lambda c: gr.Dropdown(choices=webui.case_choices(passages, c), value=webui.ALL),
                        chapter, case, queue=False, **ui)

@@ -1,5 +1,5 @@
 """English made in code for the report's Chinese: a figure in English beside the figure as printed (200万元 → 2 million
-yuan (200万元)), the kind of thing an English question asks for, and whether an answer's own words are English."""
+yuan (200万元)), the kind of thing an English question asks for, and the text outside quotes and brackets."""
 from __future__ import annotations
 
 import re
@@ -63,46 +63,6 @@ def render_printed(printed: str) -> str:
     return f"{render(found[0])} ({printed.strip()})" if found else printed
 
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
-# English words before a figure that its own rendering now says: "more than 1 200 余家", "RMB 200万元".
-_BEFORE = re.compile(r"(?:\b(?:more than|over|nearly|almost|about|around|approximately|roughly|some|close to|"
-                     r"up to|at least|RMB|CNY)\s*|[¥￥]\s*)$", re.IGNORECASE)
-_AFTER_UNIT = re.compile(r"\s*(?:yuan|RMB|CNY|person-times|person times)\b", re.IGNORECASE)
-
-
-def with_english(sentence: str) -> str:
-    """Each figure the sentence copies in Chinese given in English with the printed form beside it:
-    "served 1 200 余家 enterprises" → "served over 1,200 (1 200 余家) enterprises". A figure already followed or
-    preceded by its English, "(200万元)", is left as it is."""
-    out, pos = [], 0
-    for found in extract_figures(sentence):
-        if found.kind != QUANTITY or not _CJK.search(found.raw) or _bracketed(sentence, found):
-            continue
-        # "More than 1000余名", "RMB 200万元": the English before the figure is read with it, not printed with it.
-        lead = len(_LATIN_LEAD.match(found.raw).group())
-        figure = next(iter(extract_figures(found.raw[lead:])), found)
-        before = _BEFORE.sub("", sentence[pos:found.start + lead])
-        words = render(figure)
-        if not before.strip() or re.search(r"[.!?。]\s*$", before):
-            words = words[:1].upper() + words[1:]  # the sentence begins with it
-        out += [before if not before or before.endswith((" ", "(", "“", '"')) else before + " ",
-                f"{words} ({found.raw[lead:].strip()})"]
-        pos = found.end
-        after = _AFTER_UNIT.match(sentence, pos) if figure.unit in ("元", "人次") else None
-        if after:
-            pos = after.end()  # "200万元 yuan": the rendering says yuan already
-    out.append(sentence[pos:])
-    return "".join(out)
-
-
-_LATIN_LEAD = re.compile(r"[A-Za-z¥￥$ ]*")
-
-
-def _bracketed(sentence: str, figure: Figure) -> bool:
-    """(200万元) after an English rendering: already given both ways."""
-    return sentence[:figure.start].rstrip().endswith(("(", "（")) and sentence[figure.end:].lstrip()[:1] in (")", "）")
-
-
 # What an English question counts, as the unit the report counts it in: enterprises → 家, sessions → 场.
 _KINDS = (
     (re.compile(r"\bperson[- ]times?\b|\bman[- ]times?\b|\btrainee[- ]times?\b", re.I), "人次"),
@@ -137,12 +97,7 @@ def asked_unit(question: str) -> str | None:
     return min(hits)[2] if hits else None  # the first named, the longest there: person-times, not person
 
 
-# Parentheses and quotes hold the report's own words, which an English answer may copy.
-_QUOTED = re.compile(r"[(（][^()（）]*[)）]|[“\"《「][^”\"》」]*[”\"》」]")
-_CITATION = re.compile(r"\[\d+\]")
-
-
-def _outside_brackets(text: str) -> str:
+def outside_brackets(text: str) -> str:
     """The text outside quotes and brackets, nested ones too: “建立“理事会”…” is one quotation."""
     out, depth = [], 0
     for ch in text:
@@ -155,17 +110,4 @@ def _outside_brackets(text: str) -> str:
     return "".join(out)
 
 
-def foreign_share(text: str, names: set[str] = frozenset()) -> float:
-    """The share of the answer's own words that are Chinese: quoted or bracketed text, figures as printed and the
-    names given (the report's institutions, kept in their Chinese form) excepted. 0.0 is an English answer."""
-    own = _CITATION.sub(" ", _QUOTED.sub(" ", _outside_brackets(text)))
-    for figure in extract_figures(own):
-        own = own.replace(figure.raw, " ")
-    for name in sorted(names, key=len, reverse=True):
-        own = own.replace(name, " ")
-    chinese = len(_CJK.findall(own))
-    latin = len(re.findall(r"[A-Za-z]", own))
-    return chinese / (chinese + latin) if chinese + latin else 0.0
-
-
-__all__ = ["render", "render_printed", "with_english", "asks_count", "asked_unit", "foreign_share"]
+__all__ = ["render", "render_printed", "asks_count", "asked_unit", "outside_brackets"]
