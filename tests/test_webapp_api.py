@@ -56,6 +56,13 @@ def test_ask_answers_with_the_figure_and_its_citation(client):
     assert "200万元" in first["text"]
 
 
+def test_ask_says_which_language_it_answered_in(client):
+    english = client.predict("Which two institutions lead the Jinjiang city-level industry-education consortium?",
+                             api_name="/ask")
+    assert english["language"] == "en" and english["found"] and "泉州职业技术大学" in english["text"]
+    assert client.predict(FUNDS, api_name="/ask")["language"] == "zh"
+
+
 def test_ask_streams_partial_text_then_the_answer(client):
     job = client.submit(FUNDS, api_name="/ask")
     final = job.result(timeout=60)

@@ -1,5 +1,5 @@
 """End to end in Debian's Chromium (headless, Selenium): the local model's streamed answer, sources, follow-up;
-数据一览: the figures table filtered, a row's passage, the CSV download."""
+数据一览: the figures table filtered, a row's passage, the CSV download; an English question's English page."""
 from __future__ import annotations
 
 import contextlib
@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from rag.serve import webui
 
 from helpers import ROOT, running_app
 
@@ -53,8 +55,10 @@ def chromium(url: str, profile: Path, downloads: Path):
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--window-size=1400,1100", "--lang=zh-CN", f"--user-data-dir={profile}"):
         options.add_argument(arg)
+    # Headless Chromium ignores --lang for navigator.languages, which picks the page's first language: the pref sets it.
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
+                                              "download.prompt_for_download": False,
+                                              "intl.accept_languages": "zh-CN,zh"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     try:
         driver.get(url)
@@ -76,10 +80,15 @@ def wait_for(driver, condition, timeout: float):
     return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition)
 
 
+# How a complete answer ends (how it was answered), or a refusal begins, in either language.
+DONE = [label.of(language).split("{")[0] for label in (webui.ANSWERED_BY, webui.CANNOT_ANSWER)
+        for language in webui.LANGUAGES]
+
+
 def answers(driver) -> list[str]:
     """Texts of the assistant messages that are complete (they end with how they were answered)."""
     texts = [m.text for m in driver.find_elements("css selector", "#chat [data-testid='bot']")]
-    return [t for t in texts if "回答方式" in t or "无法回答" in t]
+    return [t for t in texts if any(mark in t for mark in DONE)]
 
 
 def ask(driver, question: str) -> tuple[str, bool]:
@@ -218,8 +227,13 @@ def test_figures_table_narrows_shows_a_passage_and_exports_csv(page, downloads):
         tab(page, "问答").click()
 
 
-def test_an_answer_from_the_figures_table_is_shown_as_a_table(built_index, tmp_path_factory):
-    """The figures table on (as shipped), extraction: a comparison comes back at once as a rendered table."""
+def examples_shown(driver) -> list[str]:
+    return [e.text for e in driver.find_elements("css selector", ".example") if e.is_displayed()]
+
+
+def test_an_answer_from_the_figures_table_is_shown_as_a_table(built_index, report, tmp_path_factory):
+    """The figures table on (as shipped), extraction: a comparison comes back at once as a rendered table; an
+    English question gets English labels and English examples, and ?lang=en opens the page in English."""
     folder = tmp_path_factory.mktemp("browser-table")
     shutil.copytree(built_index, folder / "index")
     with running_app(folder / "index", folder, "--backend", "extractive") as url, \
@@ -231,3 +245,24 @@ def test_an_answer_from_the_figures_table_is_shown_as_a_table(built_index, tmp_p
         assert "2000万元 − 200万元 = 1800万元" in answer and "报告数据表" in answer
         card = driver.find_element("css selector", "#sources #source-1")
         assert "第71页" in card.text and "2000万元" in [m.text for m in card.find_elements("css selector", "mark")]
+        cases = [value for _, value in webui.case_choices(report.passages())]
+        chinese, english = (webui.example_questions(cases, language) for language in ("zh", "en"))
+        assert examples_shown(driver) == chinese and sources(driver).startswith("来源（")
+
+        answer, _ = ask(driver, "Which two institutions lead the Jinjiang city-level industry-education consortium?")
+        wait_for(driver, lambda d: examples_shown(d) == english, 30)
+        shot(driver, "10-english")
+        assert "Answered with: excerpts from the report" in answer and "回答方式" not in answer
+        assert "泉州职业技术大学" in answer and "[1]" in answer
+        assert sources(driver).startswith("Sources (1)") and "晋江" in sources(driver) and "来源（" not in sources(driver)
+        assert driver.find_element("css selector", "#backend").text.startswith("Answered with:")
+        assert driver.find_element("css selector", "#send").text == "Send"
+        assert "Example questions" in driver.find_element("css selector", "#examples-heading").text
+
+        ask(driver, FUNDS)  # back to Chinese: the examples follow the last question
+        wait_for(driver, lambda d: examples_shown(d) == chinese, 30)
+        assert driver.find_element("css selector", "#send").text == "发送"
+
+        driver.get(f"{url}?lang=en")
+        wait_for(driver, lambda d: examples_shown(d) == english, 60)
+        assert sources(driver) == webui.SOURCES_HINT.en

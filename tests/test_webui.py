@@ -88,7 +88,7 @@ def test_cards_numbering_follows_the_answer(report):
 
 def test_not_covered_answer_says_so_plainly():
     answer = Answer(text="已索引的报告内容中没有找到能回答这个问题的信息，无法给出答案（不作推测）。", citations=[], found=False, backend="extractive")
-    assert webui.NOT_COVERED_LABEL in webui.chat_message(answer)
+    assert webui.NOT_COVERED_LABEL.zh in webui.chat_message(answer)
     assert "报告未涉及" in webui.source_cards(answer, [])
     assert "来源（" not in webui.chat_message(answer)
 
@@ -99,7 +99,7 @@ def test_message_names_the_backend_and_the_fallback_notice(report):
                     notice="本地模型不可用（model file not found），改用摘录式回答。")
     message = webui.chat_message(answer)
     assert "回答方式：原文摘录" in message and "本地模型不可用" in message
-    assert "第71页起" in message and webui.NOT_COVERED_LABEL not in message
+    assert "第71页起" in message and webui.NOT_COVERED_LABEL.zh not in message
     assert webui.backend_line(Answer(text="…", citations=[], found=True, backend="local")) == "回答方式：本地模型"
 
 
@@ -130,6 +130,68 @@ def test_example_questions_are_drawn_from_indexed_cases(report):
         assert report.search(question, k=1)[0].case.startswith("常州")
     other = webui.example_questions(["深圳：某某案例", "苏州：另一案例"])
     assert other == ["「深圳」案例有哪些主要做法和成效？", "「苏州」案例有哪些主要做法和成效？"]
+
+
+def test_an_answers_language_picks_the_labels_around_it(report):
+    passage = hit(report, FUNDS, "200万元日常运行经费")
+    english = Answer(text="The report gives 2 million yuan (200万元) [1].", citations=[passage], found=True,
+                     backend="extractive", language="en", notice="Translated in code.")
+    chinese = Answer(text="日常运行经费是200万元[1]。", citations=[passage], found=True, backend="extractive")
+    cards, message = webui.source_cards(english, report.passages()), webui.chat_message(english)
+    assert "Sources (1)" in cards and "The whole section (paragraphs: " in cards
+    assert "来源（" not in cards and "查看整节" not in cards
+    assert "<summary>Sources (1)</summary>" in message and "第71页起" in message  # the report's own words stay
+    assert webui.backend_line(english) == ("Answered with: excerpts from the report (no language model). "
+                                           "Translated in code.")
+    cards, message = webui.source_cards(chinese, report.passages()), webui.chat_message(chinese)
+    assert "来源（1 条）" in cards and "查看整节（" in cards and "Sources" not in cards
+    assert "<summary>来源（1 条）</summary>" in message and "回答方式：原文摘录" in message
+    not_covered = Answer(text="The report does not cover this.", citations=[], found=False, backend="extractive",
+                         language="en")
+    assert webui.NOT_COVERED_LABEL.en in webui.chat_message(not_covered)
+    assert webui.SOURCES_NOT_COVERED.en in webui.source_cards(not_covered, [])
+    assert webui.source_cards(None, [], "en") == webui.sources_empty("en") and "[1]" in webui.sources_empty("en")
+    labels = [v for v in vars(webui).values() if isinstance(v, webui.Label)]
+    labels += [*webui.BACKEND_NAMES.values(), *webui.RATING_NAMES.values()]
+    assert len(labels) > 20
+    for label in labels:  # every string the page shows around an answer, in both languages
+        assert label.zh and label.en and not re.search(r"[\u3400-\u9fff]", label.en), label
+
+
+def test_an_error_is_shown_in_the_questions_language():
+    from rag.retrieve.query import MAX_QUERY_CHARS
+
+    too_long = (f"问题过长（500 字），请精简到 {MAX_QUERY_CHARS} 字以内再问"
+                f"（question too long: at most {MAX_QUERY_CHARS} characters）")
+    assert webui.in_language(too_long, "en") == f"Question too long: at most {MAX_QUERY_CHARS} characters."
+    assert webui.in_language(too_long, "zh") == too_long
+    assert webui.in_language("抱歉，系统内部出错。", "en") == "抱歉，系统内部出错。"  # no English part: all of it
+    assert webui.in_language("年份（2024）", "en") == "年份（2024）"  # a number in brackets is not English
+    shown = webui.error_message(too_long, "en")
+    assert "Cannot answer" in shown and "无法回答" not in shown and "问题过长" not in shown
+    assert "无法回答" in webui.error_message(too_long) and "问题过长" in webui.error_message(too_long)
+
+
+def test_the_first_language_is_the_address_s_or_the_browser_s():
+    assert [webui.preferred_language(v) for v in ("en", "zh", "en-US,en;q=0.9", "zh-CN,zh;q=0.9,en;q=0.8",
+                                                  "fr-FR,en;q=0.5,zh;q=0.4", "fr,de", "", "zh;q=0.2,en;q=0.7")] == [
+        "en", "zh", "en", "zh", "en", "zh", "zh", "en"]
+
+
+def test_english_examples_are_answered_in_english(report, tmp_path):
+    from rag.serve.webapp import ChatApp
+
+    chat = ChatApp(report, "extractive", tmp_path / "feedback.jsonl")
+    cases = [value for _, value in webui.case_choices(report.passages())[1:]]
+    examples = webui.example_questions(cases, "en")
+    assert len(examples) == 5 and all(q.isascii() for q in examples)
+    assert webui.example_questions(cases, "zh") == webui.example_questions(cases)  # Chinese unless asked
+    for question in examples:
+        _, turns, _ = chat.add_question(question, [])
+        *_, (messages, sources, backend, _, _) = chat.respond(turns, "", "")
+        assert turns[0].answer.found and turns[0].language == "en", question
+        assert "Sources (" in sources and backend.startswith("Answered with: ")
+        assert "回答方式" not in messages[1]["content"]
 
 
 # -- the page's handlers, run without a server -------------------------------------------------
@@ -172,7 +234,7 @@ def test_follow_up_gets_the_history_and_errors_become_messages(chat):
 
 def test_out_of_scope_and_filters(chat):
     turns, (messages, sources, *_) = answer_turn(chat, [], "浙金院教材建设的“四化”分别指什么？")
-    assert webui.NOT_COVERED_LABEL in messages[1]["content"] and "未收入当前索引" in messages[1]["content"]
+    assert webui.NOT_COVERED_LABEL.zh in messages[1]["content"] and "未收入当前索引" in messages[1]["content"]
     assert "报告未涉及" in sources
     jinjiang = next(value for _, value in webui.case_choices(chat.report.passages()) if value.startswith("晋江"))
     turns, _ = answer_turn(chat, [], FUNDS, case=jinjiang)
@@ -187,6 +249,29 @@ def test_feedback_is_about_the_answer_shown(chat):
     record = json.loads(chat.feedback_path.read_text(encoding="utf-8"))
     assert record["question"] == FUNDS and record["rating"] == "wrong_figure" and record["comment"] == "应为两百万元"
     assert record["citations"][0]["n"] == 1 and "第71页起" in record["citations"][0]["citation"]
+
+
+def test_an_english_question_gets_english_messages_waiting_errors_and_feedback(chat):
+    from rag.retrieve.query import MAX_QUERY_CHARS
+    from rag.serve.webapp import Turn, chat_messages
+
+    question = "How much money does the Changzhou city government allocate each year for daily operations?"
+    assert chat_messages([Turn(question)])[1]["content"] == webui.WAITING.en
+    assert chat_messages([Turn(FUNDS)])[1]["content"] == webui.WAITING.zh
+    turns, (messages, sources, backend, shown, _) = answer_turn(chat, [], question)
+    assert turns[0].answer.language == "en" and "200万元" in messages[1]["content"] and "Sources (1)" in sources
+    assert chat.sources(turns, None, "en")[0] == webui.sources_empty("en")
+    assert chat.rate(turns, None, "useful", "", "en") == webui.NOTHING_TO_RATE.en
+    assert chat.rate(turns, 0, "wrong_figure", "") == "Recorded for the answer to question 1: Wrong figure. Thank you!"
+    turns, (messages, *_) = answer_turn(chat, turns, "Why? " * MAX_QUERY_CHARS)
+    assert "Cannot answer" in messages[3]["content"] and "Question too long" in messages[3]["content"]
+    assert "问题过长" not in messages[3]["content"] and turns[1].language == "en"
+
+
+def test_the_api_says_which_language_it_answered_in(chat):
+    english = list(chat.api_ask("What results has the Changzhou consortium achieved?"))[-1]
+    assert english["language"] == "en" and english["partial"] is False and english["found"]
+    assert list(chat.api_ask(FUNDS))[-1]["language"] == "zh"
 
 
 def test_a_second_question_waits_for_the_first(chat):

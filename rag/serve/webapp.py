@@ -363,7 +363,7 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
                         with gr.Row():
                             # As many buttons as the longer list: the shorter one hides the rest.
                             slots = max(len(questions) for questions in examples_in.values())
-                            examples = [gr.Button(q, size="sm", elem_classes=["example"])
+                            examples = [gr.Button(q, size="sm", elem_classes=["example"], visible=bool(q))
                                         for q in examples_in["zh"] + [""] * (slots - len(examples_in["zh"]))]
                     with gr.Column(scale=2):
                         with gr.Row():
@@ -407,18 +407,19 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
                 figure_passage = gr.HTML(webui.FIGURE_PASSAGE_EMPTY, elem_id="figure-passage")
 
         def in_language(wanted: str) -> dict:
-            """The chat's own words and example questions in one language."""
-            shown_examples = examples_in[wanted]
-            return {language: wanted, examples_heading: webui.EXAMPLES_HEADING.of(wanted),
-                    chatbot: gr.Chatbot(label=webui.CHAT_LABEL.of(wanted), placeholder=webui.CHAT_PLACEHOLDER.of(wanted)),
-                    question: gr.Textbox(placeholder=webui.QUESTION_PLACEHOLDER.of(wanted)),
-                    send: gr.Button(webui.SEND.of(wanted)), clear: gr.Button(webui.CLEAR.of(wanted)),
-                    feedback_heading: webui.FEEDBACK_HEADING.of(wanted),
-                    comment: gr.Textbox(label=webui.COMMENT_LABEL.of(wanted),
-                                        placeholder=webui.COMMENT_PLACEHOLDER.of(wanted)),
-                    **{button: gr.Button(webui.RATING_NAMES[key].of(wanted)) for key, button in rate_buttons.items()},
-                    **{button: gr.Button(shown_examples[i] if i < len(shown_examples) else "",
-                                         visible=i < len(shown_examples)) for i, button in enumerate(examples)}}
+            """The chat's own words and example questions in one language (only the props named change)."""
+            offered = examples_in[wanted] + [""] * (len(examples) - len(examples_in[wanted]))
+            return {
+                language: wanted, examples_heading: webui.EXAMPLES_HEADING.of(wanted),
+                chatbot: gr.Chatbot(label=webui.CHAT_LABEL.of(wanted), placeholder=webui.CHAT_PLACEHOLDER.of(wanted)),
+                question: gr.Textbox(placeholder=webui.QUESTION_PLACEHOLDER.of(wanted)),
+                send: gr.Button(webui.SEND.of(wanted)), clear: gr.Button(webui.CLEAR.of(wanted)),
+                feedback_heading: webui.FEEDBACK_HEADING.of(wanted),
+                comment: gr.Textbox(label=webui.COMMENT_LABEL.of(wanted),
+                                    placeholder=webui.COMMENT_PLACEHOLDER.of(wanted)),
+                **{button: gr.Button(webui.RATING_NAMES[key].of(wanted)) for key, button in rate_buttons.items()},
+                **{button: gr.Button(text, visible=bool(text)) for button, text in zip(examples, offered)},
+            }
 
         def opening(languages: str, request: gr.Request) -> dict:
             # The script's answer first (it sees ?lang=); the request's header if the script sent nothing.
@@ -450,8 +451,8 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
         chatbot.clear(reset, language, reset_outputs, queue=False, **ui)
         chatbot.select(app.show_selected, [turns, language], [sources, backend_line, shown], queue=False, **ui)
         for key, button in rate_buttons.items():
-            button.click(lambda t, s, c, l, key=key: (app.rate(t, s, key, c, l), ""), [turns, shown, comment, language],
-                         [feedback_status, comment], queue=False, **ui)
+            button.click(lambda t, s, c, lang, key=key: (app.rate(t, s, key, c, lang), ""),
+                         [turns, shown, comment, language], [feedback_status, comment], queue=False, **ui)
         chapter.change(lambda c: gr.Dropdown(choices=webui.case_choices(passages, c), value=webui.ALL),
                        chapter, case, queue=False, **ui)
 

@@ -50,7 +50,7 @@ INTERNAL_ERROR = Label("抱歉，系统内部出错，未能回答。请稍后�
                        "if it keeps happening, contact the administrator.")
 WAITING = Label("正在查阅报告…", "Looking through the report…")
 SOURCES_TITLE = Label("来源（{n} 条）", "Sources ({n})")
-WHOLE_SECTION = Label("查看整节（{n} 段）", "Whole section ({n} paragraphs)")
+WHOLE_SECTION = Label("查看整节（{n} 段）", "The whole section (paragraphs: {n})")
 SOURCES_HINT = Label("提问后，这里列出回答引用的报告原文；回答中的 [1]、[2] 对应下面同号的来源。",
                      "Ask a question and the report's text the answer cites is listed here; each [1], [2] in the "
                      "answer is the source with the same number below.")
