@@ -209,9 +209,12 @@ class Answerer:
             except LLMError as err:
                 notice = self._say(req, f"{BACKEND_LABELS[req.backend]}不可用（{err}），改用摘录式回答。",
                                    f"The {req.backend} model is unavailable ({err}); the answer quotes the report. ")
-        # An English question the table answers by the glossary's words alone needs no translation pass (2 s).
-        table = self._from_table(snapshot, self.standalone(req, None), notice) if req.english and not req.history \
-            else None
+        # An English question the table (by the glossary's words) or the contents answer needs no translation (2 s).
+        table = None
+        if req.english and not req.history:
+            untranslated = self.standalone(req, None)
+            table = self._from_table(snapshot, untranslated, notice) or self._from_contents(snapshot, untranslated,
+                                                                                            notice)
         req = self.standalone(req, model) if table is None else req
         table = table or self._from_table(snapshot, req, notice) or self._from_contents(snapshot, req, notice)
         if table is not None:
@@ -333,20 +336,20 @@ class Answerer:
         each English sentence checked again (figures, names whole, English words). Nothing left: the English
         extract."""
         chinese = drain(self._generate(model, snapshot, dataclasses.replace(req, english=False), hits))
+        unverified = "The model's answer could not be verified against the cited passages; the answer quotes the report."
         if not chinese.found:
-            return self.not_found(snapshot, req, hits, chinese.backend, chinese.notice, chinese.dropped)
+            return self.not_found(snapshot, req, hits, chinese.backend, chinese.notice and unverified, chinese.dropped)
         if chinese.backend != req.backend:  # the model's answer failed its check: extracted, in English
-            return (yield from self._extract(snapshot, req, hits, chinese.notice and self._say(
-                req, chinese.notice, "The model's answer could not be verified against the cited passages; "
-                                     "the answer quotes the report.")))
+            return (yield from self._extract(snapshot, req, hits, chinese.notice and unverified))
         if english_text.asks_count(req.question):  # figures asked for: the English is made in code, no second pass
             given = english.figures_given(chinese.text, chinese.citations, self.unit(req))
             if given:
                 yield given
                 return self._answer(req, given, chinese.citations, req.backend, dropped=chinese.dropped)
         masked = english.mask(chinese.text)
+        # A translation is about as long as its source: a model that runs on (165 s once) is cut off.
         reply = model.complete(prompts.translate_answer_messages(req.question, masked.text),
-                               max_tokens=self.settings.llm_max_tokens, temperature=0.0)
+                               max_tokens=min(self.settings.llm_max_tokens, 40 + 2 * len(masked.text)), temperature=0.0)
         filled = english.unmask(reply.strip(), masked)
         citer = Citer(chinese.citations, req.query, snapshot.aliases, snapshot.figures.by_passage, unit=self.unit(req))
         checked = []

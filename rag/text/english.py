@@ -75,7 +75,7 @@ _KINDS = (
     (re.compile(r"\b(?:people|persons?|teachers?|students?|trainees?|graduates?|staff|employees|workers|experts?"
                 r"|engineers?|technicians?|members|instructors?)\b", re.I), "人"),
     (re.compile(r"\b(?:majors?|programmes?|programs?|specialties|specialities)\b", re.I), "个"),
-    (re.compile(r"\b(?:projects?|patents?|items?|problems?|achievements?)\b", re.I), "项"),
+    (re.compile(r"\b(?:projects?|patents?|items?|problems?|achievements?|awards?|prizes?)\b", re.I), "项"),
     (re.compile(r"\btimes\b|\breports?\b", re.I), "次"),
 )
 _ASKS_COUNT = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:is|was|were) the (?:number|amount|total|value|share)\b"
