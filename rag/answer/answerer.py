@@ -6,7 +6,7 @@ import re
 from collections.abc import Generator
 from typing import Protocol
 
-from rag.answer import contents, english, followup, numeric, prompts
+from rag.answer import contents, decompose, english, followup, numeric, prompts
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Idf, best_evidence
@@ -38,6 +38,18 @@ class IndexSource(Protocol):
 
 def _no_models(backend: str) -> ChatModel:
     raise LLMError("未提供语言模型（no chat model given: use rag.answerer() or pass models=）")
+
+
+def _renumbered(text: str, citations: list[Passage], cited: list[Passage]) -> str:
+    """An answer's [n] marks renumbered into a list of passages cited so far (its passages added to it)."""
+    number = {}
+    for n, passage in enumerate(citations, 1):
+        ids = [p.id for p in cited]
+        if passage.id not in ids:
+            cited.append(passage)
+            ids.append(passage.id)
+        number[n] = ids.index(passage.id) + 1
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{number.get(int(m.group(1)), m.group(1))}]", text)
 
 
 def drain(pieces: Pieces) -> Answer:
@@ -215,11 +227,23 @@ class Answerer:
             untranslated = self.standalone(req, None)
             table = self._from_table(snapshot, untranslated, notice) or self._from_contents(snapshot, untranslated,
                                                                                             notice)
-        req = self.standalone(req, model) if table is None else req
-        table = table or self._from_table(snapshot, req, notice) or self._from_contents(snapshot, req, notice)
         if table is not None:
             yield table.text
             return table
+        return (yield from self._answered(model, snapshot, self.standalone(req, model), notice))
+
+    def _answered(self, model: ChatModel | None, snapshot: Retriever, req: Request, notice: str,
+                  whole: bool = True) -> Pieces:
+        """The standalone question answered: by the table, the contents, part by part, or from passages."""
+        table = self._from_table(snapshot, req, notice) or self._from_contents(snapshot, req, notice)
+        if table is not None:
+            yield table.text
+            return table
+        parts = decompose.parts(req.asked, snapshot.aliases) if whole and not req.english else []
+        combined = self._in_parts(model, snapshot, req, parts, notice) if parts else None
+        if combined is not None:
+            yield combined.text
+            return combined
         hits = self.passages(snapshot, req if model else dataclasses.replace(req, k=max(req.k, EXTRACT_PASSAGES)))
         outside = self.uncovered_chapter(snapshot, req.query) or (self.uncovered_case(snapshot, req.query)
                                                                   and not req.intent.structure)
@@ -234,6 +258,28 @@ class Answerer:
                 notice = self._say(req, f"{BACKEND_LABELS[req.backend]}出错（{err}），改用摘录式回答。",
                                    f"The {req.backend} model failed ({err}); the answer quotes the report. ")
         return (yield from self._extract(snapshot, req, hits, notice))
+
+    def _in_parts(self, model: ChatModel | None, snapshot: Retriever, req: Request, parts: list[decompose.Part],
+                  notice: str) -> Answer | None:
+        """Each part asked on its own (two cases, or two questions in one), the answers put together and numbered
+        anew; None when no part is answered, and the question goes on whole."""
+        answers = []
+        for part in parts:
+            filters = req.filters if part.case is None else dataclasses.replace(req.filters, case=part.case)
+            sub = dataclasses.replace(req, asked=part.question, query=part.question, history=(), filters=filters)
+            answers.append(drain(self._answered(model, snapshot, sub, notice, whole=False)))
+        if not any(a.found for a in answers):
+            return None
+        cited: list[Passage] = []
+        lines = []
+        for n, (part, answer) in enumerate(zip(parts, answers), 1):
+            body = _renumbered(answer.text, answer.citations, cited) if answer.found else "报告中没有找到相关内容。"
+            lines.append(f"（{n}）{part.question}\n{body}")
+        backends = {a.backend for a in answers if a.found}
+        backend = backends.pop() if len(backends) == 1 else req.backend if req.backend in backends else "extractive"
+        notices = dict.fromkeys(a.notice for a in answers if a.notice)
+        return self._answer(req, "\n\n".join(lines), cited, backend, notice=" ".join(notices),
+                            dropped=[d for a in answers for d in a.dropped])
 
     def _from_table(self, snapshot: Retriever, req: Request, notice: str = "") -> Answer | None:
         """A numeric question the figures table answers with confidence: computed in code, every row cited, in

@@ -9,10 +9,10 @@ from decimal import Decimal
 from rag.ingest.facts import Figure, label_key
 from rag.retrieve.figures import FigureMatch, FigureTable, asked_unit
 from rag.retrieve.query import asks_quantity, asks_structure, cases_named, expected_unit
-from rag.text.figures import units_compatible
+from rag.text.figures import extract_figures, units_compatible
 from rag.text.keywords import tokens
 
-LOOKUP, COMPARE, RANK, TOTAL = "lookup", "compare", "rank", "total"
+LOOKUP, COMPARE, RANK, TOTAL, WHERE = "lookup", "compare", "rank", "total", "where"
 _TOTAL = re.compile(r"一共|合计|总共|总计|共计|加起来|加在一起|总和|合起来|\bin total\b|\baltogether\b|\bcombined\b", re.I)
 _RANK = re.compile(r"最多|最少|最高|最低|最大|最小|排名|排序|排第|\bmost\b|\bhighest\b|\blargest\b|\bfewest\b|\bleast\b", re.I)
 _COMPARE = re.compile(r"相比|比较|对比|哪[个项笔类种一][^，。？?]{0,4}(?:多|少|高|低|大|小)|谁多|谁更|差多少|多多少|少多少|相差|"
@@ -23,6 +23,9 @@ _DIFFERENCE = re.compile(r"差多少|多多少|少多少|多出多少|高多少|
 _PERIODS = re.compile(r"\d{4}\s*(?:年度|年|届)")
 _RATIO = re.compile(r"几倍|多少倍|倍数|\bhow many times\b", re.I)
 
+# A figure quoted in the question and asked about (两处“超过40%”分别指什么): every place that prints it.
+_QUOTED_FIGURE = re.compile(r"[“\"「『]([^”\"」』]{1,20})[”\"」』]")
+_WHAT = re.compile(r"指什么|是什么|指的是|说的是|分别指|哪些方面|\bwhat\b.*\brefer", re.I)
 _EXPLICIT_UNIT = re.compile(r"(?:多少|几)(?:万|亿)?(?:元|人次|人|名|家|场|项|个|份|次|所|门|件|部)|人数|场次|次数")
 LABEL_SHARE = 0.6  # the question names at least this share of a row's label words (运行经费: 2 of 日常运行经费's 3)
 COVERAGE = 0.75  # and the row's sentence and headings hold this share of the question's words
@@ -355,8 +358,29 @@ def _rank_column(question: str, table: FigureTable, cite: _Citations) -> TableAn
     return _ranked(question, rows, cite)
 
 
+def _where(question: str, table: FigureTable, cite: _Citations) -> TableAnswer | None:
+    """Every row printing the figure the question quotes (same value, unit and qualifier), each with its clause."""
+    quoted = _QUOTED_FIGURE.search(question)
+    if quoted is None or not _WHAT.search(question):
+        return None
+    figures = extract_figures(quoted.group(1))
+    if len(figures) != 1:
+        return None
+    wanted = figures[0]
+    rows = [r for r in table.rows if r.value == float(wanted.value) and r.unit == (wanted.unit or "")
+            and bool(r.qualifier) == bool(wanted.qualifier)]
+    if not rows:
+        return None
+    lines = [f"（{n}）{r.subject}：“{clause(r)}”{cite.mark(r)}" for n, r in enumerate(rows, 1)]
+    text = f"报告中“{quoted.group(1)}”共出现{len(rows)}处：\n\n" + "；\n".join(lines) + "。"
+    return TableAnswer(WHERE, text, tuple(cite.ids), tuple(rows))
+
+
 def answer(table: FigureTable, question: str) -> TableAnswer | None:
     """The table's answer to a numeric question, or None: not a numeric question, or no confident match."""
+    where = _where(question, table, _Citations())
+    if where is not None:
+        return where
     if asks_structure(question) or not (asks_quantity(question) or _COMPARE.search(question)
                                         or _RANK.search(question) or _TOTAL.search(question)):
         return None
