@@ -6,7 +6,7 @@ import threading
 from rag.answer.answerer import Answerer
 from rag.answer.types import Answer, StreamingAnswer
 from rag.ingest.facts import Figure
-from rag.errors import CorpusError, IndexBuildError, IndexStaleError, LLMError, QueryError, RagError
+from rag.errors import CorpusError, IndexBuildError, IndexStaleError, LLMError, PageError, QueryError, RagError
 from rag.llm.backends import provider
 from rag.passage import Passage
 from rag.report import BuildResult, Report
@@ -14,8 +14,8 @@ from rag.retrieve.retriever import Hit
 
 __all__ = [
     "Passage", "Hit", "Figure", "Answer", "StreamingAnswer", "Report", "BuildResult", "Answerer", "answerer", "search", "ask",
-    "ask_stream", "build", "figures", "default_report",
-    "RagError", "CorpusError", "IndexBuildError", "IndexStaleError", "QueryError", "LLMError",
+    "ask_stream", "build", "figures", "default_report", "page_image",
+    "RagError", "CorpusError", "IndexBuildError", "IndexStaleError", "QueryError", "LLMError", "PageError",
 ]
 
 _default: Report | None = None
@@ -53,6 +53,12 @@ def figures(query: str | None = None, case: str | None = None, chapter: str | No
     return default_report().figures(query, case=case, chapter=chapter, document=document, year=year)
 
 
+def page_image(passage_id: str, width: int | None = None) -> bytes:
+    """PNG of the printed page of a PDF passage with its lines highlighted (width pixels; default page_width);
+    PageError with a one-line message for an unknown id, a non-PDF source or a PDF gone from the corpus."""
+    return default_report().page_image(passage_id, width)
+
+
 def build(progress: bool = False) -> BuildResult:
     """Rebuild the default index from every file in the corpus folder."""
     return default_report().build(progress=progress)
@@ -70,4 +76,6 @@ def ask_stream(question: str, history=None, backend: str | None = None, **filter
 
 def ask(question: str, history=None, backend: str | None = None, **filters) -> Answer:
     """A cited answer: backend "local" (default), "openai" or "extractive"; found=False when not covered."""
-    return ask_stream(question, history, backend, **filters).answer
+    answer = ask_stream(question, history, backend, **filters).answer
+    answer.index_version = answer.index_version or default_report().index_version()  # for to_markdown/to_docx
+    return answer

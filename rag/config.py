@@ -72,6 +72,9 @@ class Settings:
                                         "matches with confidence (false: always read passages)")
     # Few passages keep the prompt, and so the first token, short.
     answer_passages: int = setting(3, "RAG_ANSWER_PASSAGES", "交给模型的段落数 · passages given to the model")
+    # 1000 px: the sources column is about 500 CSS pixels wide, sharp on a screen of device-pixel ratio 2.
+    page_width: int = setting(1000, "RAG_PAGE_WIDTH", "原页图像宽度（像素）· width in pixels of a printed page shown "
+                              "with its cited lines highlighted (PDF sources)")
     openai_base_url: str = setting("", "RAG_OPENAI_BASE_URL", "OpenAI 兼容接口地址 · the endpoint's base URL (…/v1)")
     openai_api_key: str = setting("", "RAG_OPENAI_API_KEY", "接口密钥 · the endpoint's API key (never printed)",
                                   secret=True)
@@ -86,6 +89,18 @@ class Settings:
                                  table="web", key="feedback")
     web_auth: str = setting("", "RAG_WEB_AUTH", "网页登录账号 · `user:password` for the web chat (never printed)",
                             table="web", key="auth", secret=True)
+    log_questions: bool = setting(False, "RAG_WEB_LOG_QUESTIONS",
+                                  "问答记录 · append every answered question (answer, citations, backend, index version, "
+                                  "time) to question_log, for maintainers", table="web", key="log_questions")
+    question_log: Path = setting(PROJECT_ROOT / "eval" / "feedback" / "questions-log.jsonl", "RAG_WEB_QUESTION_LOG",
+                                 "问答记录文件 · the JSONL file log_questions appends to", table="web", key="question_log")
+    # 20 MB holds about 10,000 answers with their citations; one older file (.1) is kept.
+    question_log_max_mb: int = setting(20, "RAG_WEB_QUESTION_LOG_MAX_MB",
+                                       "问答记录文件上限（MB）· size at which the log is rotated to .1 (0: never)",
+                                       table="web", key="question_log_max_mb")
+    log_identity: bool = setting(False, "RAG_WEB_LOG_IDENTITY",
+                                 "问答记录含用户 · also record the login name and client address in the question log",
+                                 table="web", key="log_identity")
     extra: dict = field(default_factory=dict)  # rag.toml tables other than [rag] and [web], as read
 
 
@@ -185,6 +200,9 @@ def load_settings(path: Path | None = None, **overrides) -> Settings:
         raise RagError(f"embed_workers 不能为负数：{settings.embed_workers}（0 表示每个核一个进程）")
     if settings.vector_store not in VECTOR_STORES:
         raise RagError(f"未知的向量库 vector_store={settings.vector_store!r}，可选：{'、'.join(VECTOR_STORES)}（unknown vector store）")
+    if settings.page_width <= 0 or settings.question_log_max_mb < 0:
+        raise RagError("page_width 应为正整数，question_log_max_mb 不能为负数（page_width must be positive, "
+                       "question_log_max_mb not negative）")
     if not 0 < settings.web_port < 65536:
         raise RagError(f"web_port 应在 1–65535 之间，实际为 {settings.web_port}（port out of range）")
     return settings

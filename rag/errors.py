@@ -31,3 +31,7 @@ class ModelFileError(LLMError):
 
 class VectorStoreError(RagError):
     """The vector database is not configured, cannot be reached, or refused a request."""
+
+
+class PageError(RagError):
+    """The printed page of a passage cannot be shown: unknown passage, not a PDF, the PDF gone or changed."""

@@ -5,6 +5,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 KINDS = ("text", "table", "commentary", "epigraph", "caption", "toc", "cover")
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom: PDF points, origin at the page's top-left
 
 
 @dataclass
@@ -27,6 +28,10 @@ class Passage:
     speaker: str = ""  # who is quoted, for commentaries
     incomplete: bool = False  # the case is cut off in the corpus text
     ordinal: int = 0  # position in the corpus, for stable ordering
+    # Where a PDF prints it (rag/ingest/pdf_positions.py): the 0-based page of the file, and one box per printed
+    # line piece of its characters, (x0, top, x1, bottom) in PDF points from the page's top-left corner.
+    page_index: int | None = None
+    boxes: tuple[Box, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -58,6 +63,18 @@ class Passage:
             parts.append("（本案例在语料中不完整）")
         return " · ".join(p for p in parts if p)
 
+    @property
+    def printed_page(self) -> str:
+        """The page as printed (第73页, 第ii页), or "" when the passage has no page of its own."""
+        if self.page is not None and self.page_exact:
+            return f"第{self.page}页"
+        return f"第{self.page_label}页" if self.page_label else ""
+
+    def page_image(self, report, width: int | None = None) -> bytes:
+        """PNG of the printed page with this passage highlighted, from a rag.Report (or anything with its
+        page_image(passage_id, width)); raises rag.PageError with a one-line message when there is none."""
+        return report.page_image(self.id, width)
+
     def heading_path(self) -> str:
         """The headings above the text, prefixed to what is embedded and keyword-indexed."""
         # A 第N章 chapter is left out (measured on the report: its cases carry it); the top heading of a document
@@ -82,4 +99,6 @@ class Passage:
     @classmethod
     def from_dict(cls, data: dict) -> "Passage":
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if known.get("boxes"):  # JSON gives lists
+            known["boxes"] = tuple(tuple(float(v) for v in box) for box in known["boxes"])
         return cls(**known)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.config import Settings, load_settings
-from rag.errors import CorpusError, IndexStaleError, RagError
-from rag.index import artefacts as index_io, dense as dense_stores
+from rag.errors import CorpusError, IndexStaleError, PageError, RagError
+from rag.index import artefacts as index_io, dense as dense_stores, pages
 from rag.index.embed import Embedder, make_embedder
 from rag.index.manifest import FORMAT, Manifest, read_manifest
 from rag.index.versions import CURRENT, current_version, new_version
@@ -200,6 +200,36 @@ class Report:
 
     def manifest(self) -> Manifest:
         return self.retriever().index.manifest
+
+    def index_version(self) -> str:
+        """The version answering now and when it was built: v-20261201-101500-… · 2026-12-01T10:15:00+0800."""
+        index = self.retriever().index
+        return f"{index.folder.name} · {index.manifest.built_at}"
+
+    # -- printed pages -------------------------------------------------------------
+    def passage(self, passage_id: str) -> Passage:
+        """The passage with that id in the current version; PageError (one line) when there is none."""
+        try:
+            return self.retriever().passage(str(passage_id))
+        except KeyError:
+            raise PageError(f"找不到编号为 {str(passage_id)[:80]!r} 的段落：索引中没有它，或索引已更新"
+                            "（unknown passage id）") from None
+
+    def page_problem(self, passage: Passage) -> str:
+        """Why the passage's printed page cannot be shown (its one-line message), or "" when it can."""
+        try:
+            pages.check(self.settings.corpus_dir, passage)
+        except PageError as err:
+            return str(err)
+        return ""
+
+    def page_image(self, passage_id: str, width: int | None = None) -> bytes:
+        """PNG of the page that prints the passage, its lines highlighted, width pixels wide (default page_width),
+        rendered once per version and width; PageError when it has none (not a PDF, the PDF removed, …)."""
+        snapshot = self.retriever()
+        passage = self.passage(passage_id)
+        size = pages.clamp_width(width, self.settings.page_width)
+        return pages.cached_page(snapshot.index.folder, self.settings.corpus_dir, passage, size)
 
 
 __all__ = ["Report", "BuildResult", "RagError"]

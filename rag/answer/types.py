@@ -40,11 +40,25 @@ class Answer:
     notice: str = ""  # e.g. why the answer fell back to extraction
     dropped: list[str] = field(default_factory=list)  # sentences removed: a figure had no source
     language: str = "zh"  # the question's language, which the answer, its notices and the page follow: zh | en
+    index_version: str = ""  # the index version that answered and when it was built (set by rag.ask and the web app)
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["citations"] = [p.to_dict() for p in self.citations]
         return data
+
+    def to_markdown(self, index_version: str | None = None) -> str:
+        """The answer as Markdown to take away: [n] as footnotes (《title》 · chapter · case · section · 第N页),
+        the quoted passages, the backend, the index version and the time (rag/answer/takeaway.py)."""
+        from rag.answer import takeaway
+
+        return takeaway.to_markdown([self], index_version)
+
+    def to_docx(self, path, index_version: str | None = None):
+        """The same as a Word file at path, each [n] a real footnote; returns the path."""
+        from rag.answer import takeaway
+
+        return takeaway.write_docx([self], path, index_version)
 
 
 class StreamingAnswer:

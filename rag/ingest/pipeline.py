@@ -11,6 +11,7 @@ from pathlib import Path
 from rag.errors import CorpusError
 from rag.ingest.chunk import chunk
 from rag.ingest.corpus import Skipped, SourceText, corpus_hash, read_corpus
+from rag.ingest.pdf_positions import locate
 from rag.ingest.structure import Document, parse
 from rag.passage import Passage
 
@@ -107,6 +108,16 @@ def _ingest_one(src: SourceText, max_chars: int) -> tuple[Document, DocumentMeta
     return doc, meta, chunk(doc, max_chars, year=meta.year)
 
 
+def _with_positions(path: Path, passages: list[Passage]) -> list[Passage]:
+    """Each passage's page of the file and its line boxes, for the page view; without them (an unreadable text
+    layer for pdfium) the passages are indexed all the same and their card shows no page."""
+    try:
+        return locate(path.read_bytes(), passages)
+    except Exception as err:  # pdfium raises its own error types; positions are never worth losing a document
+        log.warning("positions of %s not recorded: %s", path.name, err)
+        return passages
+
+
 def ingest(corpus_dir: Path, max_chars: int, progress: bool = False) -> Corpus:
     """Every file of the corpus folder, parsed and chunked; a file that fails is skipped with its reason."""
     digest = corpus_hash(corpus_dir)
@@ -124,6 +135,8 @@ def ingest(corpus_dir: Path, max_chars: int, progress: bool = False) -> Corpus:
         if not doc_passages:
             skipped.append(Skipped(src.name, "没有可索引的文字（no text to index）"))
             continue
+        if src.encoding == "pdf":
+            doc_passages = _with_positions(corpus_dir / src.name, doc_passages)
         passages += doc_passages
         outline += [OutlineEntry(**dataclasses.asdict(e), source=src.name) for e in doc.toc]
         sources.append(SourceInfo(src.name, src.encoding, meta.title, meta.year, meta.publisher,
