@@ -5,6 +5,7 @@ import re
 import pytest
 
 from rag.answer.english import in_english
+from rag.answer.types import Final, Sentence, Sources
 
 from rag import Answerer, QueryError, Report, answerer as make_answerer
 
@@ -213,6 +214,29 @@ def test_the_stream_yields_text_then_its_answer(extractive):
     pieces = list(stream)
     assert pieces and all(isinstance(p, str) for p in pieces)
     assert "".join(pieces) == stream.answer.text and "200万元" in stream.answer.text
+
+
+def test_the_typed_stream_says_what_each_event_is(extractive):
+    events = list(extractive.stream("常州联合体由哪两家单位牵头？", backend="extractive").events())
+    assert [e.kind for e in events] == ["sources", "sentence", "final"]
+    sources, sentence, final = events
+    assert isinstance(sources, Sources) and isinstance(sentence, Sentence) and isinstance(final, Final)
+    assert final.answer.citations[0] in sources.passages and sentence.text == final.answer.text
+    table = list(extractive.stream("常州联合体每年的日常运行经费是多少？", backend="extractive").events())
+    assert [e.kind for e in table] == ["sources", "sentence", "final"] and table[-1].answer.backend == "figures"
+
+
+@pytest.mark.slow
+def test_while_the_model_writes_the_sources_and_a_quoted_extract_come_first(local):
+    stream = local.stream("常州联合体由哪两家单位牵头？", backend="local")
+    events = list(stream.events())
+    kinds = [e.kind for e in events]
+    assert kinds[:2] == ["sources", "provisional"] and kinds[-1] == "final" and "sentence" in kinds
+    provisional, final = events[1].answer, events[-1].answer
+    assert provisional.backend == "extractive" and provisional.found and "万帮数字能源" in provisional.text
+    assert final.backend == "local" and "万帮数字能源" in final.text
+    # The model's sentences, not the extract, make the final text.
+    assert "".join(e.text for e in events if isinstance(e, Sentence)).strip() == final.text
 
 
 def test_reading_the_answer_early_finishes_the_stream(extractive):

@@ -12,7 +12,7 @@ from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Idf, best_evidence
 from rag.answer.glossary import glossary
 from rag.answer.grounding import Citer, split_answer
-from rag.answer.types import Answer, Request, StreamingAnswer
+from rag.answer.types import Answer, Event, Provisional, Request, Sentence, Sources, StreamingAnswer
 from rag.config import BACKEND_LABELS, BACKENDS, CONTENTS, FIGURES, Settings
 from rag.errors import LLMError, QueryError
 from rag.passage import Passage
@@ -26,7 +26,7 @@ from rag.text.normalize import is_traditional, to_traditional
 
 NOT_FOUND_MARK = "NOT_FOUND"
 EXTRACT_PASSAGES = 5  # extraction reads no prompt: it looks wider than the model's 3 passages
-Pieces = Generator[str, None, Answer]  # checked text pieces, then (as the generator's value) the Answer
+Pieces = Generator[Event, None, Answer]  # the typed stream, then (as the generator's value) the Answer
 
 
 class IndexSource(Protocol):
@@ -53,7 +53,7 @@ def _renumbered(text: str, citations: list[Passage], cited: list[Passage]) -> st
 
 
 def drain(pieces: Pieces) -> Answer:
-    """Run a piece generator to its end, discarding the pieces: its Answer."""
+    """Run an answer's event generator to its end, discarding the events: its Answer."""
     while True:
         try:
             next(pieces)
@@ -162,6 +162,11 @@ class Answerer:
                 return named
         return None
 
+    def outside(self, snapshot: Retriever, req: Request) -> bool:
+        """The question names a chapter the index lacks, or a case it holds only as a contents line."""
+        return bool(self.uncovered_chapter(snapshot, req.query) or (self.uncovered_case(snapshot, req.query)
+                                                                    and not req.intent.structure))
+
     def not_found(self, snapshot: Retriever, req: Request, hits: list[Passage], backend: str, notice: str = "",
                   dropped: list[str] | None = None) -> Answer:
         english = req.english
@@ -228,28 +233,52 @@ class Answerer:
             table = self._from_table(snapshot, untranslated, notice) or self._from_contents(snapshot, untranslated,
                                                                                             notice)
         if table is not None:
-            yield table.text
-            return table
-        return (yield from self._answered(model, snapshot, self.standalone(req, model), notice))
+            return (yield from self._written(table))
+        # A rewrite or translation by the model comes first (1–3 s): the extract is shown before it, not after.
+        shown = False
+        if model is not None and (req.english or req.history):
+            shown = yield from self._provisional(snapshot, self.standalone(req, None), notice)
+        return (yield from self._answered(model, snapshot, self.standalone(req, model), notice, shown=shown))
+
+    @staticmethod
+    def _written(answer: Answer) -> Pieces:
+        """An answer complete at once (written in code, or put together from parts): its sources, then its text."""
+        if answer.citations:
+            yield Sources(tuple(answer.citations))
+        yield Sentence(answer.text)
+        return answer
+
+    def _provisional(self, snapshot: Retriever, req: Request, notice: str) -> Generator[Event, None, bool]:
+        """While the model works (it takes seconds): the passages found and the quoted extract, in milliseconds.
+        Whether an extract was shown."""
+        hits = self.passages(snapshot, dataclasses.replace(req, k=max(req.k, EXTRACT_PASSAGES)))
+        if not hits or self.outside(snapshot, req):
+            return False
+        yield Sources(tuple(hits))
+        extract = drain(self._extract(snapshot, req, hits, notice))
+        if extract.found:
+            yield Provisional(extract)
+        return extract.found
 
     def _answered(self, model: ChatModel | None, snapshot: Retriever, req: Request, notice: str,
-                  whole: bool = True) -> Pieces:
-        """The standalone question answered: by the table, the contents, part by part, or from passages."""
+                  whole: bool = True, shown: bool = False) -> Pieces:
+        """The standalone question answered: by the table, the contents, part by part, or from passages.
+        whole: not a part of a question; shown: a provisional extract is on screen already."""
         table = self._from_table(snapshot, req, notice) or self._from_contents(snapshot, req, notice)
         if table is not None:
-            yield table.text
-            return table
+            return (yield from self._written(table))
+        if model is not None and whole and not shown:
+            yield from self._provisional(snapshot, req, notice)
         parts = decompose.parts(req.asked, snapshot.aliases) if whole and not req.english else []
         combined = self._in_parts(model, snapshot, req, parts, notice) if parts else None
         if combined is not None:
-            yield combined.text
-            return combined
+            return (yield from self._written(combined))
         hits = self.passages(snapshot, req if model else dataclasses.replace(req, k=max(req.k, EXTRACT_PASSAGES)))
-        outside = self.uncovered_chapter(snapshot, req.query) or (self.uncovered_case(snapshot, req.query)
-                                                                  and not req.intent.structure)
-        if not hits or outside:
+        if not hits or self.outside(snapshot, req):
             return self.not_found(snapshot, req, hits, req.backend if model else "extractive", notice)
-        if model is not None:
+        if model is None:
+            yield Sources(tuple(hits))
+        else:
             try:
                 if req.english:
                     return (yield from self._in_english(model, snapshot, req, hits))
@@ -345,7 +374,7 @@ class Answerer:
                 if checked is not None and checked.strip():
                     checked = written(checked)
                     kept.append(checked)
-                    yield checked
+                    yield Sentence(checked)
 
         raw = ""
         for piece in model.stream(messages, max_tokens=self.settings.llm_max_tokens, temperature=0.0):
@@ -390,7 +419,7 @@ class Answerer:
         if english_text.asks_count(req.question):  # figures asked for: the English is made in code, no second pass
             given = english.figures_given(chinese.text, chinese.citations, self.unit(req))
             if given:
-                yield given
+                yield Sentence(given)
                 return self._answer(req, given, chinese.citations, req.backend, dropped=chinese.dropped)
         masked = english.mask(chinese.text)
         # A translation is about as long as its source: a model that runs on (165 s once) is cut off.
@@ -407,7 +436,7 @@ class Answerer:
             return (yield from self._extract(snapshot, req, hits, "The English translation could not be verified; "
                                                                   "the answer quotes the report."))
         text = " ".join(checked)
-        yield text
+        yield Sentence(text)
         return self._answer(req, text, citer.citations, req.backend, dropped=chinese.dropped + citer.dropped)
 
     def _evidence_query(self, req: Request) -> str:
@@ -438,5 +467,5 @@ class Answerer:
                                          english_text.asks_count(req.question))
         else:
             text = "报告原文：" + "".join(sentences)
-        yield text
+        yield Sentence(text)
         return self._answer(req, text, citer.citations, "extractive", notice=notice, dropped=citer.dropped)

@@ -18,6 +18,9 @@ MIN_COVERAGE = 0.5
 # Words found only in the ；-clauses around the one holding the figure count half: "…冷氣機…應優先汰換；一百十三年度編列
 # 汰換經費新臺幣3,465萬元" answers how much was budgeted for air conditioners, though the figure's clause never says so.
 SIBLING_WEIGHT = 0.5
+# Words that ask how many (哪两家, 几项, 几级, 两个): no sentence prints them, and "由哪两家单位牵头" was refused for it.
+# (Not 哪三方面: what the three are is the question, and a sentence giving none of them does not answer it.)
+_COUNT_ASKED = re.compile(r"(?:哪两|两|几)(?:家|个|所|位|名|项|类|种|级|批|次|场)")
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ def best_evidence(question: str, passages: list[Passage], idf: Idf, limit: int =
     cases: the cases the question names: a sentence of another case never answers it (晋江's funds are
     not 常州's). structural: a question about pages or chapters, the only kind a contents line answers.
     """
-    asked = set(keywords.tokens(question))
+    asked = {t for t in keywords.tokens(question) if not _COUNT_ASKED.fullmatch(t)}
     if not asked:
         return []
     need_number, need_year, unit = asks_quantity(question), asks_year(question), expected_unit(question)

@@ -61,28 +61,67 @@ class Answer:
         return takeaway.write_docx([self], path, index_version)
 
 
-class StreamingAnswer:
-    """Iterate for the checked text pieces as they are released; `.answer` is the final Answer (it drains
-    whatever was not read yet)."""
+@dataclass(frozen=True)
+class Sources:
+    """The passages the answer is drawn from, best first (30 ms after asking): shown before any answer text."""
+    passages: tuple[Passage, ...]
+    kind: str = "sources"
 
-    def __init__(self, pieces: Generator[str, None, Answer]):
-        self._pieces = pieces
+
+@dataclass(frozen=True)
+class Provisional:
+    """An answer written without the model (a quoted extract), complete and checked, shown while the model writes
+    until its first checked sentence replaces it; it stays when the model's answer is dropped or fails."""
+    answer: Answer
+    kind: str = "provisional"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A checked piece of the answer (a sentence, or a whole answer written in code), appended to those before."""
+    text: str
+    kind: str = "sentence"
+
+
+@dataclass(frozen=True)
+class Final:
+    """The answer as it stands: its text replaces everything streamed before it."""
+    answer: Answer
+    kind: str = "final"
+
+
+Event = Sources | Provisional | Sentence | Final  # the answer stream, each event saying what it is
+
+
+class StreamingAnswer:
+    """`events()` for the typed stream (sources, provisional, sentences, final); iterate for the checked text
+    pieces alone; `.answer` is the final Answer (it drains whatever was not read yet)."""
+
+    def __init__(self, events: Generator[Event, None, Answer]):
+        self._events = events
         self._answer: Answer | None = None
 
-    def __iter__(self) -> Iterator[str]:
+    def events(self) -> Iterator[Event]:
+        """Every event as it comes, the last one Final."""
         # next() by hand rather than `yield from`: a reader that stops early closes this iterator, and that
         # must not close the answer being generated, which `.answer` still finishes.
         while self._answer is None:
             try:
-                piece = next(self._pieces)
+                event = next(self._events)
             except StopIteration as done:
                 self._answer = done.value
+                yield Final(done.value)
                 return
-            yield piece
+            yield event
+
+    def __iter__(self) -> Iterator[str]:
+        for event in self.events():
+            if isinstance(event, Sentence):
+                yield event.text
 
     @property
     def answer(self) -> Answer:
-        for _ in self:
+        for _ in self.events():
             pass
         assert self._answer is not None
         return self._answer
