@@ -202,13 +202,23 @@ def _ask(report: Report, args) -> int:
 
 
 def _answer_one(answerer, args, question: str, history):
+    from rag.answer.types import Provisional, Sentence
+
     stream = not args.json and sys.stdout.isatty()
     pieces = answerer.stream(question, history=history, backend=args.backend, case=args.case, chapter=args.chapter,
                              document=args.document, year=args.year)
-    for piece in pieces:
-        if stream:
-            print(piece, end="", flush=True)
+    streamed = ""
+    for event in pieces.events():
+        if stream and isinstance(event, Provisional):  # the quote, at once, while the model writes
+            head = ("Quoted from the report (the model's answer follows):" if event.answer.language == "en"
+                    else "原文摘录（模型回答生成中…）：")
+            print(f"{head}\n{event.answer.text}\n", flush=True)
+        elif stream and isinstance(event, Sentence):
+            streamed += event.text
+            print(event.text, end="", flush=True)
     answer = pieces.answer
+    if stream and answer.text.strip() != streamed.strip():
+        print(("\n" if streamed else "") + answer.text, end="")  # the model's answer dropped: the extract stands
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return answer

@@ -109,6 +109,34 @@ def test_ask_with_the_local_model_exits_cleanly(model_path):
     assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
+def test_at_a_terminal_the_quoted_extract_comes_before_the_models_answer(index_copy, model_path):
+    """Run under a real pseudo-terminal, as a user types it: the extract is printed first, labelled, then the model's
+    answer streams after it."""
+    import pty
+
+    command = [sys.executable, "-m", "rag", "--corpus", str(ROOT / "corpus"), "--index", str(index_copy), "ask",
+               "--backend", "local", "常州联合体由哪两家单位牵头？"]
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=terminal, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    os.close(terminal)
+    output = bytearray()
+    while True:
+        try:
+            data = os.read(main, 4096)
+        except OSError:  # the terminal closed: the command is done
+            break
+        if not data:
+            break
+        output.extend(data)
+    process.wait(timeout=300)
+    os.close(main)
+    text = output.decode("utf-8", "replace")
+    head = text.index("原文摘录（模型回答生成中…）：")
+    assert text.index("万帮数字能源", head) < text.index("（回答方式：local）"), text
+    assert "Traceback" not in text
+
+
 def test_figures_table_text_csv_and_json(index_copy, report):
     import csv
     import io
