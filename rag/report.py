@@ -223,6 +223,12 @@ class Report:
             return str(err)
         return ""
 
+    def pdf_file(self, passage_id: str) -> Path:
+        """The corpus PDF that prints the passage (never a file outside the corpus); PageError when there is none."""
+        passage = self.passage(passage_id)
+        pages.check(self.settings.corpus_dir, passage)
+        return pages.pdf_path(self.settings.corpus_dir, passage)
+
     def page_image(self, passage_id: str, width: int | None = None) -> bytes:
         """PNG of the page that prints the passage, its lines highlighted, width pixels wide (default page_width),
         rendered once per version and width; PageError when it has none (not a PDF, the PDF removed, …)."""

@@ -102,11 +102,11 @@ def write(rows: list[Figure], fmt: str, folder: Path) -> Path:
         else:
             write_xlsx(rows, partial)
         partial.replace(target)
-        _prune(folder)
+        prune(folder)
     return target
 
 
-def _prune(folder: Path, keep: int = KEEP_EXPORTS) -> None:
+def prune(folder: Path, keep: int = KEEP_EXPORTS) -> None:
     """Bounds the folder on a server that runs for months: the oldest exports go."""
     subfolders = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
     for old in subfolders[:-keep]:

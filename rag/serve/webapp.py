@@ -1,5 +1,5 @@
-"""The Gradio web page (the chat, and 数据一览: the figures table with CSV/Excel export) and its API endpoints
-(/ask, /search, /figures) over one Report loaded once per process."""
+"""The Gradio web page (the chat with printed pages and take-away files, and 数据一览: the figures table with
+CSV/Excel export) and its API endpoints (/ask, /search, /figures, /page) over one Report loaded once per process."""
 # No `from __future__ import annotations`: gr.api reads the endpoints' type hints as real types.
 
 import html
@@ -7,20 +7,22 @@ import json
 import logging
 import tempfile
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
 
-from rag.serve import export, feedback
+from rag.serve import export, feedback, question_log
+from rag.answer import takeaway
 from rag.answer import prompts
 from rag.serve import webui
 from rag.answer.answerer import Answerer
 from rag.answer.types import Answer, StreamingAnswer
 from rag.config import BACKENDS
 from rag.llm.backends import chat_model, provider
-from rag.errors import LLMError, RagError
+from rag.errors import LLMError, PageError, RagError
 from rag.ingest.facts import Figure
 from rag.report import Report
 
@@ -48,6 +50,10 @@ mark { background:#fde68a; color:inherit; padding:0 .1em; border-radius:.2em; }
 .sources-title { font-weight:600; }
 .sources-empty { color:#6b7280; }
 #notice { background:#fef3c7; border-radius:.5em; padding:.3em .8em; }
+.source-page { margin:.4em 0; }
+.source-page img { width:100%; height:auto; border:1px solid #d1d5db; margin-top:.4em; display:block; }
+.page-pdf { font-size:.9em; }
+.page-missing { font-size:.9em; color:#991b1b; background:#fee2e2; border-radius:.4em; padding:.2em .6em; margin:.4em 0; }
 #figures-count { align-self:center; }
 """
 
@@ -161,6 +167,10 @@ class ChatApp:
     def __init__(self, report: Report, backend: str, feedback_path: Path):
         self.report, self.backend, self.feedback_path = report, backend, feedback_path
         self.answerer = Answerer(report, models=provider(report.settings))
+        settings = report.settings
+        self.question_log = settings.question_log if settings.log_questions else None  # fixed at start-up
+        self.log_identity = settings.log_identity
+        self.question_log_bytes = settings.question_log_max_mb * 1024 * 1024
         self._exports: tempfile.TemporaryDirectory | None = None  # made on the first export, removed at exit
 
     @property
@@ -185,7 +195,7 @@ class ChatApp:
         turns = turns + [Turn(text, history_of(turns))]
         return "", turns, chat_messages(turns)
 
-    def respond(self, turns: list[Turn], chapter: str, case: str):
+    def respond(self, turns: list[Turn], chapter: str, case: str, request: gr.Request = None):
         """Streams the answer into the last turn; the final Answer replaces the streamed text."""
         if not turns or turns[-1].started:
             return
@@ -198,6 +208,7 @@ class ChatApp:
                 turn.partial += piece
                 yield chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
             turn.answer = stream.answer
+            self.finished(turn.answer, turn.history, request)
         except RagError as err:
             turn.error = str(err)
         except Exception:
@@ -207,13 +218,40 @@ class ChatApp:
             turn.error = webui.INTERNAL_ERROR.of(turn.language)
         yield chat_messages(turns), *self.sources(turns, len(turns) - 1), turns
 
+    def finished(self, answer: Answer, history: list, request: gr.Request | None = None) -> None:
+        """An answer is complete: stamped with the index version (for its exports), and logged when configured."""
+        answer.index_version = answer.index_version or self.report.index_version()
+        if self.question_log is None:
+            return
+        asker = None
+        if self.log_identity:
+            user = getattr(request, "username", None) or ""
+            client = getattr(request, "client", None)
+            asker = question_log.Asker(str(user), str(getattr(client, "host", "") or ""))
+        try:
+            question_log.append(self.question_log, question_log.make_record(answer, history, asker),
+                                self.question_log_bytes)
+        except OSError as err:  # the answer is worth more than its log line
+            log.error("question log not written to %s: %s", self.question_log, err)
+
+    def page_views(self, answer: Answer) -> dict[str, webui.PageView]:
+        """The printed page of each cited PDF passage (text, Markdown and DOCX sources have none), or why not."""
+        views = {}
+        for p in answer.citations:
+            if p.source.lower().endswith(".pdf"):
+                file_page = f"#page={p.page_index + 1}" if p.page_index is not None else ""
+                views[p.id] = webui.PageView(f"page-image/{p.id}.png", f"pdf/{p.id}{file_page}", p.printed_page,
+                                             self.report.page_problem(p))
+        return views
+
     def sources(self, turns: list[Turn], index: int | None, language: str = "zh") -> tuple[str, str, int | None]:
         """(sources panel, answering-mode line, the turn shown) for one turn, in its language (with none, the
         page's); feedback applies to that turn."""
         if index is None or not 0 <= index < len(turns) or turns[index].answer is None:
             return webui.sources_empty(language), "", None
         answer = turns[index].answer
-        return webui.source_cards(answer, self.report.passages()), webui.backend_line(answer), index
+        cards = webui.source_cards(answer, self.report.passages(), pages=self.page_views(answer))
+        return cards, webui.backend_line(answer), index
 
     def show_selected(self, turns: list[Turn], language: str, event: gr.SelectData):
         # Each turn is two chatbot messages (question, answer).
@@ -231,6 +269,46 @@ class ChatApp:
             return webui.FEEDBACK_FAILED.of(turn.language)
         return webui.FEEDBACK_SAVED.of(turn.language).format(n=shown + 1,
                                                               rating=webui.RATING_NAMES[rating].of(turn.language))
+
+    # -- take-away files and printed pages ------------------------------------------------
+    def answer_files(self, turns: list[Turn], shown: int | None) -> tuple[str | None, ...]:
+        """(this answer .docx, .md, the conversation .docx, .md) for the download buttons; None where there is
+        nothing to export yet (the button then does nothing)."""
+        done = [t.answer for t in turns if t.answer is not None]
+        one = [turns[shown].answer] if shown is not None and 0 <= shown < len(turns) and turns[shown].answer else []
+        files: list[str | None] = []
+        for answers, stem in ((one, "问答导出"), (done, "对话导出")):
+            for fmt in ("docx", "md"):
+                files.append(self._answer_file(answers, stem, fmt) if answers else None)
+        return tuple(files)
+
+    def _answer_file(self, answers: list[Answer], stem: str, fmt: str) -> str | None:
+        # Each export in a folder of its own: two visitors never overwrite each other's file.
+        folder = self.exports_folder / "answers" / uuid.uuid4().hex[:16]
+        try:
+            folder.mkdir(parents=True)
+            target = folder / f"{stem}.{fmt}"
+            if fmt == "md":
+                target.write_text(takeaway.to_markdown(answers), encoding="utf-8")
+            else:
+                takeaway.write_docx(answers, target)
+            export.prune(self.exports_folder / "answers")
+            return str(target)
+        except OSError as err:
+            log.error("answer export (%s) not written: %s", fmt, err)
+            return None
+
+    def api_page(self, passage_id: str, width: float | None = None) -> str:
+        """/page: the PNG of a PDF passage's printed page, its lines highlighted (a file gradio_client downloads)."""
+        try:
+            data = self.report.page_image(str(passage_id or "").strip(), None if width in (None, "") else int(width))
+        except PageError as err:
+            raise gr.Error(str(err), print_exception=False) from None
+        target = self.exports_folder / "pages" / uuid.uuid4().hex[:16] / f"{str(passage_id)[:32]}.png"
+        target.parent.mkdir(parents=True)
+        target.write_bytes(data)
+        export.prune(self.exports_folder / "pages")
+        return str(target)
 
     # -- 数据一览: the figures table -----------------------------------------------------
     def figure_table(self, query: str, chapter: str, case: str, document: str):
@@ -288,6 +366,7 @@ class ChatApp:
             for piece in stream:
                 text += piece
                 yield {"text": text, "partial": True}
+            self.finished(stream.answer, parse_history(history))
             yield stream.answer.to_dict() | {"partial": False}
         except RagError as err:
             raise gr.Error(str(err), print_exception=False) from None
@@ -381,6 +460,18 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
                             comment = gr.Textbox(label=webui.COMMENT_LABEL.zh, placeholder=webui.COMMENT_PLACEHOLDER.zh,
                                                  lines=1, elem_id="comment")
                         feedback_status = gr.Markdown(elem_id="feedback-status")
+                        with gr.Row(elem_id="exports"):
+                            # Word keeps [n] as real footnotes; Markdown as [^n]: both paste into a draft.
+                            export_buttons = [
+                                gr.DownloadButton(f"{label}（{kind}）", elem_id=f"export-{scope}-{fmt}", size="sm",
+                                                  min_width=120)
+                                for scope, label in (("answer", webui.EXPORT_ANSWER.zh), ("chat", webui.EXPORT_CHAT.zh))
+                                for fmt, kind in (("docx", "Word"), ("md", "Markdown"))]
+                        with gr.Row(visible=False):  # /page for gradio_client: no control of the page uses it
+                            page_id = gr.Textbox(elem_id="page-id")
+                            page_width = gr.Number(value=None, precision=0, elem_id="page-width")
+                            page_png = gr.Image(type="filepath", format="png", elem_id="page-png")
+                            page_button = gr.Button(elem_id="page-button")
 
             with gr.Tab("数据一览", elem_id="figures-tab"):
                 gr.Markdown("报告中出现的每个数字：指标、所属、时期、原文写法和出处。可按关键词、章、案例筛选；"
@@ -438,18 +529,20 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
         relabel = {"fn": following, "inputs": [turns, language], "outputs": relabelled, "queue": False, **ui}
         answer = {"fn": app.respond, "inputs": [turns, chapter, case],
                   "outputs": [chatbot, sources, backend_line, shown, turns], **answering, **ui}
+        exporting = {"fn": app.answer_files, "inputs": [turns, shown], "outputs": export_buttons, "queue": False, **ui}
         for trigger in (question.submit, send.click):
-            trigger(inputs=[question, turns, language], **asked).then(**relabel).then(**answer)
+            trigger(inputs=[question, turns, language], **asked).then(**relabel).then(**answer).then(**exporting)
         for button in examples:
-            button.click(inputs=[button, turns, language], **asked).then(**relabel).then(**answer)
+            button.click(inputs=[button, turns, language], **asked).then(**relabel).then(**answer).then(**exporting)
 
         def reset(current: str):
-            return [], [], webui.sources_empty(current), "", None, ""
+            return [], [], webui.sources_empty(current), "", None, "", *[None] * len(export_buttons)
 
-        reset_outputs = [turns, chatbot, sources, backend_line, shown, feedback_status]
+        reset_outputs = [turns, chatbot, sources, backend_line, shown, feedback_status, *export_buttons]
         clear.click(reset, language, reset_outputs, queue=False, **ui)
         chatbot.clear(reset, language, reset_outputs, queue=False, **ui)
-        chatbot.select(app.show_selected, [turns, language], [sources, backend_line, shown], queue=False, **ui)
+        chatbot.select(app.show_selected, [turns, language], [sources, backend_line, shown], queue=False,
+                       **ui).then(**exporting)
         for key, button in rate_buttons.items():
             button.click(lambda t, s, c, lang, key=key: (app.rate(t, s, key, c, lang), ""),
                          [turns, shown, comment, language], [feedback_status, comment], queue=False, **ui)
@@ -468,8 +561,48 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
         gr.api(app.api_ask, api_name="ask", **answering)
         gr.api(app.api_search, api_name="search", concurrency_limit=SEARCH_CONCURRENCY)
         gr.api(app.api_figures, api_name="figures", concurrency_limit=SEARCH_CONCURRENCY)
+        page_button.click(app.api_page, [page_id, page_width], page_png, api_name="page",
+                          concurrency_limit=SEARCH_CONCURRENCY)
     demo.queue(default_concurrency_limit=SEARCH_CONCURRENCY)
+    demo.rag_app = app  # launch() serves its pages and PDFs
     return demo
+
+
+def page_response(app: ChatApp, passage_id: str, width: int | None = None):
+    """GET page-image/<id>.png: the printed page, highlighted; a PageError is a 404 with its one-line message."""
+    from fastapi.responses import PlainTextResponse, Response
+
+    try:
+        data = app.report.page_image(passage_id, width)
+    except PageError as err:
+        return PlainTextResponse(str(err), status_code=404)
+    return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+def pdf_response(app: ChatApp, passage_id: str):
+    """GET pdf/<id>: the corpus PDF that prints the passage (the browser's viewer opens it at #page=N)."""
+    from urllib.parse import quote
+
+    from fastapi.responses import FileResponse, PlainTextResponse
+
+    try:
+        path = app.report.pdf_file(passage_id)
+    except PageError as err:
+        return PlainTextResponse(str(err), status_code=404)
+    disposition = f"inline; filename*=UTF-8''{quote(path.name)}"
+    return FileResponse(path, media_type="application/pdf", headers={"Content-Disposition": disposition})
+
+
+def add_page_routes(demo: gr.Blocks) -> None:
+    """page-image/<id>.png and pdf/<id> on the running server, behind the same login as Gradio's own routes;
+    both look the passage up by id in the index: no request names a file."""
+    server = demo.server_app
+    guard = next(route.dependencies for route in server.router.routes if getattr(route, "path", "") == "/config")
+    app: ChatApp = demo.rag_app
+    server.add_api_route("/page-image/{passage_id}.png", lambda passage_id, width=None: page_response(
+        app, passage_id, width), methods=["GET"], dependencies=guard, include_in_schema=False)
+    server.add_api_route("/pdf/{passage_id}", lambda passage_id: pdf_response(app, passage_id), methods=["GET"],
+                         dependencies=guard, include_in_schema=False)
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None) -> str:
@@ -477,4 +610,6 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: tup
     demo.launch(server_name=host, server_port=port, auth=auth, auth_message="请输入账号和密码", quiet=True,
                 prevent_thread_lock=True, show_error=False, footer_links=["api"], theme=gr.themes.Default(),
                 css=CSS)
+    if getattr(demo, "rag_app", None) is not None:
+        add_page_routes(demo)
     return demo.local_url

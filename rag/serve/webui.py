@@ -56,6 +56,12 @@ SOURCES_HINT = Label("提问后，这里列出回答引用的报告原文；回�
                      "answer is the source with the same number below.")
 SOURCES_NOT_COVERED = Label("报告未涉及这个问题，没有可引用的原文。",
                             "The report does not cover this question: there is no text to cite.")
+PAGE_VIEW = Label("查看原页（{page}，引用处已标出）", "The printed page ({page}, the cited lines marked)")
+PAGE_ALT = Label("报告原页：{page}", "The report's printed page: {page}")
+OPEN_PDF = Label("在 PDF 中打开{page}", "Open the PDF at {page}")
+PAGE_MISSING = Label("无法显示原页：{reason}", "The printed page cannot be shown: {reason}")
+EXPORT_ANSWER = Label("导出这条回答", "Export this answer")
+EXPORT_CHAT = Label("导出整段对话", "Export the conversation")
 SOURCES_NONE_CITED = Label("这条回答没有引用原文。", "This answer cites no text from the report.")
 # The chat's own words, switched with the examples (the report, its headings and the figures tab stay Chinese).
 CHAT_LABEL = Label("对话（点击一条回答，右侧显示它的来源）", "Chat (click an answer to see its sources on the right)")
@@ -197,8 +203,32 @@ def section_passages(passage: Passage, passages: Iterable[Passage]) -> list[Pass
     return sorted((p for p in passages if _section_key(p) == key), key=lambda p: p.ordinal)
 
 
-def source_card(n: int, passage: Passage, figures: list[Figure], section: list[Passage], language: str = "zh") -> str:
-    """[n], the citation (chapter, case, section, page), the passage with figures marked, the whole section."""
+@dataclass(frozen=True)
+class PageView:
+    """A PDF passage's printed page on its card: the image and the PDF at that page, or why they cannot be shown."""
+    image_url: str  # relative to the page: page-image/<id>.png
+    pdf_url: str  # pdf/<id>#page=N (N the file's page, 1-based)
+    printed: str  # the page as printed: 第73页
+    problem: str = ""  # a one-line PageError message: the card says it instead of showing a broken image
+
+
+def page_view(view: PageView, language: str = "zh") -> str:
+    """The card's printed-page part: a fold that loads the image only when opened, and the PDF link."""
+    printed = html.escape(view.printed or "")
+    if view.problem:
+        reason = html.escape(in_language(view.problem, language))
+        return f'<div class="page-missing">{PAGE_MISSING.of(language).format(reason=reason)}</div>'
+    return (f'<details class="source-page"><summary>{PAGE_VIEW.of(language).format(page=printed)}</summary>'
+            f'<img class="page-image" loading="lazy" src="{html.escape(view.image_url)}" '
+            f'alt="{PAGE_ALT.of(language).format(page=printed)}">'
+            f'<a class="page-pdf" href="{html.escape(view.pdf_url)}" target="_blank" rel="noopener">'
+            f'{OPEN_PDF.of(language).format(page=printed)}</a></details>')
+
+
+def source_card(n: int, passage: Passage, figures: list[Figure], section: list[Passage], language: str = "zh",
+                page: PageView | None = None) -> str:
+    """[n], the citation (chapter, case, section, page), the passage with figures marked, the printed page (a PDF
+    source), the whole section."""
     paragraphs = "".join(
         f'<p class="{"cited" if p.id == passage.id else ""}">{highlight(p.text, figures)}</p>' for p in section)
     return (
@@ -206,6 +236,7 @@ def source_card(n: int, passage: Passage, figures: list[Figure], section: list[P
         f'<div class="source-head">{cite_badge(n)} '
         f'<span class="source-citation">{html.escape(passage.citation)}</span></div>'
         f'<div class="source-text">{highlight(passage.text, figures)}</div>'
+        f'{page_view(page, language) if page is not None else ""}'
         f'<details class="source-section"><summary>{WHOLE_SECTION.of(language).format(n=len(section))}</summary>'
         f'<div class="section-text">{paragraphs}</div></details>'
         "</div>"
@@ -217,8 +248,10 @@ def sources_empty(language: str = "zh") -> str:
     return f'<div class="sources-empty">{SOURCES_HINT.of(language)}</div>'
 
 
-def source_cards(answer: Answer | None, passages: list[Passage], language: str = "zh") -> str:
-    """The sources panel for one answer, in its language: a card per [n], or why there is none."""
+def source_cards(answer: Answer | None, passages: list[Passage], language: str = "zh",
+                 pages: dict[str, PageView] | None = None) -> str:
+    """The sources panel for one answer, in its language: a card per [n] (with its printed page where pages has
+    the passage's id), or why there is none."""
     if answer is None:
         return sources_empty(language)
     language = answer.language
@@ -226,7 +259,7 @@ def source_cards(answer: Answer | None, passages: list[Passage], language: str =
         reason = SOURCES_NOT_COVERED if not answer.found else SOURCES_NONE_CITED
         return f'<div class="sources-empty">{reason.of(language)}</div>'
     figures = extract_figures(answer.text)  # the amounts the answer states: marked in what it cites
-    cards = "".join(source_card(n, p, figures, section_passages(p, passages) or [p], language)
+    cards = "".join(source_card(n, p, figures, section_passages(p, passages) or [p], language, (pages or {}).get(p.id))
                     for n, p in enumerate(answer.citations, 1))
     title = SOURCES_TITLE.of(language).format(n=len(answer.citations))
     return f'<div class="sources"><div class="sources-title">{title}</div>{cards}</div>'
