@@ -128,3 +128,35 @@ def test_rag_page_image_uses_the_default_report(pdf_report, monkeypatch):
     monkeypatch.setattr(rag, "_default", pdf_report)
     p = _passage_with(pdf_report, FIGURE)
     assert rag.page_image(p.id, 400)[:4] == b"\x89PNG"
+
+
+def test_cards_show_the_page_of_a_pdf_source_only(pdf_report, tmp_path):
+    from rag.serve import webui
+
+    pdf = _passage_with(pdf_report, FIGURE)
+    text = next(p for p in pdf_report.passages() if p.source == "note.txt")
+    answer = Answer(text="见[1]和[2]。", citations=[pdf, text], found=True, backend="extractive")
+    view = webui.PageView(f"page-image/{pdf.id}.png", f"pdf/{pdf.id}#page=4", pdf.printed_page)
+    cards = webui.source_cards(answer, pdf_report.passages(), pages={pdf.id: view})
+    first, second = cards.split('id="source-2"')
+    assert f'src="page-image/{pdf.id}.png"' in first and "#page=4" in first and "第2页" in first
+    assert "source-page" not in second  # a text source keeps the whole-section view alone
+    gone = webui.PageView("", "", "第2页", "原文 PDF 已不在语料目录中：x.pdf（the PDF was removed from the corpus after indexing）")
+    assert '<div class="page-missing">原文 PDF 已不在语料目录中' in webui.page_view(gone) and "<img" not in webui.page_view(gone)
+
+
+def test_question_log_lines_rotate_and_carry_no_identity_unless_asked(pdf_report, tmp_path):
+    import json
+
+    from rag.serve import question_log
+
+    log = tmp_path / "log" / "questions.jsonl"
+    answer = _answer(pdf_report)
+    for _ in range(3):
+        question_log.append(log, question_log.make_record(answer, []), max_bytes=500)
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert lines and lines[-1]["index_version"] == answer.index_version and "user" not in lines[-1]
+    assert lines[-1]["citations"][0]["citation"].endswith("第2页") and lines[-1]["backend"] == "extractive"
+    assert (tmp_path / "log" / "questions.jsonl.1").exists()  # over 500 bytes: rotated before the next line
+    record = question_log.make_record(answer, [], question_log.Asker("王老师", "10.0.0.7"))
+    assert (record["user"], record["address"]) == ("王老师", "10.0.0.7")

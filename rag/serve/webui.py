@@ -59,7 +59,6 @@ SOURCES_NOT_COVERED = Label("报告未涉及这个问题，没有可引用的原
 PAGE_VIEW = Label("查看原页（{page}，引用处已标出）", "The printed page ({page}, the cited lines marked)")
 PAGE_ALT = Label("报告原页：{page}", "The report's printed page: {page}")
 OPEN_PDF = Label("在 PDF 中打开{page}", "Open the PDF at {page}")
-PAGE_MISSING = Label("无法显示原页：{reason}", "The printed page cannot be shown: {reason}")
 EXPORT_ANSWER = Label("导出这条回答", "Export this answer")
 EXPORT_CHAT = Label("导出整段对话", "Export the conversation")
 SOURCES_NONE_CITED = Label("这条回答没有引用原文。", "This answer cites no text from the report.")
@@ -216,8 +215,7 @@ def page_view(view: PageView, language: str = "zh") -> str:
     """The card's printed-page part: a fold that loads the image only when opened, and the PDF link."""
     printed = html.escape(view.printed or "")
     if view.problem:
-        reason = html.escape(in_language(view.problem, language))
-        return f'<div class="page-missing">{PAGE_MISSING.of(language).format(reason=reason)}</div>'
+        return f'<div class="page-missing">{html.escape(in_language(view.problem, language))}</div>'
     return (f'<details class="source-page"><summary>{PAGE_VIEW.of(language).format(page=printed)}</summary>'
             f'<img class="page-image" loading="lazy" src="{html.escape(view.image_url)}" '
             f'alt="{PAGE_ALT.of(language).format(page=printed)}">'
