@@ -122,6 +122,17 @@ def test_answer_exported_as_word_keeps_its_footnotes(pdf_site):
     assert document.element.body.xpath(".//w:footnoteReference")
 
 
+def test_page_endpoint_for_gradio_client(pdf_site):
+    from gradio_client import Client
+    from PIL import Image
+
+    url, folder, _, _ = pdf_site
+    passage = next(p for p in Report(folder / "corpus", folder / "index").passages() if "4,296" in p.text)
+    path = Client(url, verbose=False).predict(passage.id, 500, api_name="/page")
+    with Image.open(path) as image:
+        assert image.format == "PNG" and 499 <= image.width <= 501
+
+
 def test_a_pdf_removed_after_indexing_is_said_in_the_card(pdf_site):
     url, folder, driver, _ = pdf_site
     (folder / "corpus" / PDF.name).unlink()

@@ -36,14 +36,26 @@ def client(served) -> Client:
     return Client(served[0], verbose=False)
 
 
-def test_only_ask_search_and_figures_are_offered(client):
+def test_only_ask_search_figures_and_page_are_offered(client):
     api = client.view_api(return_format="dict", print_info=False)
-    assert set(api["named_endpoints"]) == {"/ask", "/search", "/figures"} and not api["unnamed_endpoints"]
+    assert set(api["named_endpoints"]) == {"/ask", "/search", "/figures", "/page"} and not api["unnamed_endpoints"]
+    assert [p["parameter_name"] for p in api["named_endpoints"]["/page"]["parameters"]] == ["passage_id", "width"]
     names = [p["parameter_name"] for p in api["named_endpoints"]["/ask"]["parameters"]]
     assert names == ["question", "history", "backend", "case", "chapter"]
     figures = api["named_endpoints"]["/figures"]["parameters"]
     assert [(p["parameter_name"], p["parameter_default"]) for p in figures] == [
         ("query", ""), ("case", ""), ("chapter", ""), ("document", ""), ("year", "")]
+
+
+def test_page_of_a_text_source_or_an_unknown_id_is_a_one_line_error(client):
+    """The report's corpus is text: /page says so (the PDF case: tests/test_page_browser.py and test_page_image.py)."""
+    from gradio_client.exceptions import AppError
+
+    hit = client.predict("日常运行经费", 1, api_name="/search")[0]
+    with pytest.raises(AppError, match="not a PDF source"):
+        client.predict(hit["id"], None, api_name="/page")
+    with pytest.raises(AppError, match="unknown passage id"):
+        client.predict("no-such-passage", None, api_name="/page")
 
 
 def test_ask_answers_with_the_figure_and_its_citation(client):
