@@ -86,3 +86,16 @@ def test_a_sentence_about_one_case_citing_another_cases_passage_is_dropped(repor
     # English names count too, and a sentence naming no case is not checked against cases.
     assert citer.check("The Changzhou consortium is led by Panpan Foods [1].") is None
     assert citer.check("福建盼盼食品有限公司是牵头单位[1]。") == "福建盼盼食品有限公司是牵头单位[1]。"
+
+
+def test_an_organisation_no_passage_names_drops_its_sentence(report):
+    # What the 1.5B model wrote when asked who leads the 常州 consortium, citing a passage that names neither.
+    leads = report.search("由常州工业职业技术学院和万帮数字能源股份有限公司共同牵头", k=1)[0]
+    citer = Citer([leads], "常州联合体由哪两家单位牵头？")
+    invented = "常州联合体由常州大学和常州供电公司牵头[1]。"
+    assert citer.check(invented) is None and citer.dropped == [invented]
+    printed = "常州联合体由常州工业职业技术学院和万帮数字能源股份有限公司牵头[1]。"
+    assert citer.check(printed) == printed
+    assert citer.check("联合体与多所职业学校合作[1]。") is not None  # a common noun, not a name
+    asked = Citer([leads], "常州大学参与了联合体吗？")  # a name the question gives may be said back
+    assert asked.check("报告未提及常州大学参与联合体[1]。") is not None

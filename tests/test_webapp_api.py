@@ -79,8 +79,12 @@ def test_ask_streams_partial_text_then_the_answer(client):
     job = client.submit(FUNDS, api_name="/ask")
     final = job.result(timeout=60)
     outputs = job.outputs()
-    assert outputs[-1] == final and final["partial"] is False
-    assert outputs[0]["partial"] is True and outputs[0]["text"]
+    assert outputs[-1] == final and final["partial"] is False and final["stage"] == "final"
+    stages = [o["stage"] for o in outputs]
+    assert stages[0] == "sources" and "sentence" in stages  # the passages first, then the checked text
+    first = outputs[0]
+    assert first["partial"] is True and first["sources"][0]["citation"] and first["text"] == ""
+    assert next(o for o in outputs if o["stage"] == "sentence")["text"]
 
 
 @pytest.mark.parametrize("question", ["晋江联合体2023年培训了多少人？", "报告第一章的标题是什么，主要讲了哪些内容？",

@@ -274,6 +274,42 @@ def test_the_api_says_which_language_it_answered_in(chat):
     assert list(chat.api_ask(FUNDS))[-1]["language"] == "zh"
 
 
+def test_without_the_model_the_first_look_is_the_answer(chat, report, tmp_path):
+    from rag.serve.webapp import ChatApp
+
+    _, turns, _ = chat.add_question("常州联合体由哪两家单位牵头？", [])
+    messages, sources, backend, shown, turns = chat.first_look(turns, "", "")
+    assert turns[0].done and turns[0].answer.backend == "extractive" and "万帮数字能源" in messages[1]["content"]
+    assert "第71页起" in sources and shown == 0
+    assert list(chat.respond(turns, "", "")) == []  # nothing left for the model's queue
+    # With the local model, a figure the table answers is the answer too: the model is never loaded for it.
+    local = ChatApp(report, "local", tmp_path / "feedback.jsonl")
+    _, turns, _ = local.add_question(FUNDS, [])
+    messages, *_ = local.first_look(turns, "", "")
+    assert turns[0].answer.backend == "figures" and "200万元" in messages[1]["content"]
+
+
+@pytest.mark.slow
+def test_the_extract_is_shown_while_the_model_writes_then_replaced(report, tmp_path, model_path):
+    import dataclasses
+
+    from rag import Report
+    from rag.serve.webapp import ChatApp
+
+    # The figures table off, so that the model answers the figure (with it, the table's row is the answer at once).
+    settings = dataclasses.replace(report.settings, llm_model_path=str(model_path), answer_from_figures=False)
+    local = ChatApp(Report(settings=settings, auto_rebuild=False), "local", tmp_path / "feedback.jsonl")
+    _, turns, _ = local.add_question(FUNDS, [])
+    messages, sources, backend, shown, turns = local.first_look(turns, "", "")
+    assert turns[0].provisional is not None and not turns[0].done
+    assert webui.PROVISIONAL.zh in messages[1]["content"] and "200万元" in messages[1]["content"]
+    assert backend == webui.PROVISIONAL.zh and "第71页起" in sources and shown is None
+    outputs = list(local.respond(turns, "", ""))
+    final_messages, _, final_backend, _, _ = outputs[-1]
+    assert turns[0].answer.backend == "local" and "200万元" in final_messages[1]["content"]
+    assert webui.PROVISIONAL.zh not in final_messages[1]["content"] and "本地模型" in final_backend
+
+
 def test_a_second_question_waits_for_the_first(chat):
     _, turns, _ = chat.add_question(FUNDS, [])
     box, same, _ = chat.add_question("那专项建设经费呢？", turns)

@@ -19,6 +19,14 @@ _CITE = re.compile(r"\[(\d{1,2})\]")
 # A sentence ends at Chinese 。！？； or at English . ! ? followed by a space (never inside 3.5).
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?])(?![”’」』）)\]\[\n])|(?<=[.!?][”’\")\]])\s|(?<=[a-zA-Z\])][.!?])\s+|(?<=\n)(?!\n)")
 MAX_UNCITED_CHARS = 20  # longer text that no passage supports is a claim, not a connecting phrase
+# An organisation named by its kind (…大学, …公司): the model gave "常州大学和常州供电公司" as the consortium's leads, in
+# no passage; a name must be printed in the passages given (or asked about in the question).
+_ORGANISATION = re.compile(r"(?:大学|学院|学校|公司|集团|研究院|研究所|实验室|委员会|协会|学会|银行|医院)")
+_NOT_NAME = set("由和与及、的在是为等了被把向对从以将同跟并或其该各每共已")
+NAME_CONTEXT = 6  # characters of the name before its kind that must be printed too (常州大学: 常州)
+# Before the kind, words that make a common noun, not a name (职业学校, 成员企业的公司 are said of any case).
+_GENERIC = re.compile(r"(?:职业|高职|中职|技工|本科|高等|职业技术|技术|成员|合作|龙头|头部|相关|当地|本地|地方|各类|多所|多家|"
+                      r"企业|行业|兄弟|一流|优质|示范|重点|这些|其他|全国|国家|省级|市级|多个)+")
 
 
 def split_answer(text: str) -> tuple[list[str], str]:
@@ -32,6 +40,21 @@ def _checked_figures(sentence: str, question: str) -> list[Figure]:
     """Amounts and years need support; ordinals (第三章) and labels (图5) do not; the question's own don't."""
     return [f for f in extract_figures(_CITE.sub("", sentence), include_all=True)
             if f.kind in (QUANTITY, DATE) and not is_grounded(f, question)]
+
+
+def unprinted_names(sentence: str, printed: str) -> list[str]:
+    """Organisation names of the sentence (up to NAME_CONTEXT characters before 大学, 公司, …) not in `printed`."""
+    text, key = for_search(_CITE.sub("", sentence)), re.sub(r"\s+", "", for_search(printed))
+    missing = []
+    for match in _ORGANISATION.finditer(text):
+        start = match.start()
+        while start > 0 and match.start() - start < NAME_CONTEXT and "\u4e00" <= text[start - 1] <= "\u9fff" \
+                and text[start - 1] not in _NOT_NAME:
+            start -= 1
+        name = text[start:match.end()]
+        if match.start() - start >= 2 and name not in key and not _GENERIC.fullmatch(text[start:match.start()]):
+            missing.append(name)
+    return missing
 
 
 def _supports(passage: Passage, figure: Figure) -> bool:
@@ -92,6 +115,9 @@ class Citer:
                     return None
                 return body + tail  # a short connecting phrase
             needed = [closest]  # a fact stated without [n]: cite the passage it was taken from
+        if unprinted_names(body, self.question + "\n" + "\n".join(p.text for p in self.passages)):
+            self.dropped.append(sentence.strip())  # an organisation no passage names: never presented as the report's
+            return None
         if needed and not self._cases_agree(body, needed):  # 常州 said of a passage about 晋江
             self.dropped.append(sentence.strip())
             return None

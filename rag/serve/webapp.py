@@ -19,8 +19,8 @@ from rag.answer import takeaway
 from rag.answer import prompts
 from rag.serve import webui
 from rag.answer.answerer import Answerer
-from rag.answer.types import Answer, StreamingAnswer
-from rag.config import BACKENDS
+from rag.answer.types import Answer, Provisional, Sentence, Sources, StreamingAnswer
+from rag.config import BACKENDS, CONTENTS, FIGURES
 from rag.llm.backends import chat_model, provider
 from rag.errors import LLMError, PageError, RagError
 from rag.ingest.facts import Figure
@@ -64,7 +64,8 @@ class Turn:
     question: str
     history: list[tuple[str, str]] = field(default_factory=list)  # the turns it was asked after
     started: bool = False  # an answering event has taken it (a second click must not answer it twice)
-    partial: str = ""
+    partial: str = ""  # the model's checked sentences so far
+    provisional: Answer | None = None  # the quoted extract shown until the model's first sentence
     answer: Answer | None = None
     error: str = ""
 
@@ -92,7 +93,9 @@ def chat_messages(turns: list[Turn]) -> list[dict]:
         elif turn.error:
             reply = webui.error_message(turn.error, turn.language)
         else:
-            reply = webui.format_answer_text(turn.partial) if turn.partial else webui.WAITING.of(turn.language)
+            reply = (webui.format_answer_text(turn.partial) if turn.partial
+                     else webui.provisional_message(turn.provisional) if turn.provisional
+                     else webui.WAITING.of(turn.language))
         messages += [{"role": "user", "content": html.escape(turn.question, quote=False)},
                      {"role": "assistant", "content": reply}]
     return messages
@@ -195,9 +198,36 @@ class ChatApp:
         turns = turns + [Turn(text, history_of(turns))]
         return "", turns, chat_messages(turns)
 
+    def first_look(self, turns: list[Turn], chapter: str, case: str, request: gr.Request = None):
+        """Before the model's queue (milliseconds, several visitors at once): the answer without the model. An answer
+        written in code (the figures table, the contents) is the answer; a quoted extract is shown, with its sources,
+        while the question waits for the model (place in the queue shown) and the model writes."""
+        if not turns or turns[-1].done or turns[-1].provisional is not None:
+            return chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
+        turn = turns[-1]
+        try:
+            quick = self.stream(turn.question, turn.history, "extractive", _filter(case), _filter(chapter)).answer
+        except RagError as err:  # bad input: said now, the model is not asked
+            turn.error = str(err)
+            return chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
+        except Exception:
+            log.exception("answering %r without the model failed", turn.question)
+            return chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns  # the model's pass may still answer
+        final = self.backend == "extractive" or (quick.backend in (FIGURES, CONTENTS) and not turn.history)
+        if final:
+            turn.answer = quick
+            self.finished(quick, turn.history, request)
+            return chat_messages(turns), *self.sources(turns, len(turns) - 1), turns
+        if not quick.found:
+            return chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
+        turn.provisional = quick
+        return (chat_messages(turns), webui.source_cards(quick, self.report.passages()),
+                webui.PROVISIONAL.of(quick.language), None, turns)
+
     def respond(self, turns: list[Turn], chapter: str, case: str, request: gr.Request = None):
-        """Streams the answer into the last turn; the final Answer replaces the streamed text."""
-        if not turns or turns[-1].started:
+        """Streams the model's checked sentences into the last turn, replacing the extract shown; the final Answer
+        replaces the streamed text."""
+        if not turns or turns[-1].started or turns[-1].done:
             return
         turn = turns[-1]
         turn.started = True
@@ -353,21 +383,29 @@ class ChatApp:
     # -- the API -------------------------------------------------------------------
     def api_ask(self, question: str, history: list | str | None = None, backend: str = "", case: str = "",
                 chapter: str = "") -> Iterator[dict]:
-        """A cited answer. Streams {"text": so far, "partial": true}; the last result is the whole Answer
-        (text, citations with chapter/case/section/page/citation, found, backend, notice, …, "partial": false).
-        history: [[question, answer], …] or that list as JSON; backend: local, openai or extractive (empty:
-        the app's); case, chapter: optional filters such as 常州, 第三章."""
+        """A cited answer, streamed as typed events, each with "stage": "sources" (the passages found: "sources", a
+        list of passages), "provisional" (a quoted extract while the model writes: "provisional", an Answer),
+        "sentence" (the model's checked text so far: "text"), all with "partial": true; the last result is the whole
+        Answer (text, citations with chapter/case/section/page/citation, found, backend, notice, …) with
+        "partial": false and "stage": "final". history: [[question, answer], …] or that list as JSON; backend:
+        local, openai or extractive (empty: the app's); case, chapter: optional filters such as 常州, 第三章."""
         if backend and backend not in BACKENDS:
             raise gr.Error(f"未知的回答方式 {backend!r}，可选：{'、'.join(BACKENDS)}（unknown backend）",
                            print_exception=False)
         text = ""
         try:
             stream = self.stream(question, parse_history(history), backend, _filter(case), _filter(chapter))
-            for piece in stream:
-                text += piece
-                yield {"text": text, "partial": True}
+            for event in stream.events():
+                if isinstance(event, Sources):
+                    yield {"text": text, "partial": True, "stage": event.kind,
+                           "sources": [p.to_dict() for p in event.passages]}
+                elif isinstance(event, Provisional):
+                    yield {"text": text, "partial": True, "stage": event.kind, "provisional": event.answer.to_dict()}
+                elif isinstance(event, Sentence):
+                    text += event.text
+                    yield {"text": text, "partial": True, "stage": event.kind}
             self.finished(stream.answer, parse_history(history))
-            yield stream.answer.to_dict() | {"partial": False}
+            yield stream.answer.to_dict() | {"partial": False, "stage": "final"}
         except RagError as err:
             raise gr.Error(str(err), print_exception=False) from None
         except gr.Error:
@@ -527,13 +565,19 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
         demo.load(opening, browser, relabelled + [sources], js=BROWSER_LANGUAGE_JS, queue=False, **ui)
         asked = {"fn": app.add_question, "outputs": [question, turns, chatbot], "queue": False, **ui}
         relabel = {"fn": following, "inputs": [turns, language], "outputs": relabelled, "queue": False, **ui}
+        # Without the model first (its own queue, several at once): a visitor waiting for the model reads the extract.
+        look = {"fn": app.first_look, "inputs": [turns, chapter, case],
+                "outputs": [chatbot, sources, backend_line, shown, turns], "concurrency_limit": SEARCH_CONCURRENCY,
+                "concurrency_id": "look", **ui}
         answer = {"fn": app.respond, "inputs": [turns, chapter, case],
                   "outputs": [chatbot, sources, backend_line, shown, turns], **answering, **ui}
         exporting = {"fn": app.answer_files, "inputs": [turns, shown], "outputs": export_buttons, "queue": False, **ui}
         for trigger in (question.submit, send.click):
-            trigger(inputs=[question, turns, language], **asked).then(**relabel).then(**answer).then(**exporting)
+            trigger(inputs=[question, turns, language], **asked).then(**relabel).then(**look).then(**answer).then(
+                **exporting)
         for button in examples:
-            button.click(inputs=[button, turns, language], **asked).then(**relabel).then(**answer).then(**exporting)
+            button.click(inputs=[button, turns, language], **asked).then(**relabel).then(**look).then(**answer).then(
+                **exporting)
 
         def reset(current: str):
             return [], [], webui.sources_empty(current), "", None, "", *[None] * len(export_buttons)

@@ -49,6 +49,7 @@ INTERNAL_ERROR = Label("抱歉，系统内部出错，未能回答。请稍后�
                        "Sorry, something went wrong inside the system and there is no answer. Please try again later; "
                        "if it keeps happening, contact the administrator.")
 WAITING = Label("正在查阅报告…", "Looking through the report…")
+PROVISIONAL = Label("原文摘录，模型回答生成中…", "Quoted from the report; the model's answer is being written…")
 SOURCES_TITLE = Label("来源（{n} 条）", "Sources ({n})")
 WHOLE_SECTION = Label("查看整节（{n} 段）", "The whole section (paragraphs: {n})")
 SOURCES_HINT = Label("提问后，这里列出回答引用的报告原文；回答中的 [1]、[2] 对应下面同号的来源。",
@@ -169,6 +170,12 @@ def chat_message(answer: Answer) -> str:
                      f"<ul>{items}</ul></details>")
     parts.append(f'<div class="answer-meta">{html.escape(backend_line(answer))}</div>')
     return "\n\n".join(parts)
+
+
+def provisional_message(answer: Answer) -> str:
+    """The quoted extract shown while the model writes, labelled so that nobody takes it for the final answer."""
+    label = PROVISIONAL.of(answer.language)
+    return f'<div class="provisional-label">{html.escape(label)}</div>\n\n{format_answer_text(answer.text)}'
 
 
 # 中文（English）: the form of RagError messages; the English part is taken alone only when it is plain ASCII.
