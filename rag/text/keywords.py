@@ -18,6 +18,11 @@ STOPWORDS = set(
     "is are was were what which who how many much does did do for by with".split()
 )
 
+# Full names and the short forms officials ask with: the full name also gives the short one, so that 省科技奖 finds
+# 江苏省科学技术奖 (jieba reads them as unrelated words: 科学技术 vs 科技).
+ABBREVIATIONS = {"科学技术": "科技", "科学技术奖": "科技奖", "高新技术产业开发区": "高新区", "经济技术开发区": "经开区", "经济开发区": "经开区",
+                 "职业技术学院": "职院", "职业技术大学": "职大"}
+
 _jieba_lock = threading.Lock()
 _jieba = None
 
@@ -55,8 +60,8 @@ def words(text: str) -> list[str]:
 def _words(text: str) -> list[str]:
     if not text.strip():
         return []
-    return [w for w in _segmenter().lcut_for_search(text)
-            if w.strip() and _WORDLIKE.search(w) and w not in STOPWORDS]
+    out = [w for w in _segmenter().lcut_for_search(text) if w.strip() and _WORDLIKE.search(w) and w not in STOPWORDS]
+    return out + [short for full, short in ABBREVIATIONS.items() if full in text and short not in out]
 
 
 def tokens(text: str) -> list[str]:
