@@ -602,7 +602,9 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
                                figures_chapter, figures_case, queue=False, **ui).then(**listing)
         figures_table.select(app.figure_selected, None, figure_passage, queue=False, **ui)
 
-        gr.api(app.api_ask, api_name="ask", **answering)
+        # Several /ask calls at once, the model's own lock taking them one at a time: each caller gets its passages and
+        # the quoted extract at once, not after the answers queued before it.
+        gr.api(app.api_ask, api_name="ask", concurrency_limit=SEARCH_CONCURRENCY, concurrency_id="ask")
         gr.api(app.api_search, api_name="search", concurrency_limit=SEARCH_CONCURRENCY)
         gr.api(app.api_figures, api_name="figures", concurrency_limit=SEARCH_CONCURRENCY)
         page_button.click(app.api_page, [page_id, page_width], page_png, api_name="page",
