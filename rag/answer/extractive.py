@@ -44,6 +44,18 @@ class Idf:
         return math.log(1 + self.n / (1 + self.df.get(token, 0)))
 
 
+def question_coverage(question: str, passages: list[Passage], idf: Idf, names: set[str] = frozenset()) -> float:
+    """How much of the question (IDF-weighted words, the names of the cases it names left out) the passages and
+    their headings hold at all: 0..1."""
+    asked = {t for t in keywords.tokens(question) if t not in names and not _COUNT_ASKED.fullmatch(t)}
+    if not asked:
+        return 1.0
+    have: set[str] = set()
+    for passage in passages:
+        have |= set(keywords.tokens(passage.heading_path() + "\n" + passage.text))
+    return sum(idf(t) for t in asked if t in have) / sum(idf(t) for t in asked)
+
+
 @functools.lru_cache(maxsize=64)
 def _title_words(title: str) -> frozenset[str]:
     return frozenset(keywords.tokens(title))
