@@ -9,7 +9,7 @@ from typing import Protocol
 from rag.answer import contents, decompose, english, followup, numeric, prompts
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
-from rag.answer.extractive import Idf, best_evidence, question_coverage
+from rag.answer.extractive import Evidence, Idf, best_evidence, question_coverage
 from rag.answer.glossary import glossary
 from rag.answer.grounding import Citer, split_answer
 from rag.answer.types import Answer, Event, Provisional, Request, Sentence, Sources, StreamingAnswer
@@ -28,8 +28,8 @@ from rag.text.normalize import is_traditional, to_traditional
 NOT_FOUND_MARK = "NOT_FOUND"
 EXTRACT_PASSAGES = 5  # extraction reads no prompt: it looks wider than the model's 3 passages
 # The model's answer must stand on passages that hold at least this much of the question at all: asked which national
-#典型案例 and 媒体报道 晋江 had, it answered from a passage holding neither (0.06). Answerable questions' own passages hold
-# 0.17 or more (eval/questions.jsonl, measured); extraction asks far more of one sentence (MIN_COVERAGE).
+# 典型案例 and 媒体报道 晋江 had, it answered from a passage holding neither (0.06). The passage printing each answerable
+# question's evidence holds 0.117 or more (eval/questions.jsonl, measured); extraction asks far more (MIN_COVERAGE).
 MIN_MODEL_COVERAGE = 0.1
 Pieces = Generator[Event, None, Answer]  # the typed stream, then (as the generator's value) the Answer
 
@@ -466,7 +466,7 @@ class Answerer:
         asked = f"多少{unit}" if unit else ("多少" if english_text.asks_count(req.question) else "")
         return " ".join([*glossary().chinese_terms(req.question), asked]).strip() or req.query
 
-    def _evidence(self, snapshot: Retriever, req: Request, hits: list[Passage]):
+    def _evidence(self, snapshot: Retriever, req: Request, hits: list[Passage]) -> list[Evidence]:
         """The sentences of the passages that answer the question, as extraction quotes them."""
         named = snapshot.cases_named(req.query)
         aliases = set().union(*(snapshot.aliases[c] for c in named)) if named else set()

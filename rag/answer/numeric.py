@@ -359,7 +359,8 @@ def _rank_column(question: str, table: FigureTable, cite: _Citations) -> TableAn
 
 
 def _where(question: str, table: FigureTable, cite: _Citations) -> TableAnswer | None:
-    """Every row printing the figure the question quotes (same value, unit and qualifier), each with its clause."""
+    """Every row printing the figure the question quotes (its value and unit, qualified or not as quoted), each with
+    the clause that prints it."""
     quoted = _QUOTED_FIGURE.search(question)
     if quoted is None or not _WHAT.search(question):
         return None
