@@ -56,6 +56,7 @@ def chromium(url: str, profile: Path, downloads: Path):
                 "--window-size=1400,1100", "--lang=zh-CN", f"--user-data-dir={profile}"):
         options.add_argument(arg)
     # Headless Chromium ignores --lang for navigator.languages, which picks the page's first language: the pref sets it.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False,
                                               "intl.accept_languages": "zh-CN,zh"})
@@ -87,7 +88,12 @@ DONE = [label.of(language).split("{")[0] for label in (webui.ANSWERED_BY, webui.
 
 def answers(driver) -> list[str]:
     """Texts of the assistant messages that are complete (they end with how they were answered)."""
-    texts = [m.text for m in driver.find_elements("css selector", "#chat [data-testid='bot']")]
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    try:  # the first look, then the model's pass, re-render the chat: an element read mid-update is read again
+        texts = [m.text for m in driver.find_elements("css selector", "#chat [data-testid='bot']")]
+    except StaleElementReferenceException:
+        return answers(driver)
     return [t for t in texts if any(mark in t for mark in DONE)]
 
 

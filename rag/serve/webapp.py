@@ -199,9 +199,9 @@ class ChatApp:
         return "", turns, chat_messages(turns)
 
     def first_look(self, turns: list[Turn], chapter: str, case: str, request: gr.Request = None):
-        """Before the model's queue (milliseconds, several visitors at once): the answer without the model. An answer
-        written in code (the figures table, the contents) is the answer; a quoted extract is shown, with its sources,
-        while the question waits for the model (place in the queue shown) and the model writes."""
+        """The answer without the model (milliseconds), before the model is asked: an answer written in code (the
+        figures table, the contents) is the answer; a quoted extract is shown, with its sources, while the model
+        writes."""
         if not turns or turns[-1].done or turns[-1].provisional is not None:
             return chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
         turn = turns[-1]
@@ -225,13 +225,17 @@ class ChatApp:
                 webui.PROVISIONAL.of(quick.language), None, turns)
 
     def respond(self, turns: list[Turn], chapter: str, case: str, request: gr.Request = None):
-        """Streams the model's checked sentences into the last turn, replacing the extract shown; the final Answer
-        replaces the streamed text."""
-        if not turns or turns[-1].started or turns[-1].done:
+        """The first look, then the model's checked sentences streamed into the last turn, replacing the extract
+        shown; the final Answer replaces the streamed text."""
+        if not turns or turns[-1].started:
             return
         turn = turns[-1]
         turn.started = True
         yield chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
+        yield self.first_look(turns, chapter, case, request)
+        if turn.done:  # answered in code or extracted, or refused as bad input: its sources (or none) beside it
+            yield chat_messages(turns), *self.sources(turns, len(turns) - 1), turns
+            return
         try:
             stream = self.stream(turn.question, turn.history, None, _filter(case), _filter(chapter))
             for piece in stream:
@@ -565,18 +569,14 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
         demo.load(opening, browser, relabelled + [sources], js=BROWSER_LANGUAGE_JS, queue=False, **ui)
         asked = {"fn": app.add_question, "outputs": [question, turns, chatbot], "queue": False, **ui}
         relabel = {"fn": following, "inputs": [turns, language], "outputs": relabelled, "queue": False, **ui}
-        # Without the model first (its own queue, several at once): a visitor waiting for the model reads the extract.
-        look = {"fn": app.first_look, "inputs": [turns, chapter, case],
-                "outputs": [chatbot, sources, backend_line, shown, turns], "concurrency_limit": SEARCH_CONCURRENCY,
-                "concurrency_id": "look", **ui}
         answer = {"fn": app.respond, "inputs": [turns, chapter, case],
                   "outputs": [chatbot, sources, backend_line, shown, turns], **answering, **ui}
         exporting = {"fn": app.answer_files, "inputs": [turns, shown], "outputs": export_buttons, "queue": False, **ui}
         for trigger in (question.submit, send.click):
-            trigger(inputs=[question, turns, language], **asked).then(**relabel).then(**look).then(**answer).then(
+            trigger(inputs=[question, turns, language], **asked).then(**relabel).then(**answer).then(
                 **exporting)
         for button in examples:
-            button.click(inputs=[button, turns, language], **asked).then(**relabel).then(**look).then(**answer).then(
+            button.click(inputs=[button, turns, language], **asked).then(**relabel).then(**answer).then(
                 **exporting)
 
         def reset(current: str):
