@@ -17,11 +17,10 @@ MAX_COMMENT_CHARS = 1000
 _lock = threading.Lock()
 
 
-def make_record(answer: Answer, history: list[tuple[str, str]], rating: str, comment: str = "") -> dict:
-    """One feedback line: the question, what was shown, where each [n] pointed, and the verdict."""
-    if rating not in RATINGS:
-        raise ValueError(f"unknown rating {rating!r}; expected one of {', '.join(RATINGS)}")
-    record = {
+def answer_fields(answer: Answer, history: list[tuple[str, str]]) -> dict:
+    """What a line says of an answer (feedback and the question log alike): the question, what was shown, where
+    each [n] pointed."""
+    return {
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "question": answer.question,
         "history": [list(turn) for turn in history],
@@ -29,8 +28,14 @@ def make_record(answer: Answer, history: list[tuple[str, str]], rating: str, com
         "citations": [{"n": n, "id": p.id, "citation": p.citation} for n, p in enumerate(answer.citations, 1)],
         "backend": answer.backend,
         "found": answer.found,
-        "rating": rating,
     }
+
+
+def make_record(answer: Answer, history: list[tuple[str, str]], rating: str, comment: str = "") -> dict:
+    """One feedback line: the answer's fields and the verdict."""
+    if rating not in RATINGS:
+        raise ValueError(f"unknown rating {rating!r}; expected one of {', '.join(RATINGS)}")
+    record = answer_fields(answer, history) | {"rating": rating}
     comment = comment.strip()[:MAX_COMMENT_CHARS]
     if comment:
         record["comment"] = comment

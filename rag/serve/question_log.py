@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,17 +24,7 @@ class Asker:
 def make_record(answer: Answer, history: list[tuple[str, str]], asker: Asker | None = None) -> dict:
     """One line: the feedback file's fields (so eval/feedback_to_questions.py reads it too), no rating, plus the
     index version and the notice."""
-    record = {
-        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "question": answer.question,
-        "history": [list(turn) for turn in history],
-        "answer": answer.text,
-        "citations": [{"n": n, "id": p.id, "citation": p.citation} for n, p in enumerate(answer.citations, 1)],
-        "backend": answer.backend,
-        "found": answer.found,
-        "notice": answer.notice,
-        "index_version": answer.index_version,
-    }
+    record = feedback.answer_fields(answer, history) | {"notice": answer.notice, "index_version": answer.index_version}
     if asker is not None:
         record |= {"user": asker.user, "address": asker.address}
     return record
