@@ -139,7 +139,8 @@ def test_citations_map_to_the_passages_the_model_was_given(report):
     answer = FixedPassages(report, hits, model).ask(FUNDS, backend="local")
     prompt = model.seen[-1]
     assert prompt_tokens(prompt, len) <= model.window - report.settings.llm_max_tokens
-    assert "[2] 出处" in prompt[-1]["content"] and "[3] 出处" not in prompt[-1]["content"]
+    # The passage extraction quotes (常州's, with 200万元) is given first; what does not fit is left out.
+    assert prompt[-1]["content"].startswith("资料：\n[1] 出处：常州") and "[3] 出处" not in prompt[-1]["content"]
     assert answer.backend == "local" and answer.found and "200万元" in answer.text
     assert answer.citations == [hits[1]]  # whole, as retrieved, though the model read part of it
 

@@ -112,6 +112,6 @@ def test_old_exports_are_pruned(rows, tmp_path):
         export.write(rows[:n], "csv", tmp_path)
         time.sleep(0.01)  # distinct modification times
     newest = export.write(rows[:5], "csv", tmp_path)
-    export._prune(tmp_path, keep=2)
+    export.prune(tmp_path, keep=2)
     kept = sorted(p for p in tmp_path.iterdir())
     assert len(kept) == 2 and newest.parent in kept

@@ -280,7 +280,8 @@ class Answerer:
             return (yield from self._written(table))
         if model is not None and whole and not shown:
             yield from self._provisional(snapshot, req, notice)
-        parts = decompose.parts(req.asked, snapshot.aliases) if whole and not req.english else []
+        # (Not a follow-up: its standalone form may carry the question before it, （接上一问：…？）.)
+        parts = decompose.parts(req.asked, snapshot.aliases) if whole and not req.english and not req.history else []
         combined = self._in_parts(model, snapshot, req, parts, notice) if parts else None
         if combined is not None:
             return (yield from self._written(combined))
