@@ -20,7 +20,8 @@ def _project_root() -> Path:
 
 # corpus/, index/, rag.toml and eval/ are found here: the checkout, or where an installed report-rag runs.
 PROJECT_ROOT = _project_root()
-VECTOR_STORES = ("faiss", "pgvector")
+VECTOR_STORES = ("faiss", "pgvector", "milvus")
+EMBED_ENGINES = ("local", "ray")  # who embeds a build: this process (and embed_workers), or a Ray Data job
 # Who writes the answers: the local GGUF, an OpenAI-compatible endpoint, or no model (quoted sentences).
 BACKENDS = ("local", "openai", "extractive")
 BACKEND_LABELS = {"local": "本地模型（Qwen2.5，CPU）", "openai": "远程接口（OpenAI 兼容）", "extractive": "摘录式（不经语言模型）"}
@@ -56,8 +57,17 @@ class Settings:
     rrf_k: int = setting(60, "RAG_RRF_K", "倒数排名融合常数 · the k of reciprocal rank fusion (BM25 + vectors)")
     # BM25 and passages stay in the index folder whichever store holds the vectors.
     vector_store: str = setting("faiss", "RAG_VECTOR_STORE",
-                                "向量库 · `faiss` (files in the index folder) or `pgvector` (a PostgreSQL table per version)")
+                                "向量库 · `faiss` (files in the index folder), `pgvector` (a PostgreSQL table per version) or "
+                                "`milvus` (a Milvus collection per version: passages, vectors and BM25)")
     pg_dsn: str = setting("", "RAG_PG_DSN", "PostgreSQL 连接串 · the pgvector database (never printed)", secret=True)
+    milvus_uri: str = setting("", "RAG_MILVUS_URI", "Milvus 地址 · a local file path (milvus-lite, in process) or "
+                              "`http://host:19530` (a Milvus server or cluster); vector_store = milvus")
+    milvus_token: str = setting("", "RAG_MILVUS_TOKEN", "Milvus 令牌 · `user:password` or an API key (never printed)",
+                                secret=True)
+    embed_engine: str = setting("local", "RAG_EMBED_ENGINE", "向量化引擎 · `local` (this process and embed_workers) "
+                                "or `ray` (a Ray Data job with an actor pool of embedders)")
+    ray_address: str = setting("", "RAG_RAY_ADDRESS", "Ray 集群地址 · `ray://host:10001` or `auto`; empty: "
+                               "a local Ray in this machine (embed_engine = ray)")
     candidates: int = setting(100, "RAG_CANDIDATES", "每路检索的候选数 · candidates each retriever hands to fusion")
     llm_backend: str = setting("local", "RAG_LLM",
                                "回答方式 · `local` (embedded GGUF), `openai` (a compatible endpoint) or `extractive`")
@@ -200,6 +210,9 @@ def load_settings(path: Path | None = None, **overrides) -> Settings:
         raise RagError(f"embed_workers 不能为负数：{settings.embed_workers}（0 表示每个核一个进程）")
     if settings.vector_store not in VECTOR_STORES:
         raise RagError(f"未知的向量库 vector_store={settings.vector_store!r}，可选：{'、'.join(VECTOR_STORES)}（unknown vector store）")
+    if settings.embed_engine not in EMBED_ENGINES:
+        raise RagError(f"未知的向量化引擎 embed_engine={settings.embed_engine!r}，可选：{'、'.join(EMBED_ENGINES)}"
+                       "（unknown embedding engine）")
     if settings.page_width <= 0 or settings.question_log_max_mb < 0:
         raise RagError("page_width 应为正整数，question_log_max_mb 不能为负数（page_width must be positive, "
                        "question_log_max_mb not negative）")
