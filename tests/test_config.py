@@ -41,21 +41,25 @@ def test_mistakes_in_the_file_are_named(tmp_path, monkeypatch):
         load_settings(tmp_path / "absent.toml")
 
 
+CHOICES = {"vector_store": ("milvus", "pgvector", "faiss"), "embed_engine": ("ray", "local", "ray")}
+
+
 @pytest.mark.parametrize("info", SETTINGS, ids=lambda info: info.name)
 def test_every_setting_is_read_from_the_file_then_the_environment_then_overrides(info, tmp_path, monkeypatch):
-    sample = "other" if info.kind == "str" and info.name != "vector_store" else SAMPLES[info.kind]
+    choice = CHOICES.get(info.name)  # a setting of a few values is tried with each of three of them
+    sample = choice[0] if choice else "other" if info.kind == "str" else SAMPLES[info.kind]
     table, key = info.toml_key.split(".")
     config = tmp_path / "rag.toml"
     config.write_text(f'[{table}]\n{key} = "{sample}"\n', encoding="utf-8")
     expected = {"str": sample, "int": 5, "Path": tmp_path / sample, "bool": False}[info.kind]  # paths: relative to the file
     assert getattr(load_settings(config), info.name) == expected
 
-    from_env = {"str": "pgvector" if info.name == "vector_store" else "from-env", "int": "7", "Path": "env/folder",
+    from_env = {"str": choice[1] if choice else "from-env", "int": "7", "Path": "env/folder",
                 "bool": "yes"}
     monkeypatch.setenv(info.env, from_env[info.kind])
     expected = {"str": from_env["str"], "int": 7, "Path": Path("env/folder"), "bool": True}[info.kind]
     assert getattr(load_settings(config), info.name) == expected  # the environment wins over the file
-    override = {"str": "faiss" if info.name == "vector_store" else "override", "int": 9, "Path": tmp_path,
+    override = {"str": choice[2] if choice else "override", "int": 9, "Path": tmp_path,
                 "bool": False}[info.kind]
     assert getattr(load_settings(config, **{info.name: override}), info.name) == override
 
@@ -87,16 +91,16 @@ def test_the_web_table_holds_the_web_settings(tmp_path, monkeypatch):
 
 def test_secrets_are_never_printed(monkeypatch, tmp_path):
     secrets = {"RAG_PG_DSN": "postgresql://u:pg-secret@db/rag", "RAG_OPENAI_API_KEY": "sk-key-secret",
-               "RAG_WEB_AUTH": "官员:web-secret"}
+               "RAG_WEB_AUTH": "官员:web-secret", "RAG_MILVUS_TOKEN": "root:milvus-secret"}
     for env, value in secrets.items():
         monkeypatch.setenv(env, value)
     settings = load_settings(tmp_path / "absent.toml")
     assert settings.pg_dsn == secrets["RAG_PG_DSN"] and settings.web_auth == secrets["RAG_WEB_AUTH"]
     listed = [info for info in SETTINGS if info.secret]
-    assert {info.name for info in listed} == {"pg_dsn", "openai_api_key", "web_auth"}
+    assert {info.name for info in listed} == {"pg_dsn", "milvus_token", "openai_api_key", "web_auth"}
     assert all(info.default is None and info.shown_default == "—" for info in listed)
     shown = repr(settings) + repr(SETTINGS)
-    assert not any(secret in shown for secret in ("pg-secret", "sk-key-secret", "web-secret"))
+    assert not any(secret in shown for secret in ("pg-secret", "sk-key-secret", "web-secret", "milvus-secret"))
 
 
 def test_every_setting_is_declared_once_with_a_distinct_environment_variable_and_help():

@@ -311,6 +311,37 @@ def test_the_extract_is_shown_while_the_model_writes_then_replaced(report, tmp_p
     assert webui.PROVISIONAL.zh not in final_messages[1]["content"] and "本地模型" in final_backend
 
 
+@pytest.mark.slow
+def test_a_visitor_waiting_for_the_model_sees_the_extract_and_the_place_in_line(report, tmp_path, model_path):
+    import dataclasses
+    import threading
+    import time
+
+    from rag import Report
+    from rag.serve.webapp import ChatApp
+
+    settings = dataclasses.replace(report.settings, llm_model_path=str(model_path), answer_from_figures=False)
+    local = ChatApp(Report(settings=settings, auto_rebuild=False), "local", tmp_path / "feedback.jsonl")
+    _, first, _ = local.add_question("联合体面向企业提供了多少个培训项目？", [])
+    _, second, _ = local.add_question(FUNDS, [])
+    answering = local.respond(first, "", "")
+    next(answering), next(answering)  # the first visitor's extract shown
+    writing = threading.Thread(target=lambda: list(answering))  # …and the model writing its answer
+    writing.start()
+    line = local.answerer.models("local").line
+    deadline = time.monotonic() + 30
+    while len(line) < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    seen = []
+    for messages, *_ in local.respond(second, "", ""):
+        seen.append(messages[1]["content"])
+    writing.join()
+    waiting = [text for text in seen if webui.IN_LINE.zh.format(n=1) in text]
+    assert waiting and all("200万元" in text for text in waiting)  # its extract, with its place, while it waited
+    assert first[0].answer.backend == "local" and second[0].answer.backend == "local"
+    assert "200万元" in seen[-1] and webui.IN_LINE.zh.format(n=1) not in seen[-1]
+
+
 def test_a_second_question_waits_for_the_first(chat):
     _, turns, _ = chat.add_question(FUNDS, [])
     box, same, _ = chat.add_question("那专项建设经费呢？", turns)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from typing import Protocol
 
 from rag.answer import contents, decompose, english, followup, numeric, prompts
@@ -12,7 +12,7 @@ from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Evidence, Idf, best_evidence, question_coverage
 from rag.answer.glossary import glossary
 from rag.answer.grounding import Citer, split_answer
-from rag.answer.types import Answer, Event, Provisional, Request, Sentence, Sources, StreamingAnswer
+from rag.answer.types import Answer, Event, Provisional, Queued, Request, Sentence, Sources, StreamingAnswer
 from rag.config import BACKEND_LABELS, BACKENDS, CONTENTS, FIGURES, Settings
 from rag.errors import LLMError, QueryError
 from rag.passage import Passage
@@ -31,6 +31,7 @@ EXTRACT_PASSAGES = 5  # extraction reads no prompt: it looks wider than the mode
 # 典型案例 and 媒体报道 晋江 had, it answered from a passage holding neither (0.06). The passage printing each answerable
 # question's evidence holds 0.117 or more (eval/questions.jsonl, measured); extraction asks far more (MIN_COVERAGE).
 MIN_MODEL_COVERAGE = 0.1
+QUEUE_CHECK = 30.0  # seconds: a waiting question looks at its place at least this often (woken at once when it moves)
 Pieces = Generator[Event, None, Answer]  # the typed stream, then (as the generator's value) the Answer
 
 
@@ -55,6 +56,15 @@ def _renumbered(text: str, citations: list[Passage], cited: list[Passage]) -> st
             ids.append(passage.id)
         number[n] = ids.index(passage.id) + 1
     return re.sub(r"\[(\d+)\]", lambda m: f"[{number.get(int(m.group(1)), m.group(1))}]", text)
+
+
+def _queued(model: ChatModel) -> Iterator[Queued]:
+    """While a one-at-a-time model serves others: how many are before this question, each time that changes."""
+    line = getattr(model, "line", None)
+    ahead = len(line) if line is not None else 0
+    while ahead:
+        yield Queued(ahead)
+        ahead = line.wait_shorter(ahead, QUEUE_CHECK)
 
 
 def drain(pieces: Pieces) -> Answer:
@@ -367,7 +377,7 @@ class Answerer:
         count = getattr(model, "count_tokens", None) or estimate_tokens
         window = model.context_window() if hasattr(model, "context_window") else self.settings.llm_n_ctx
         return fit(question, hits, lambda given: prompts.answer_messages(question, given, english), count,
-                   prompt_budget(window, self.settings.llm_max_tokens))
+                   prompt_budget(window, self.settings.llm_max_tokens), self.settings.answer_passage_tokens)
 
     def _generate(self, model: ChatModel, snapshot: Retriever, req: Request, hits: list[Passage]) -> Pieces:
         fitted = self.fit(model, req.asked, hits)
@@ -389,6 +399,7 @@ class Answerer:
                     kept.append(checked)
                     yield Sentence(checked)
 
+        yield from _queued(model)
         raw = ""
         for piece in model.stream(messages, max_tokens=self.settings.llm_max_tokens, temperature=0.0):
             raw += piece

@@ -112,36 +112,44 @@ def _render(parts: list[str], chosen: set[int]) -> str:
                    if i in chosen or i + 1 == len(parts) or i + 1 in chosen)
 
 
-def fit(question: str, passages: list[Passage], build: Build, count: Counter, budget: int) -> Fitted:
-    """The passages, in rank order, that `build` turns into a prompt of at most `budget` tokens.
+def capped(passage: Passage, question: str, cap: int, count: Counter) -> Passage:
+    """The passage cut to its sentences that match the question within `cap` tokens (0: whole); a passage whose
+    best sentence alone is longer than the cap stays whole (cut, it would not answer)."""
+    if cap <= 0 or count(passage.text) <= cap:
+        return passage
+    text = trim(passage.text, question, cap, count)
+    return dataclasses.replace(passage, text=text) if text else passage
 
-    A prompt that fits is left exactly as it was. Otherwise each passage in turn is added whole if it fits, else
-    trimmed to the room left, else dropped (not even its best sentence fits)."""
-    tokens = prompt_tokens(build(passages), count)
-    if tokens <= budget:
-        return Fitted(list(passages), list(passages), tokens)
+
+def fit(question: str, passages: list[Passage], build: Build, count: Counter, budget: int, cap: int = 0) -> Fitted:
+    """The passages, in rank order, that `build` turns into a prompt of at most `budget` tokens, each first cut to
+    its sentences matching the question within `cap` tokens (0: whole).
+
+    A prompt that fits is left as it was. Otherwise each passage in turn is added whole if it fits, else trimmed
+    to the room left, else dropped (not even its best sentence fits)."""
+    whole = {p.id: p for p in passages}
+    cut = [capped(p, question, cap, count) for p in passages]
+    tokens = prompt_tokens(build(cut), count)
     given: list[Passage] = []
-    sources: list[Passage] = []
-    trimmed = 0
-    for passage in passages:
-        whole = prompt_tokens(build([*given, passage]), count)
-        if whole <= budget:
-            given.append(passage)
-            sources.append(passage)
-            continue
-        bare = dataclasses.replace(passage, text="")
-        room = budget - prompt_tokens(build([*given, bare]), count)
-        while room > 0:
-            text = trim(passage.text, question, room, count)
-            if not text:
-                break
-            part = dataclasses.replace(passage, text=text)
-            over = prompt_tokens(build([*given, part]), count) - budget
-            if over <= 0:
-                given.append(part)
-                sources.append(passage)
-                trimmed += 1
-                break
-            room -= over  # counted whole, the pieces took a little more than summed: try with less
-    tokens = prompt_tokens(build(given), count) if given else 0
-    return Fitted(given, sources, tokens, dropped=len(passages) - len(given), trimmed=trimmed)
+    if tokens <= budget:
+        given = cut
+    else:
+        for passage in cut:
+            if prompt_tokens(build([*given, passage]), count) <= budget:
+                given.append(passage)
+                continue
+            bare = dataclasses.replace(passage, text="")
+            room = budget - prompt_tokens(build([*given, bare]), count)
+            while room > 0:
+                text = trim(passage.text, question, room, count)
+                if not text:
+                    break
+                part = dataclasses.replace(passage, text=text)
+                over = prompt_tokens(build([*given, part]), count) - budget
+                if over <= 0:
+                    given.append(part)
+                    break
+                room -= over  # counted whole, the pieces took a little more than summed: try with less
+        tokens = prompt_tokens(build(given), count) if given else 0
+    return Fitted(given, [whole[p.id] for p in given], tokens, dropped=len(passages) - len(given),
+                  trimmed=sum(1 for p in given if p.text != whole[p.id].text))

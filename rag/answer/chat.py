@@ -12,7 +12,8 @@ class ChatModel(Protocol):
     """A chat model: streamed or whole replies; raises rag.errors.LLMError when it cannot answer.
 
     It also says how long a text is in its tokens and how many tokens it reads and writes in one call, so that
-    a prompt is built to fit (rag.answer.budget); a backend without a tokenizer at hand estimates."""
+    a prompt is built to fit (rag.answer.budget); a backend without a tokenizer at hand estimates. A model that
+    answers one call at a time has a `line` (rag.answer.line.Line) its calls wait in: the answer says its place."""
 
     def count_tokens(self, text: str) -> int: ...
 

@@ -77,6 +77,14 @@ class Provisional:
 
 
 @dataclass(frozen=True)
+class Queued:
+    """The question waits for a model that answers one question at a time: `ahead` are before it (sent again each
+    time that changes); its sources and extract are already out."""
+    ahead: int
+    kind: str = "queued"
+
+
+@dataclass(frozen=True)
 class Sentence:
     """A checked piece of the answer (a sentence, or a whole answer written in code), appended to those before."""
     text: str
@@ -90,11 +98,11 @@ class Final:
     kind: str = "final"
 
 
-Event = Sources | Provisional | Sentence | Final  # the answer stream, each event saying what it is
+Event = Sources | Provisional | Queued | Sentence | Final  # the answer stream, each event saying what it is
 
 
 class StreamingAnswer:
-    """`events()` for the typed stream (sources, provisional, sentences, final); iterate for the checked text
+    """`events()` for the typed stream (sources, provisional, queued, sentences, final); iterate for the checked text
     pieces alone; `.answer` is the final Answer (it drains whatever was not read yet)."""
 
     def __init__(self, events: Generator[Event, None, Answer]):

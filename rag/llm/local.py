@@ -1,11 +1,11 @@
 """The local chat model: a GGUF run in-process by llama.cpp, prompted through the GGUF's own chat template."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from rag.answer.chat import Message
+from rag.answer.line import Line
 from rag.errors import LLMError
 from rag.llm.messages import guard_messages
 
@@ -14,9 +14,10 @@ STOP = ("<|im_end|>", "<|endoftext|>")
 
 
 class LocalLlama:
-    """A GGUF chat model loaded once in-process; calls are serialised on one llama.cpp context."""
+    """A GGUF chat model loaded once in-process; calls take turns in its line on one llama.cpp context."""
 
-    def __init__(self, model_path: str | Path, n_ctx: int = 4096, n_threads: int = 2, seed: int = 0) -> None:
+    def __init__(self, model_path: str | Path, n_ctx: int = 4096, n_threads: int = 2, seed: int = 0,
+                 n_batch: int = 512) -> None:
         path = Path(model_path)
         if not path.is_file():
             raise LLMError(f"model file not found: {path} (run: python -m rag.llm.model_file)")
@@ -27,14 +28,15 @@ class LocalLlama:
         try:
             self._llm = Llama(
                 model_path=str(path), n_ctx=n_ctx, n_threads=n_threads,
-                n_threads_batch=n_threads, seed=seed, verbose=False,
+                n_threads_batch=n_threads, n_batch=n_batch, seed=seed, verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as exc:
             raise LLMError(f"llama.cpp could not load {path}: {exc}") from exc
         self.model_path = path
         self.n_ctx = n_ctx
-        # One llama.cpp context cannot decode two prompts at once.
-        self._lock = threading.Lock()
+        # One llama.cpp context cannot decode two prompts at once: callers take turns, first come first served, and
+        # an answer waiting for its turn can say how many are before it.
+        self.line = Line()
 
     @property
     def chat_format(self) -> str | None:
@@ -58,7 +60,7 @@ class LocalLlama:
         return "".join(self.stream(messages, max_tokens, temperature))
 
     def _pieces(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[str]:
-        with self._lock:
+        with self.line.turn():
             try:
                 # Same Llama object each call: llama-cpp-python keeps the KV cache and only evaluates
                 # the part of the prompt that differs from the previous call.
@@ -75,7 +77,7 @@ class LocalLlama:
 
     def reset_cache(self) -> None:
         """Forget the cached prompt so the next call evaluates it from scratch (benchmarks)."""
-        with self._lock:
+        with self.line.turn():
             self._llm.reset()
 
     def close(self) -> None:

@@ -19,7 +19,7 @@ from rag.answer import takeaway
 from rag.answer import prompts
 from rag.serve import webui
 from rag.answer.answerer import Answerer
-from rag.answer.types import Answer, Provisional, Sentence, Sources, StreamingAnswer
+from rag.answer.types import Answer, Provisional, Queued, Sentence, Sources, StreamingAnswer
 from rag.config import BACKENDS, CONTENTS, FIGURES
 from rag.llm.backends import chat_model, provider
 from rag.errors import LLMError, PageError, RagError
@@ -30,6 +30,7 @@ log = logging.getLogger("rag.serve.webapp")
 
 SEARCH_CONCURRENCY = 4  # retrieval is milliseconds and thread safe
 REMOTE_CONCURRENCY = 4  # a remote endpoint or extraction can serve several visitors at once
+LOCAL_WAITING = 16  # questions for the local model shown their extract and their place in its line at once
 INTERNAL_ERROR = webui.INTERNAL_ERROR.zh  # /search and /figures (a question gets the message in its own language)
 # navigator.languages is what the browser sends as Accept-Language; ?lang=en (or zh) in the address overrides it.
 BROWSER_LANGUAGE_JS = ("() => [new URLSearchParams(window.location.search).get('lang') "
@@ -66,6 +67,7 @@ class Turn:
     started: bool = False  # an answering event has taken it (a second click must not answer it twice)
     partial: str = ""  # the model's checked sentences so far
     provisional: Answer | None = None  # the quoted extract shown until the model's first sentence
+    ahead: int = 0  # questions before it in the line for the local model
     answer: Answer | None = None
     error: str = ""
 
@@ -94,16 +96,17 @@ def chat_messages(turns: list[Turn]) -> list[dict]:
             reply = webui.error_message(turn.error, turn.language)
         else:
             reply = (webui.format_answer_text(turn.partial) if turn.partial
-                     else webui.provisional_message(turn.provisional) if turn.provisional
-                     else webui.WAITING.of(turn.language))
+                     else webui.provisional_message(turn.provisional, turn.ahead) if turn.provisional
+                     else webui.waiting_message(turn.language, turn.ahead))
         messages += [{"role": "user", "content": html.escape(turn.question, quote=False)},
                      {"role": "assistant", "content": reply}]
     return messages
 
 
 def answer_concurrency(backend: str) -> int:
-    # llama.cpp decodes one prompt at a time on both cores: a second answer would only wait inside it.
-    return 1 if backend == "local" else REMOTE_CONCURRENCY
+    # llama.cpp decodes one prompt at a time on both cores: the answers past the first wait in the model's Line,
+    # each showing its extract, its sources and its place (Gradio's own queue shows a bare position only).
+    return LOCAL_WAITING if backend == "local" else REMOTE_CONCURRENCY
 
 
 def _filter(value: str | None) -> str | None:
@@ -238,9 +241,11 @@ class ChatApp:
             return
         try:
             stream = self.stream(turn.question, turn.history, None, _filter(case), _filter(chapter))
-            for piece in stream:
-                turn.partial += piece
-                yield chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
+            for event in stream.events():
+                if isinstance(event, Queued | Sentence):
+                    turn.ahead = event.ahead if isinstance(event, Queued) else 0
+                    turn.partial += event.text if isinstance(event, Sentence) else ""
+                    yield chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
             turn.answer = stream.answer
             self.finished(turn.answer, turn.history, request)
         except RagError as err:
@@ -389,7 +394,8 @@ class ChatApp:
                 chapter: str = "") -> Iterator[dict]:
         """A cited answer, streamed as typed events, each with "stage": "sources" (the passages found: "sources", a
         list of passages), "provisional" (a quoted extract while the model writes: "provisional", an Answer),
-        "sentence" (the model's checked text so far: "text"), all with "partial": true; the last result is the whole
+        "queued" (waiting for the local model, which answers one question at a time: "ahead", how many are before
+        it), "sentence" (the model's checked text so far: "text"), all with "partial": true; the last result is the whole
         Answer (text, citations with chapter/case/section/page/citation, found, backend, notice, …) with
         "partial": false and "stage": "final". history: [[question, answer], …] or that list as JSON; backend:
         local, openai or extractive (empty: the app's); case, chapter: optional filters such as 常州, 第三章."""
@@ -405,6 +411,8 @@ class ChatApp:
                            "sources": [p.to_dict() for p in event.passages]}
                 elif isinstance(event, Provisional):
                     yield {"text": text, "partial": True, "stage": event.kind, "provisional": event.answer.to_dict()}
+                elif isinstance(event, Queued):
+                    yield {"text": text, "partial": True, "stage": event.kind, "ahead": event.ahead}
                 elif isinstance(event, Sentence):
                     text += event.text
                     yield {"text": text, "partial": True, "stage": event.kind}
@@ -602,9 +610,9 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
                                figures_chapter, figures_case, queue=False, **ui).then(**listing)
         figures_table.select(app.figure_selected, None, figure_passage, queue=False, **ui)
 
-        # Several /ask calls at once, the model's own lock taking them one at a time: each caller gets its passages and
-        # the quoted extract at once, not after the answers queued before it.
-        gr.api(app.api_ask, api_name="ask", concurrency_limit=SEARCH_CONCURRENCY, concurrency_id="ask")
+        # Several /ask calls at once, the model's line taking them one at a time: each caller gets its passages, the
+        # quoted extract and its place in the line at once, not after the answers queued before it.
+        gr.api(app.api_ask, api_name="ask", concurrency_limit=answer_concurrency(backend), concurrency_id="ask")
         gr.api(app.api_search, api_name="search", concurrency_limit=SEARCH_CONCURRENCY)
         gr.api(app.api_figures, api_name="figures", concurrency_limit=SEARCH_CONCURRENCY)
         page_button.click(app.api_page, [page_id, page_width], page_png, api_name="page",

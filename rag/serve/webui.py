@@ -50,6 +50,7 @@ INTERNAL_ERROR = Label("抱歉，系统内部出错，未能回答。请稍后�
                        "if it keeps happening, contact the administrator.")
 WAITING = Label("正在查阅报告…", "Looking through the report…")
 PROVISIONAL = Label("原文摘录，模型回答生成中…", "Quoted from the report; the model's answer is being written…")
+IN_LINE = Label("排队中：前面还有 {n} 个问题，模型轮到后作答", "In line: {n} questions ahead of yours for the model")
 SOURCES_TITLE = Label("来源（{n} 条）", "Sources ({n})")
 WHOLE_SECTION = Label("查看整节（{n} 段）", "The whole section (paragraphs: {n})")
 SOURCES_HINT = Label("提问后，这里列出回答引用的报告原文；回答中的 [1]、[2] 对应下面同号的来源。",
@@ -172,10 +173,16 @@ def chat_message(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
-def provisional_message(answer: Answer) -> str:
-    """The quoted extract shown while the model writes, labelled so that nobody takes it for the final answer."""
-    label = PROVISIONAL.of(answer.language)
+def provisional_message(answer: Answer, ahead: int = 0) -> str:
+    """The quoted extract shown while the model writes (or while the question waits for it, `ahead` questions
+    before it), labelled so that nobody takes it for the final answer."""
+    label = IN_LINE.of(answer.language).format(n=ahead) if ahead else PROVISIONAL.of(answer.language)
     return f'<div class="provisional-label">{html.escape(label)}</div>\n\n{format_answer_text(answer.text)}'
+
+
+def waiting_message(language: str, ahead: int = 0) -> str:
+    """What a question shows before anything of its answer is known: looking, or its place in the line."""
+    return html.escape(IN_LINE.of(language).format(n=ahead) if ahead else WAITING.of(language))
 
 
 # 中文（English）: the form of RagError messages; the English part is taken alone only when it is plain ASCII.
