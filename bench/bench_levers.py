@@ -16,12 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag import default_report  # noqa: E402
+from rag.answer import prompts  # noqa: E402
 from rag.answer.answerer import Answerer  # noqa: E402
 from rag.answer.types import Sentence  # noqa: E402
 from rag.evaluate.metrics import load_questions  # noqa: E402
 from rag.evaluate.scoring import RIGHT, score  # noqa: E402
 from rag.llm.local import LocalLlama  # noqa: E402
 from rag.llm.model_file import assemble  # noqa: E402
+
+
+SOURCE_LINE = prompts.source_line
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,6 +36,8 @@ class Lever:
     threads: int = 2
     n_batch: int = 512
     cold: bool = False  # forget the cached prompt before each question
+    english: bool = False  # the English questions of the evaluation instead of the Chinese single-fact ones
+    full_source_lines: bool = False  # each passage headed by its whole citation, as before
 
 
 LEVERS = {lever.name: lever for lever in (
@@ -43,6 +49,10 @@ LEVERS = {lever.name: lever for lever in (
     Lever("cut to 80, n_ctx 2048", cap=80, n_ctx=2048),
     Lever("cut to 80, n_batch 128", cap=80, n_batch=128),
     Lever("cut to 80, 1 thread", cap=80, threads=1),
+    Lever("whole, whole citations (before)", full_source_lines=True),
+    Lever("cut to 80, whole citations", cap=80, full_source_lines=True),
+    Lever("English, whole", english=True),
+    Lever("English, cut to 80", cap=80, english=True),
 )}
 
 
@@ -71,11 +81,13 @@ def main() -> None:
     report = default_report()
     # The figures table would answer most of these in milliseconds: turned off, every question reaches the model.
     settings = dataclasses.replace(report.settings, answer_from_figures=False)
-    questions = [q for q in load_questions(ROOT / "eval" / "questions.jsonl")
-                 if q.type == "figure" and not q.history][:args.questions]
+    everything = load_questions(ROOT / "eval" / "questions.jsonl")
     results = {}
     for name in args.levers:
         lever = LEVERS[name]
+        questions = [q for q in everything if q.type == ("english" if lever.english else "figure")
+                     and not q.history][:args.questions]
+        prompts.source_line = (lambda p: p.citation) if lever.full_source_lines else SOURCE_LINE
         llm = LocalLlama(assemble(), n_ctx=lever.n_ctx, n_threads=lever.threads, n_batch=lever.n_batch)
         answerer = Answerer(report, models=lambda backend: llm,
                             settings=dataclasses.replace(settings, answer_passage_tokens=lever.cap))

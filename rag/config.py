@@ -82,7 +82,7 @@ class Settings:
                                         "matches with confidence (false: always read passages)")
     # Few passages keep the prompt, and so the first token, short.
     answer_passages: int = setting(3, "RAG_ANSWER_PASSAGES", "交给模型的段落数 · passages given to the model")
-    answer_passage_tokens: int = setting(0, "RAG_ANSWER_PASSAGE_TOKENS",
+    answer_passage_tokens: int = setting(60, "RAG_ANSWER_PASSAGE_TOKENS",
                                          "每段最多词元数 · each passage given to the model cut to its sentences matching "
                                          "the question within this many tokens (0: whole passages)")
     # 1000 px: the sources column is about 500 CSS pixels wide, sharp on a screen of device-pixel ratio 2.

@@ -92,6 +92,30 @@ def test_passages_beyond_the_budget_are_trimmed_then_dropped_in_rank_order():
     assert fitted.sources[1] is hits[1] and fitted.given[1].text != CHANGZHOU and FUNDS_SENTENCE in fitted.given[1].text
 
 
+def test_each_passage_is_cut_to_the_sentences_that_answer_within_the_cap():
+    body = CHANGZHOU[:CHANGZHOU.index(FUNDS_SENTENCE) + len(FUNDS_SENTENCE) + 120]
+    hits = [passage("changzhou", body, case="常州：新能源产教联合体"), passage("jinjiang", JINJIANG[:90])]
+    fitted = fit(FUNDS, hits, build(FUNDS), len, 10_000, cap=len(FUNDS_SENTENCE) + 10)
+    assert FUNDS_SENTENCE in fitted.given[0].text and len(fitted.given[0].text) <= len(FUNDS_SENTENCE) + 10
+    assert GAP in fitted.given[0].text and whole_sentences_of(fitted.given[0].text.strip("\n" + GAP), body)
+    assert fitted.given[1] is hits[1]  # shorter than the cap: whole
+    assert fitted.sources == hits and fitted.trimmed == 1  # the reader's citation is the whole passage
+    # Its best sentence alone longer than the cap: that sentence, not the whole passage nor nothing.
+    tight = fit(FUNDS, hits, build(FUNDS), len, 10_000, cap=len(FUNDS_SENTENCE) // 2 + 5)
+    assert FUNDS_SENTENCE in tight.given[0].text and len(tight.given[0].text) < len(body)
+    assert fit(FUNDS, hits, build(FUNDS), len, 10_000, cap=0).given == hits  # 0: whole passages
+
+
+def test_the_model_is_told_the_case_and_heading_of_a_passage_not_its_chapter_or_page():
+    p = dataclasses.replace(passage("p", "经费。", case="常州：新能源产教联合体"), chapter="第三章 “一体两翼”",
+                            section="二、特色做法 / （一）政府主导", page=71)
+    assert prompts.source_line(p) == "常州 · （一）政府主导"
+    assert "第三章" in p.citation and "第71页" in p.citation  # the reader's citation keeps them
+    assert "出处：常州 · （一）政府主导\n经费。" in prompts.answer_messages("问", [p], False)[1]["content"]
+    named = dataclasses.replace(p, document="某职业学院质量年度报告", extra={"cite_document": True})
+    assert prompts.source_line(named).startswith("《某职业学院质量年度报告》 · 常州")
+
+
 def test_the_estimate_counts_chinese_by_character_and_latin_by_four():
     assert estimate_tokens("经费200万元") == 4 + 1 and estimate_tokens("operating funds") == 4
 
@@ -123,9 +147,11 @@ class FixedPassages(Answerer):
     """Answers over the given passages instead of retrieving (the index still decides what is covered)."""
 
     def __init__(self, report, hits, model):
-        # The figures table would answer FUNDS before any passage is read: these tests are about the passages.
+        # The figures table would answer FUNDS before any passage is read: these tests are about the passages, and
+        # about the context window (so passages are not cut to the question first).
         super().__init__(report, models=lambda backend: model,
-                         settings=dataclasses.replace(report.settings, answer_from_figures=False))
+                         settings=dataclasses.replace(report.settings, answer_from_figures=False,
+                                                      answer_passage_tokens=0))
         self.hits = hits
 
     def passages(self, snapshot, req):

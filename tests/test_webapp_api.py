@@ -197,7 +197,18 @@ def test_a_busy_port_is_reported(app_index, tmp_path):
 def test_ask_with_the_local_model(app_index, model_path, tmp_path):
     # Its own app: with the figures table on, this numeric question would be answered by the table, not the model.
     with running_app(app_index, tmp_path, "--backend", "extractive", env={"RAG_ANSWER_FROM_FIGURES": "false"}) as url:
-        result = Client(url, verbose=False).predict(FUNDS, None, "local", api_name="/ask")
+        client = Client(url, verbose=False)
+        result = client.predict(FUNDS, None, "local", api_name="/ask")
+        # Two at once: the one behind is told so (queued, 1 ahead) after its sources and extract, then answered.
+        jobs = [client.submit(question, None, "local", api_name="/ask")
+                for question in ("联合体面向企业提供了多少个培训项目？", "有多少名院校教师受聘为企业工程师？")]
+        streams = [(job.result(), job.outputs())[1] for job in jobs]
+    assert all(stream[-1]["backend"] == "local" and stream[-1]["found"] for stream in streams), streams
+    stages = [[partial["stage"] for partial in stream] for stream in streams]
+    waited = [stream for stream in streams if any(p["stage"] == "queued" for p in stream)]
+    assert len(waited) == 1, stages
+    queued = [p for p in waited[0] if p["stage"] == "queued"]
+    assert queued[0]["ahead"] == 1 and stages[streams.index(waited[0])][:3] == ["sources", "provisional", "queued"]
     assert result["backend"] == "local" and result["found"], result
     assert "200万元" in result["text"] and "[1]" in result["text"]
     assert result["citations"][0]["page"] == 71

@@ -259,6 +259,7 @@ class Answerer:
         shown = False
         if model is not None and (req.english or req.history):
             shown = yield from self._provisional(snapshot, self.standalone(req, None), notice)
+            yield from _queued(model)  # the rewrite waits its turn too
         return (yield from self._answered(model, snapshot, self.standalone(req, model), notice, shown=shown))
 
     @staticmethod

@@ -113,12 +113,14 @@ def _render(parts: list[str], chosen: set[int]) -> str:
 
 
 def capped(passage: Passage, question: str, cap: int, count: Counter) -> Passage:
-    """The passage cut to its sentences that match the question within `cap` tokens (0: whole); a passage whose
-    best sentence alone is longer than the cap stays whole (cut, it would not answer)."""
-    if cap <= 0 or count(passage.text) <= cap:
-        return passage
-    text = trim(passage.text, question, cap, count)
-    return dataclasses.replace(passage, text=text) if text else passage
+    """The passage cut to its sentences that match the question within `cap` tokens (0: whole); where its best
+    sentence alone is longer, within twice or four times the cap, else whole."""
+    for limit in (cap, 2 * cap, 4 * cap) if cap > 0 else ():
+        if count(passage.text) <= limit:
+            break
+        if text := trim(passage.text, question, limit, count):
+            return dataclasses.replace(passage, text=text)
+    return passage
 
 
 def fit(question: str, passages: list[Passage], build: Build, count: Counter, budget: int, cap: int = 0) -> Fitted:

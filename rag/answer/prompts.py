@@ -40,10 +40,20 @@ def simplified(text: str) -> str:
     return to_simplified(text) if is_traditional(text) else text
 
 
+def source_line(p: Passage) -> str:
+    """Where a passage comes from, as the model is told: the document (where several are indexed), the case's short
+    name and the passage's own heading. Not the chapter number or the page, which the reader's citation shows: the
+    whole citation took 70 characters a passage (median), as much as half the passage's own 130."""
+    named = p.extra.get("cite_document") and p.document
+    heading = {"commentary": "点评", "epigraph": "题记", "toc": "目录", "cover": "封面"}.get(
+        p.kind, p.section.split(" / ")[-1])
+    parts = [f"《{p.document}》" if named else "", p.case.split("：")[0], heading]
+    return simplified(" · ".join(part for part in parts if part))
+
+
 def answer_messages(question: str, passages: list[Passage], english: bool) -> list[dict]:
     # Passages are numbered data inside the user turn; the rules live in the system turn.
-    sources = "\n\n".join(f"[{n}] 出处：{simplified(p.citation)}\n{simplified(p.text)}"
-                            for n, p in enumerate(passages, 1))
+    sources = "\n\n".join(f"[{n}] 出处：{source_line(p)}\n{simplified(p.text)}" for n, p in enumerate(passages, 1))
     question = simplified(question)
     return [
         {"role": "system", "content": template("answer").format(language=ENGLISH_RULE if english else "")},
