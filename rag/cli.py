@@ -10,7 +10,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from rag.config import BACKENDS, PROJECT_ROOT, Settings, declared_settings, load_settings
+from rag.config import BACKENDS, EMBED_ENGINES, PROJECT_ROOT, Settings, declared_settings, load_settings
 from rag.errors import RagError
 from rag.report import Report
 
@@ -38,7 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     folders.add_argument("--index", default=argparse.SUPPRESS, help="索引目录（默认 index/）")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.required = True
-    sub.add_parser("index", parents=[folders], help="重建索引（rebuild the index from every corpus file）")
+    index = sub.add_parser("index", parents=[folders], help="重建索引（rebuild the index from every corpus file）")
+    index.add_argument("--engine", choices=EMBED_ENGINES,
+                       help="向量化引擎：local（本进程及 embed_workers 个进程，默认）或 ray（Ray Data 批处理作业）"
+                            "（overrides embed_engine）")
+    index.add_argument("--ray-address", help="Ray 集群地址：auto（本机所在的集群）或 GCS 地址 host:6379，不支持 ray://；"
+                                             "省略时用 ray_address 设置、环境变量 RAY_ADDRESS，都没有则在本机启动 Ray"
+                                             "（overrides ray_address）")
     search = sub.add_parser("search", parents=[folders], help="检索段落（search passages）")
     search.add_argument("query", nargs="?", help="问题；省略时逐行读入问题（interactive when omitted）")
     search.add_argument("-k", type=int, default=5, help="返回段落数（default 5）")
@@ -106,6 +112,8 @@ def _index(report: Report) -> int:
     print(f"段落：新增 {result.added}，修改 {result.changed}，删除 {result.removed}；"
           f"向量：复用 {result.reused}，重新计算 {result.embedded}")
     print(f"索引位置：{result.folder}")
+    if report.settings.embed_engine == "ray" and result.embedded:
+        print(f"向量化：Ray 作业（{report.settings.ray_address or os.environ.get('RAY_ADDRESS') or '本机 Ray local'}）")
     for skipped in result.skipped:
         print(f"已跳过 {skipped.name}：{skipped.reason}", file=sys.stderr)
     return 0
@@ -323,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
                             if args.command == "serve" else "%(message)s")
-        settings = load_settings()
+        # index --engine / --ray-address win over rag.toml and the environment, as every option does.
+        settings = load_settings(embed_engine=getattr(args, "engine", None), ray_address=getattr(args, "ray_address", None))
         if args.command == "settings":
             return _settings(settings)
         # Asked for: these commands rebuild a stale index (saying why). The evaluation never does: it

@@ -14,7 +14,7 @@ from rag.errors import CorpusError, IndexStaleError, PageError, RagError
 from rag.index import artefacts as index_io, dense as dense_stores, pages
 from rag.index.embed import Embedder, make_embedder
 from rag.index.manifest import FORMAT, Manifest, read_manifest
-from rag.index.versions import CURRENT, current_version, new_version
+from rag.index.versions import CURRENT, build_lock, current_version, new_version
 from rag.ingest.chunk import CHUNKER_VERSION
 from rag.ingest.corpus import Skipped, corpus_hash
 from rag.ingest.facts import Figure
@@ -90,14 +90,16 @@ class Report:
         previous = current_version(self.settings.index_dir)
         old_ids, reuse, known_figures = {}, {}, {}
         if previous is not None and not self._model_reasons(read_manifest(previous)):
-            old_ids, reuse = index_io.previous_vectors(previous, self.settings.pg_dsn)
-            known_figures = index_io.previous_figures(previous)
+            old_ids, reuse = index_io.previous_vectors(previous, self.address)
+            known_figures = index_io.previous_figures(previous, self.address)
         options = index_io.WriteOptions(batch=self.settings.embed_batch, progress=progress,
                                         vector_store=self.settings.vector_store, pg_dsn=self.settings.pg_dsn,
-                                        workers=self.settings.embed_workers)
+                                        workers=self.settings.embed_workers, engine=self.settings.embed_engine,
+                                        ray_address=self.settings.ray_address)
         with new_version(self.settings.index_dir, release=self._release) as folder:
             manifest = index_io.write(passages, self.embedder, folder, manifest, reuse=reuse, options=options,
-                                      known_figures=known_figures)
+                                      known_figures=known_figures, where=self.address)
+        self._publish()
         with self._lock:
             self._retriever = None  # next search opens the new version
         new_ids = {p.id: index_io.text_hash(p) for p in passages}
@@ -110,8 +112,25 @@ class Report:
             reused=manifest.reused, embedded=manifest.embedded,
         )
 
+    @property
+    def address(self) -> dense_stores.StoreAddress:
+        """Where the stores outside the index folder are (pgvector, Milvus), secrets included, never printed."""
+        return dense_stores.StoreAddress(self.settings.pg_dsn, self.settings.milvus_uri, self.settings.milvus_token)
+
     def _release(self, folder: Path) -> None:
-        dense_stores.release(folder, self.settings.pg_dsn)
+        dense_stores.release(folder, self.address)
+
+    def _publish(self) -> None:
+        """Point the engine's alias (Milvus) at the version CURRENT names, under the build lock: a build that
+        finished later has its own version published, never an older one. The product's readers follow CURRENT;
+        the alias is for other readers of the engine. A failure leaves the alias on the previous complete version
+        (the next build moves it) and is logged, not raised: the new version is already current."""
+        index_dir = self.settings.index_dir
+        try:
+            with build_lock(index_dir):
+                dense_stores.publish(index_dir, current_version(index_dir), self.address)
+        except RagError as err:
+            log.warning("Milvus 别名未切换，仍指向上一版本：%s", err)
 
     # -- opening ---------------------------------------------------------------
     def stale_reasons(self, manifest: Manifest | None) -> list[str]:
@@ -156,7 +175,7 @@ class Report:
             raise IndexStaleError(f"索引无法核对也无法重建：{err}") from None
         if not reasons:
             try:
-                loaded = index_io.load(version, self.settings.pg_dsn)
+                loaded = index_io.load(version, self.address)
             except IndexStaleError as err:
                 reasons = [str(err)]
         if reasons:
@@ -164,7 +183,7 @@ class Report:
                 raise IndexStaleError(f"索引需要重建：{'；'.join(reasons)}。请运行 python -m rag index（index is stale）")
             log.warning("正在重建索引：%s", "；".join(reasons))
             self.build(progress=sys.stderr.isatty())
-            loaded = index_io.load(current_version(self.settings.index_dir), self.settings.pg_dsn)
+            loaded = index_io.load(current_version(self.settings.index_dir), self.address)
         return Retriever(loaded, self.embedder, self.settings.rrf_k, self.settings.candidates)
 
     def retriever(self) -> Retriever:

@@ -108,7 +108,7 @@ def test_the_switch_is_read_from_file_and_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("RAG_VECTOR_STORE", "faiss")
     monkeypatch.setenv("RAG_PG_DSN", "postgresql://other/rag")
     assert (load_settings(config).vector_store, load_settings(config).pg_dsn) == ("faiss", "postgresql://other/rag")
-    monkeypatch.setenv("RAG_VECTOR_STORE", "milvus")
+    monkeypatch.setenv("RAG_VECTOR_STORE", "qdrant")  # not a store (milvus now is)
     with pytest.raises(RagError, match="未知的向量库"):
         load_settings(config)
 

@@ -1,6 +1,8 @@
-"""Dense vector stores behind one small interface: FAISS files in the index folder, or pgvector tables."""
+"""Dense vector stores behind one small interface: FAISS files in the index folder, pgvector tables, or a
+Milvus collection (which also holds the passages and BM25: rag/index/milvus.py)."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -18,6 +20,24 @@ HNSW_FROM = 50_000
 HNSW_M = 32
 HNSW_EF_SEARCH = 512
 HNSW_EF_CONSTRUCTION = 200
+
+
+@dataclass(frozen=True)
+class StoreAddress:
+    """Where the stores outside the index folder are; the secrets are never printed (not in repr)."""
+    pg_dsn: str = field(default="", repr=False)
+    milvus_uri: str = field(default="", repr=False)  # may hold user:password@
+    milvus_token: str = field(default="", repr=False)
+
+    @classmethod
+    def of(cls, where: str | StoreAddress) -> StoreAddress:
+        """A plain string is a pg_dsn, as callers passed before Milvus existed."""
+        return where if isinstance(where, StoreAddress) else cls(pg_dsn=where)
+
+    def milvus(self):
+        from rag.index.milvus import MilvusAddress
+
+        return MilvusAddress(self.milvus_uri, self.milvus_token)
 
 
 class DenseStore(Protocol):
@@ -101,33 +121,57 @@ class FaissDense:
         return int(self.store.client.ntotal)
 
 
-def create(kind: str, folder: Path, dim: int, n: int, pg_dsn: str = "") -> DenseStore:
+def create(kind: str, folder: Path, dim: int, n: int, where: str | StoreAddress = "") -> DenseStore:
     """An empty store for a new index version being written into folder."""
+    address = StoreAddress.of(where)
+    hnsw = {"m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION, "ef_search": HNSW_EF_SEARCH}
+    large = faiss_index_type(n) == "IndexHNSWFlat"
     if kind == "faiss":
         return FaissDense.create(dim, n)
     if kind == "pgvector":
         from rag.index.pgvector import PgDense
 
-        hnsw = {"m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION, "ef_search": HNSW_EF_SEARCH}
-        return PgDense.create(folder, pg_dsn, dim, hnsw if faiss_index_type(n) == "IndexHNSWFlat" else None)
-    raise VectorStoreError(f"未知的向量库：{kind}（可选 faiss 或 pgvector；unknown vector store）")
+        return PgDense.create(folder, address.pg_dsn, dim, hnsw if large else None)
+    if kind == "milvus":
+        from rag.index.milvus import MilvusIndex
+
+        return MilvusIndex.create(folder, address.milvus(), dim, hnsw if large else None)
+    raise VectorStoreError(f"未知的向量库：{kind}（可选 faiss、pgvector 或 milvus；unknown vector store）")
 
 
-def open_store(folder: Path, kind: str, pg_dsn: str = "") -> DenseStore:
+def open_store(folder: Path, kind: str, where: str | StoreAddress = "") -> DenseStore:
     """The store (of that kind) of a complete version; damaged or missing vectors raise IndexStaleError."""
+    address = StoreAddress.of(where)
     if kind == "pgvector":
         from rag.index.pgvector import PgDense
 
-        return PgDense.load(folder, pg_dsn)
+        return PgDense.load(folder, address.pg_dsn)
+    if kind == "milvus":
+        from rag.index.milvus import MilvusIndex
+
+        return MilvusIndex.load(folder, address.milvus())
     try:
         return FaissDense.load(folder)
     except Exception as err:  # faiss raises RuntimeError for a damaged or missing file
         raise IndexStaleError(f"索引文件损坏或不完整：{folder}（{type(err).__name__}）（index files damaged）") from None
 
 
-def release(folder: Path, pg_dsn: str = "") -> None:
-    """Free what a removed version holds outside its folder (a pgvector table); FAISS holds nothing."""
-    from rag.index.pgvector import POINTER, drop
+def release(folder: Path, where: str | StoreAddress = "") -> None:
+    """Free what a removed version holds outside its folder (a pgvector table, a Milvus collection); FAISS
+    holds nothing."""
+    from rag.index import milvus, pgvector
 
-    if (folder / POINTER).is_file():
-        drop(folder, pg_dsn)
+    address = StoreAddress.of(where)
+    if (folder / pgvector.POINTER).is_file():
+        pgvector.drop(folder, address.pg_dsn)
+    if (folder / milvus.POINTER).is_file():
+        milvus.drop(folder, address.milvus())
+
+
+def publish(index_dir: Path, folder: Path | None, where: str | StoreAddress = "") -> None:
+    """Tell the engine which version is current, once its folder is: a Milvus alias moved to its collection.
+    FAISS and pgvector versions are found through index_dir/CURRENT alone."""
+    from rag.index import milvus
+
+    if folder is not None and (folder / milvus.POINTER).is_file():
+        milvus.publish(folder, index_dir, StoreAddress.of(where).milvus())

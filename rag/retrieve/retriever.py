@@ -1,13 +1,18 @@
-"""Hybrid retrieval over one loaded index version: dense and BM25 rankings fused by reciprocal rank, the cases
-a question names first, filters by case, chapter, kind, document and year."""
+"""Hybrid retrieval over one loaded index version: dense and BM25 rankings fused by reciprocal rank (in this
+process, or in the Milvus engine), the cases a question names first, filters by case, chapter, kind, document
+and year."""
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
 
 from rag.errors import QueryError
-from rag.index.artefacts import LoadedIndex
+from rag.index.artefacts import Candidate, LoadedIndex, RowFilter
 from rag.index.embed import Embedder
 from rag.ingest.pipeline import OutlineEntry
 from rag.passage import KINDS, Passage
@@ -58,22 +63,20 @@ class Hit:
         return self.passage.to_dict() | {"score": self.score, "dense": self.dense, "bm25": self.bm25}
 
 
-class Retriever:
-    """Searches one loaded index version; a newer version is a new Retriever (a consistent snapshot)."""
+class Ranking(Protocol):
+    """The search seam: candidates for a question (dense and keyword rankings fused by reciprocal rank, best
+    first, only rows the filter allows), and one passage by id. The product's rules are applied on top."""
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder, rrf_k: int = 60, candidates: int = 100):
-        self.index, self.embedder, self.candidates = index, embedder, candidates
-        self.fusion = ReciprocalRankFusion(rrf_k)
-        self.aliases: dict[str, set[str]] = {}
-        for entry in self.outline:
-            self.aliases[entry.title] = case_aliases(entry.title)
-        for p in index.passages:
-            if p.case and p.case not in self.aliases:
-                self.aliases[p.case] = case_aliases(p.case)
+    def candidates(self, query: str, vector: np.ndarray | None, n: int, where: RowFilter,
+                   mode: str) -> list[Candidate]: ...
+    def passage(self, passage_id: str) -> Passage: ...
 
-    @property
-    def passages(self) -> tuple[Passage, ...]:
-        return self.index.passages
+
+class InProcess:
+    """FAISS or pgvector and bm25s, fused here: every passage and the BM25 matrices are in this process."""
+
+    def __init__(self, index: LoadedIndex, fusion: ReciprocalRankFusion) -> None:
+        self.index, self.fusion = index, fusion
 
     @functools.cached_property
     def _by_id(self) -> dict[str, Passage]:
@@ -82,6 +85,60 @@ class Retriever:
     def passage(self, passage_id: str) -> Passage:
         """The passage with that id (built once per snapshot, not once per answer)."""
         return self._by_id[passage_id]
+
+    def candidates(self, query: str, vector: np.ndarray | None, n: int, where: RowFilter,
+                   mode: str) -> list[Candidate]:
+        passages = self.index.passages
+        allowed = None if where.empty else [where.allows(p) for p in passages]
+        # With a filter, rank everything so that k allowed passages always come back.
+        n = len(passages) if allowed is not None else min(len(passages), n)
+        dense = self.index.dense_ranking(vector, n) if mode != "bm25" else []
+        bm25 = self.index.bm25_ranking(query, n) if mode != "dense" else []
+        fused = self.fusion.fuse([dense, bm25], allowed)
+        dense_score, bm25_score = dict(dense), dict(bm25)
+        return [Candidate(i, passages[i], fused[i], dense_score.get(i), bm25_score.get(i))
+                for i in sorted(fused, key=lambda i: (-fused[i], i))]
+
+
+class InEngine:
+    """Milvus: one hybrid_search (dense + BM25, RRFRanker(rrf_k)) with the filter, in the engine; passages come
+    back with the results and are fetched by id, never all held here. Hits carry the fused score only (and the
+    cosine in dense mode): the engine does not return each ranking's own score."""
+
+    def __init__(self, index: LoadedIndex, rrf_k: int) -> None:
+        self.engine, self.rrf_k = index.engine, rrf_k
+
+    def passage(self, passage_id: str) -> Passage:
+        return self.engine.passage(passage_id)
+
+    def candidates(self, query: str, vector: np.ndarray | None, n: int, where: RowFilter,
+                   mode: str) -> list[Candidate]:
+        return self.engine.candidates(query, vector, n, where, self.rrf_k, mode)
+
+
+class Retriever:
+    """Searches one loaded index version; a newer version is a new Retriever (a consistent snapshot)."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder, rrf_k: int = 60, candidates: int = 100):
+        self.index, self.embedder, self.candidates = index, embedder, candidates
+        self.fusion = ReciprocalRankFusion(rrf_k)
+        self.ranking: Ranking = InEngine(index, rrf_k) if index.engine is not None else InProcess(index, self.fusion)
+        self.aliases: dict[str, set[str]] = {}
+        for entry in self.outline:
+            self.aliases[entry.title] = case_aliases(entry.title)
+        for case in index.facets.cases:
+            if case not in self.aliases:
+                self.aliases[case] = case_aliases(case)
+
+    @property
+    def passages(self) -> Sequence[Passage]:
+        """Every passage of the version. With Milvus the first use fetches them all from the engine: only the
+        features that read the whole corpus ask (rag.index.artefacts.EnginePassages)."""
+        return self.index.passages
+
+    def passage(self, passage_id: str) -> Passage:
+        """The passage with that id (KeyError when there is none)."""
+        return self.ranking.passage(passage_id)
 
     @functools.cached_property
     def figures(self) -> FigureTable:
@@ -96,21 +153,21 @@ class Retriever:
     def cases_named(self, query: str) -> set[str]:
         return cases_named(query, self.aliases)
 
-    def _allowed(self, filters: Filters) -> list[bool] | None:
+    def _where(self, filters: Filters) -> RowFilter:
+        """The filters as exact values: case names through their aliases, a chapter by number or part of its
+        title, a document by file name or part of its title, each matched against the version's Facets."""
         if filters.empty:
-            return None
-        wanted_cases = None
+            return RowFilter()
+        cases = chapters = documents = None
         if filters.case is not None:
             key = for_search(filters.case.strip())
-            wanted_cases = {c for c, names in self.aliases.items() if key and (key in for_search(c) or key in names)}
-        return [
-            (wanted_cases is None or p.case in wanted_cases)
-            and (filters.chapter is None or chapter_matches(filters.chapter, p.chapter))
-            and (filters.kind is None or p.kind == filters.kind)
-            and (filters.document is None or document_matches(filters.document, p.source, p.document))
-            and (filters.year is None or p.year == filters.year)
-            for p in self.index.passages
-        ]
+            cases = frozenset(c for c, names in self.aliases.items() if key and (key in for_search(c) or key in names))
+        if filters.chapter is not None:
+            chapters = frozenset(c for c in self.index.facets.chapters if chapter_matches(filters.chapter, c))
+        if filters.document is not None:
+            documents = frozenset((source, title) for source, title in self.index.facets.documents
+                                  if document_matches(filters.document, source, title))
+        return RowFilter(cases, chapters, filters.kind, documents, filters.year)
 
     def search(self, query: str, k: int = 5, filters: Filters = Filters(), mode: str = "hybrid") -> list[Hit]:
         """The k best passages with their fused, dense and BM25 scores, best first."""
@@ -119,26 +176,21 @@ class Retriever:
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 200:
             raise QueryError("k 必须是 1 到 200 之间的整数（k must be an integer from 1 to 200）")
         query = clean_query(query)
-        passages = self.index.passages
-        allowed = self._allowed(filters)
-        # With a filter, rank everything so that k allowed passages always come back.
-        n = len(passages) if allowed is not None else min(len(passages), max(self.candidates, k))
-        dense = self.index.dense_ranking(self.embedder.query(query), n) if mode != "bm25" else []
-        bm25 = self.index.bm25_ranking(query, n) if mode != "dense" else []
-        fused = self.fusion.fuse([dense, bm25], allowed)
-        dense_score, bm25_score = dict(dense), dict(bm25)
+        vector = self.embedder.query(query) if mode != "bm25" else None
+        found = self.ranking.candidates(query, vector, max(self.candidates, k), self._where(filters), mode)
 
         named = self.cases_named(query) if mode == "hybrid" else set()
         aliases = set().union(*(self.aliases[c] for c in named)) if named else set()
 
-        def about_named_case(i: int) -> bool:
-            p = passages[i]
+        def about_named_case(p: Passage) -> bool:
             return p.case in named or (p.kind == "toc" and any(mentions(for_search(p.text), a) for a in aliases))
 
         wants_toc = mode == "hybrid" and asks_structure(query)
-        order = sorted(fused, key=lambda i: (not (named and about_named_case(i)),
-                                             not (wants_toc and passages[i].kind == "toc"), -fused[i], i))
-        return [Hit(passages[i], round(fused[i], 6), dense_score.get(i), bm25_score.get(i)) for i in order[:k]]
+        # The product's rules on top of the ranking: the named case first, then the contents for a question about
+        # pages or chapters; ties in row order, so that results are reproducible.
+        order = sorted(found, key=lambda c: (not (named and about_named_case(c.passage)),
+                                             not (wants_toc and c.passage.kind == "toc"), -c.score, c.row))
+        return [Hit(c.passage, round(c.score, 6), c.dense, c.bm25) for c in order[:k]]
 
     def without_cases(self, question: str, keep: str, named: list[str]) -> str:
         """The question as asked of one case: the other named cases' names would only pull in their wording."""
