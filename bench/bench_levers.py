@@ -32,6 +32,7 @@ SOURCE_LINE = prompts.source_line
 class Lever:
     name: str
     cap: int = 0  # answer_passage_tokens
+    passages: int = 3  # answer_passages
     n_ctx: int = 4096
     threads: int = 2
     n_batch: int = 512
@@ -41,18 +42,15 @@ class Lever:
 
 
 LEVERS = {lever.name: lever for lever in (
-    Lever("whole passages (before)"),
-    Lever("whole, no prompt cache", cold=True),
-    Lever("cut to 120 tokens", cap=120),
-    Lever("cut to 80 tokens", cap=80),
-    Lever("cut to 60 tokens", cap=60),
-    Lever("cut to 80, n_ctx 2048", cap=80, n_ctx=2048),
-    Lever("cut to 80, n_batch 128", cap=80, n_batch=128),
-    Lever("cut to 80, 1 thread", cap=80, threads=1),
-    Lever("whole, whole citations (before)", full_source_lines=True),
-    Lever("cut to 80, whole citations", cap=80, full_source_lines=True),
-    Lever("English, whole", english=True),
-    Lever("English, cut to 80", cap=80, english=True),
+    Lever("before: whole citations", full_source_lines=True),
+    Lever("short source lines (default)"),
+    Lever("short lines, passages cut to 60", cap=60),
+    Lever("default, 2 passages", passages=2),
+    Lever("default, rules not cached", cold=True),
+    Lever("default, n_ctx 2048", n_ctx=2048),
+    Lever("default, n_batch 128", n_batch=128),
+    Lever("default, 1 thread", threads=1),
+    Lever("English, default", english=True),
 )}
 
 
@@ -76,7 +74,7 @@ def measure(answerer: Answerer, llm: LocalLlama, question, cold: bool) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--levers", nargs="*", default=list(LEVERS), help="which levers (default: all)")
-    parser.add_argument("--questions", type=int, default=12, help="single-fact questions of eval/questions.jsonl")
+    parser.add_argument("--questions", type=int, default=8, help="single-fact questions of eval/questions.jsonl")
     args = parser.parse_args()
     report = default_report()
     # The figures table would answer most of these in milliseconds: turned off, every question reaches the model.
@@ -90,7 +88,8 @@ def main() -> None:
         prompts.source_line = (lambda p: p.citation) if lever.full_source_lines else SOURCE_LINE
         llm = LocalLlama(assemble(), n_ctx=lever.n_ctx, n_threads=lever.threads, n_batch=lever.n_batch)
         answerer = Answerer(report, models=lambda backend: llm,
-                            settings=dataclasses.replace(settings, answer_passage_tokens=lever.cap))
+                            settings=dataclasses.replace(settings, answer_passage_tokens=lever.cap,
+                                                             answer_passages=lever.passages))
         measure(answerer, llm, questions[-1], False)  # the rules' prompt cached, as in a running server
         rows = [measure(answerer, llm, q, lever.cold) for q in questions]
         llm.close()

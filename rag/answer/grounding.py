@@ -16,6 +16,7 @@ from rag.retrieve.query import mentions
 from rag.text.normalize import for_search
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
+_WORDS = re.compile(r"[^\W_]")  # a letter, a digit or a CJK character
 # A sentence ends at Chinese 。！？； or at English . ! ? followed by a space (never inside 3.5).
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?])(?![”’」』）)\]\[\n])|(?<=[.!?][”’\")\]])\s|(?<=[a-zA-Z\])][.!?])\s+|(?<=\n)(?!\n)")
 MAX_UNCITED_CHARS = 20  # longer text that no passage supports is a claim, not a connecting phrase
@@ -82,6 +83,8 @@ class Citer:
         cited = [int(n) - 1 for n in _CITE.findall(sentence) if 0 < int(n) <= len(self.passages)]
         body = _CITE.sub("", sentence).rstrip()
         tail = "\n" if "\n" in sentence[len(sentence.rstrip()):] else ""  # keeps list items on their lines
+        if cited and not _WORDS.search(body):
+            return None  # citation marks alone say nothing: an answer of "[1]" was once shown as the answer
         needed: list[int] = list(dict.fromkeys(cited))
         figures = _checked_figures(body, self.question)
         if figures:
