@@ -25,9 +25,6 @@ from rag.llm.local import LocalLlama  # noqa: E402
 from rag.llm.model_file import assemble  # noqa: E402
 
 
-SOURCE_LINE = prompts.source_line
-
-
 @dataclasses.dataclass(frozen=True)
 class Lever:
     name: str
@@ -42,15 +39,15 @@ class Lever:
 
 
 LEVERS = {lever.name: lever for lever in (
-    Lever("before: whole citations", full_source_lines=True),
-    Lever("short source lines (default)"),
+    Lever("whole citations (default)", full_source_lines=True),
+    Lever("short source lines"),
     Lever("short lines, passages cut to 60", cap=60),
-    Lever("default, 2 passages", passages=2),
-    Lever("default, rules not cached", cold=True),
-    Lever("default, n_ctx 2048", n_ctx=2048),
-    Lever("default, n_batch 128", n_batch=128),
-    Lever("default, 1 thread", threads=1),
-    Lever("English, default", english=True),
+    Lever("short lines, 2 passages", passages=2),
+    Lever("short lines, rules not cached", cold=True),
+    Lever("short lines, n_ctx 2048", n_ctx=2048),
+    Lever("short lines, n_batch 128", n_batch=128),
+    Lever("short lines, 1 thread", threads=1),
+    Lever("English, short lines", english=True),
 )}
 
 
@@ -85,7 +82,7 @@ def main() -> None:
         lever = LEVERS[name]
         questions = [q for q in everything if q.type == ("english" if lever.english else "figure")
                      and not q.history][:args.questions]
-        prompts.source_line = (lambda p: p.citation) if lever.full_source_lines else SOURCE_LINE
+        prompts.SHORT_SOURCES = not lever.full_source_lines
         llm = LocalLlama(assemble(), n_ctx=lever.n_ctx, n_threads=lever.threads, n_batch=lever.n_batch)
         answerer = Answerer(report, models=lambda backend: llm,
                             settings=dataclasses.replace(settings, answer_passage_tokens=lever.cap,

@@ -106,12 +106,12 @@ def test_each_passage_is_cut_to_the_sentences_that_answer_within_the_cap():
     assert fit(FUNDS, hits, build(FUNDS), len, 10_000, cap=0).given == hits  # 0: whole passages
 
 
-def test_the_model_is_told_the_case_and_heading_of_a_passage_not_its_chapter_or_page():
+def test_a_short_source_line_is_the_case_and_heading_of_a_passage_not_its_chapter_or_page():
     p = dataclasses.replace(passage("p", "经费。", case="常州：新能源产教联合体"), chapter="第三章 “一体两翼”",
                             section="二、特色做法 / （一）政府主导", page=71)
     assert prompts.source_line(p) == "常州 · （一）政府主导"
     assert "第三章" in p.citation and "第71页" in p.citation  # the reader's citation keeps them
-    assert "出处：常州 · （一）政府主导\n经费。" in prompts.answer_messages("问", [p], False)[1]["content"]
+    assert f"出处：{p.citation}\n经费。" in prompts.answer_messages("问", [p], False)[1]["content"]  # off by default
     named = dataclasses.replace(p, document="某职业学院质量年度报告", extra={"cite_document": True})
     assert prompts.source_line(named).startswith("《某职业学院质量年度报告》 · 常州")
 

@@ -40,6 +40,11 @@ def simplified(text: str) -> str:
     return to_simplified(text) if is_traditional(text) else text
 
 
+# Short source lines read 98 fewer prompt tokens (5.0 s to the first sentence instead of 6.5 s, bench_levers.py), but
+# the full evaluation fell from 0.931 to 0.919 right (two not-covered questions answered): off until that is mended.
+SHORT_SOURCES = False
+
+
 def source_line(p: Passage) -> str:
     """Where a passage comes from, as the model is told: the document (where several are indexed), the case's short
     name and the passage's own heading. Not the chapter number or the page, which the reader's citation shows: the
@@ -53,7 +58,8 @@ def source_line(p: Passage) -> str:
 
 def answer_messages(question: str, passages: list[Passage], english: bool) -> list[dict]:
     # Passages are numbered data inside the user turn; the rules live in the system turn.
-    sources = "\n\n".join(f"[{n}] 出处：{source_line(p)}\n{simplified(p.text)}" for n, p in enumerate(passages, 1))
+    sources = "\n\n".join(f"[{n}] 出处：{source_line(p) if SHORT_SOURCES else simplified(p.citation)}\n"
+                            f"{simplified(p.text)}" for n, p in enumerate(passages, 1))
     question = simplified(question)
     return [
         {"role": "system", "content": template("answer").format(language=ENGLISH_RULE if english else "")},
