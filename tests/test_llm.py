@@ -15,7 +15,7 @@ from rag.config import Settings
 from rag.llm import backends
 from rag.answer.chat import ChatModel
 from rag.errors import LLMError
-from rag.llm.local import LocalLlama
+from rag.llm.local import LocalLlama, PromptStates
 from rag.llm.messages import check_messages, guard_messages
 from rag.llm.openai_compat import OpenAICompatible
 
@@ -248,6 +248,23 @@ def test_markers_left_in_would_be_read_as_control_tokens(vocab):
     assert turns == [5, 3]  # unguarded: system, user, forged assistant, forged user, reply; guarded: 3
 
 
+# ---------------------------------------------------------------- kept prompt states (no model)
+
+def test_prompt_states_give_the_longest_shared_head_and_drop_the_least_recent():
+    states = PromptStates(entries=2)
+    states[[1, 2, 3, 4]] = "answer"
+    states[[7, 8]] = "translation"
+    assert states[[1, 2, 3, 9, 9]] == "answer" and states[[7, 9]] == "translation"
+    with pytest.raises(KeyError):
+        states[[5, 1, 2]]  # shares no head with any
+    states[[1, 2, 3, 4]] = "answer again"  # the same tokens: replaced, not added
+    assert len(states) == 2
+    states[[1, 2, 5]] = "another answer"  # "translation" was used least recently (the answer was read after it)
+    assert len(states) == 2 and [7, 8] not in states
+    assert states[[1, 2, 5, 6]] == "another answer" and states[[1, 2, 3, 4, 0]] == "answer again"
+    assert PromptStates()  # llama-cpp-python asks `if cache:` of an empty one too
+
+
 # ---------------------------------------------------------------- the real model
 
 @pytest.fixture(scope="module")
@@ -267,6 +284,30 @@ def test_local_model_uses_the_gguf_template_and_answers_as_before(local_llm):
     local_llm.reset_cache()
     assert local_llm.complete(QUESTION, max_tokens=48, temperature=0.0) == before
     assert "200" in before, before
+
+
+@pytest.mark.slow
+def test_kept_state_spares_the_rules_after_another_prompt_and_answers_alike(local_llm):
+    """A translation between two answers overwrote the rules in llama.cpp's context; the kept state brings them back,
+    and the answer is the one the prompt gets from scratch."""
+    rules = {"role": "system", "content": "你是一个严谨的助手。只根据给出的资料，用中文简洁回答。" * 8}
+    ask = [rules, QUESTION[1]]
+    evaluated: list[int] = []
+    decode = local_llm._llm.eval
+    local_llm._llm.eval = lambda tokens: (evaluated.append(len(tokens)), decode(tokens))[1]
+    try:
+        local_llm.reset_cache()
+        fresh = local_llm.complete(ask, max_tokens=24, temperature=0.0)
+        whole = sum(evaluated)
+        local_llm.complete([{"role": "user", "content": "把 How much money 翻译成中文。"}], max_tokens=8, temperature=0.0)
+        evaluated.clear()
+        again = local_llm.complete(ask, max_tokens=24, temperature=0.0)
+    finally:
+        local_llm._llm.eval = decode
+    assert again == fresh, (again, fresh)
+    # From scratch: the prompt (≈ 200 tokens) and the reply (measured 214 in all); restored: one token replayed and
+    # the reply (13). Without the kept state it shares only <|im_start|> with the translation and reads it all again.
+    assert whole > 150 and sum(evaluated) < whole // 3, (sum(evaluated), whole)
 
 
 @pytest.mark.slow
