@@ -28,6 +28,17 @@ def test_without_a_model_the_previous_question_gives_the_subject():
     assert heuristic_standalone("市政府为此配套了多少经费？", history) == "（接上一问：常州联合体新增了多少个专业？）市政府为此配套了多少经费？"
 
 
+def test_the_follow_up_without_a_model_is_quoted_from_the_sentence_that_answers_it(report):
+    """The marker's words (接上, 一问) and 为此 are no words of the report: they cost the quote its coverage."""
+    from rag.answer.answerer import Answerer
+    from rag.retrieve.query import unmarked
+
+    assert unmarked("（接上一问：常州联合体新增了多少个专业？）市政府为此配套了多少经费？") == \
+        "常州联合体新增了多少个专业？ 市政府为此配套了多少经费？"
+    answer = Answerer(report).ask("市政府为此配套了多少经费？", [("常州联合体新增了多少个专业？", "18个")], backend="extractive")
+    assert answer.found and "近400万元" in answer.text and answer.citations[0].page == 71, answer.text
+
+
 def test_a_rewrite_must_still_be_a_question():
     from rag.answer.followup import acceptable_rewrite
 

@@ -17,7 +17,7 @@ from rag.config import BACKEND_LABELS, BACKENDS, CONTENTS, FIGURES, Settings
 from rag.errors import LLMError, QueryError
 from rag.passage import Passage
 from rag.retrieve.figures import asked_unit
-from rag.retrieve.query import asks_quantity, clean_query, expected_unit, named_in_order, points_back
+from rag.retrieve.query import asks_quantity, clean_query, expected_unit, named_in_order, points_back, unmarked
 from rag.retrieve.retriever import Filters, Retriever
 from rag.text import english as english_text
 from rag.text import keywords
@@ -472,7 +472,7 @@ class Answerer:
         """What a quoted sentence must cover: an English question untranslated (no model) by the Chinese of the
         glossary's terms it uses, and the kind of figure it asks for (How many enterprises → 多少家)."""
         if not req.english:
-            return req.query
+            return unmarked(req.query)
         if not is_english(req.asked):  # translated: its Chinese, not the English words beside it in the query
             return " ".join([req.asked, *glossary().chinese_terms(req.question)])
         unit = self.unit(req)

@@ -84,6 +84,12 @@ def own_words(question: str) -> str:
     return _PREVIOUS.sub("", question)
 
 
+def unmarked(question: str) -> str:
+    """The earlier question and this one without after_previous's marker, whose words (接上, 一问) no passage prints:
+    they cost 市政府为此配套了多少经费 its quoted answer (coverage 0.46 of the 0.5 needed)."""
+    return _PREVIOUS.sub(lambda m: m.group(0)[len("（接上一问："):-1] + " ", question)
+
+
 def points_back(question: str) -> bool:
     """它/此/这个联合体/为此…, or so short it cannot stand alone (那晋江呢？)."""
     return bool(_POINTS_BACK.search(question)) or len(re.sub(r"\W", "", question)) <= 4

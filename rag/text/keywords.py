@@ -13,7 +13,7 @@ _UNITS = {"万": 10_000, "亿": 100_000_000}
 # Question words and particles: they say nothing about which passage answers.
 STOPWORDS = set(
     "的 了 是 在 和 与 及 等 有 为 中 对 把 被 从 到 也 都 而 或 之 其 这 那 哪 些 个 吗 呢 吧 啊 么 "
-    "什么 多少 哪些 哪个 哪里 哪儿 怎么 怎样 如何 是否 请问 请 一下 我们 你们 他们 它 此 该 几 谁 "
+    "什么 多少 哪些 哪个 哪里 哪儿 怎么 怎样 如何 是否 请问 请 一下 我们 你们 他们 它 此 该 为此 对此 几 谁 "
     "报告 情况 介绍 一共 总共 共 给 说 讲 提到 了解 告诉 关于 方面 具体 主要 the a an of in on to and "
     "is are was were what which who how many much does did do for by with".split()
 )
