@@ -35,11 +35,14 @@ class Lever:
     n_batch: int = 512
     cold: bool = False  # forget the cached prompt before each question
     english: bool = False  # the English questions of the evaluation instead of the Chinese single-fact ones
-    full_source_lines: bool = False  # each passage headed by its whole citation, as before
+    full_source_lines: bool = False  # each passage headed by its whole citation (the default prompt)
+    states: int = 6  # prompt states kept across calls (LocalLlama.kept_states)
+    quoted_only: float = 0.0  # answer_quoted_only
 
 
 LEVERS = {lever.name: lever for lever in (
     Lever("whole citations (default)", full_source_lines=True),
+    Lever("quoted passages only", full_source_lines=True, quoted_only=0.5),
     Lever("short source lines"),
     Lever("short lines, passages cut to 60", cap=60),
     Lever("short lines, 2 passages", passages=2),
@@ -47,7 +50,9 @@ LEVERS = {lever.name: lever for lever in (
     Lever("short lines, n_ctx 2048", n_ctx=2048),
     Lever("short lines, n_batch 128", n_batch=128),
     Lever("short lines, 1 thread", threads=1),
-    Lever("English, short lines", english=True),
+    Lever("English (default prompt)", english=True, full_source_lines=True),
+    Lever("English, no prompt states kept", english=True, full_source_lines=True, states=0),
+    Lever("English, quoted passages only", english=True, full_source_lines=True, quoted_only=0.5),
 )}
 
 
@@ -62,8 +67,10 @@ def measure(answerer: Answerer, llm: LocalLlama, question, cold: bool) -> dict:
             first = time.perf_counter() - started
     answer = stream.answer
     total = time.perf_counter() - started
-    hits = answerer.passages(answerer.source.retriever(), answerer.request(question.question, backend="local"))
-    tokens = answerer.fit(llm, question.question, hits).tokens
+    snapshot = answerer.source.retriever()
+    req = answerer.request(question.question, backend="local")
+    tokens = answerer.fit(llm, question.question,
+                          answerer.model_passages(snapshot, req, answerer.passages(snapshot, req))).tokens
     return {"id": question.id, "first_s": round(first if first is not None else total, 2), "answer_s": round(total, 2),
             "prompt_tokens": tokens, "right": score(question, answer).outcome == RIGHT, "backend": answer.backend}
 
@@ -83,10 +90,12 @@ def main() -> None:
         questions = [q for q in everything if q.type == ("english" if lever.english else "figure")
                      and not q.history][:args.questions]
         prompts.SHORT_SOURCES = not lever.full_source_lines
-        llm = LocalLlama(assemble(), n_ctx=lever.n_ctx, n_threads=lever.threads, n_batch=lever.n_batch)
+        llm = LocalLlama(assemble(), n_ctx=lever.n_ctx, n_threads=lever.threads, n_batch=lever.n_batch,
+                         kept_states=lever.states)
         answerer = Answerer(report, models=lambda backend: llm,
                             settings=dataclasses.replace(settings, answer_passage_tokens=lever.cap,
-                                                             answer_passages=lever.passages))
+                                                             answer_passages=lever.passages,
+                                                             answer_quoted_only=lever.quoted_only))
         measure(answerer, llm, questions[-1], False)  # the rules' prompt cached, as in a running server
         rows = [measure(answerer, llm, q, lever.cold) for q in questions]
         llm.close()
@@ -103,9 +112,10 @@ def main() -> None:
               f"  by model {results[name]['by_model']}", flush=True)
     load = os.getloadavg()[0]
     out = ROOT / "bench" / "results" / "levers.json"
+    earlier = json.loads(out.read_text(encoding="utf-8"))["levers"] if out.exists() else {}
     out.write_text(json.dumps({"machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
-                               "load_after": round(load, 2), "levers": results}, ensure_ascii=False, indent=2),
-                   encoding="utf-8")
+                               "load_after": round(load, 2), "levers": {**earlier, **results}},
+                              ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -83,6 +83,10 @@ class Settings:
                                         "matches with confidence (false: always read passages)")
     # Few passages keep the prompt, and so the first token, short.
     answer_passages: int = setting(3, "RAG_ANSWER_PASSAGES", "交给模型的段落数 · passages given to the model")
+    answer_quoted_only: float = setting(0.5, "RAG_ANSWER_QUOTED_ONLY",
+                                        "引文覆盖问题达此比例时只交所引段落 · when the sentences extraction quotes cover "
+                                        "this share of the question, the model reads only their passages (0: always "
+                                        "answer_passages)")
     answer_passage_tokens: int = setting(0, "RAG_ANSWER_PASSAGE_TOKENS",
                                          "每段最多词元数 · each passage given to the model cut to its sentences matching "
                                          "the question within this many tokens (0: whole passages)")
@@ -127,7 +131,7 @@ class SettingInfo:
     env: str
     default: object  # None for a secret: its value is never shown
     help: str
-    kind: str  # "str", "int", "bool" or "Path"
+    kind: str  # "str", "int", "float", "bool" or "Path"
     secret: bool
 
     @property
@@ -169,6 +173,11 @@ def _coerce(name: str, value):
             return int(value)
         except (TypeError, ValueError):
             raise RagError(f"配置项 {name} 应为整数，实际为 {value!r}（setting {name} must be an integer）") from None
+    if kind == "float":
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise RagError(f"配置项 {name} 应为数字，实际为 {value!r}（setting {name} must be a number）") from None
     return str(value)
 
 

@@ -207,6 +207,30 @@ def test_a_comparison_of_two_cases_draws_passages_from_each(report):
     assert len(passages("常州联合体每年的日常运行经费是多少？", 3)) == 3  # one thing asked: as before
 
 
+def test_the_model_reads_only_the_passages_whose_sentences_answer(report):
+    """Each passage the model reads costs it about 1.5 s on 2 cores (bench/bench_levers.py)."""
+    snapshot = report.retriever()
+
+    def given(answerer, question):
+        req = answerer.request(question, backend="local")
+        hits = answerer.passages(snapshot, req)
+        return hits, answerer.model_passages(snapshot, req, hits)
+
+    quoting = Answerer(report)
+    hits, read = given(quoting, "常州市政府每年安排多少日常运行经费？")
+    assert len(hits) == 3 and 1 <= len(read) < 3 and "200万元日常运行经费" in read[0].text
+    # Not in the report: no sentence answers, and the model reads all three to say so.
+    hits, read = given(quoting, "晋江市域产教联合体目前有多少家成员企业？")
+    assert len(read) == 3 and {p.id for p in read} == {p.id for p in hits}
+    # Two cases compared: each case's passages, whatever is quoted.
+    req = quoting.request("常州和晋江两个联合体分别由哪些单位牵头？", backend="local")
+    assert len(quoting.model_passages(snapshot, req, quoting.passages(snapshot, req))) == 5
+    # Turned off: three, the quoted one first.
+    whole = Answerer(report, settings=dataclasses.replace(report.settings, answer_quoted_only=0.0))
+    hits, read = given(whole, "常州市政府每年安排多少日常运行经费？")
+    assert len(read) == 3 and "200万元日常运行经费" in read[0].text
+
+
 # ---------------------------------------------------------------- the typed stream and the index snapshot
 
 def test_the_stream_yields_text_then_its_answer(extractive):

@@ -10,7 +10,7 @@ from helpers import ROOT
 
 SETTINGS = declared_settings()
 # A value each setting accepts; vector_store is checked against the known stores.
-SAMPLES = {"str": "pgvector", "int": "5", "Path": "elsewhere/folder", "bool": "false"}
+SAMPLES = {"str": "pgvector", "int": "5", "float": "0.25", "Path": "elsewhere/folder", "bool": "false"}
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +39,10 @@ def test_mistakes_in_the_file_are_named(tmp_path, monkeypatch):
     monkeypatch.setenv("RAG_CHUNK_MAX_CHARS", "big")
     with pytest.raises(RagError, match="应为整数"):
         load_settings(tmp_path / "absent.toml")
+    monkeypatch.delenv("RAG_CHUNK_MAX_CHARS")
+    monkeypatch.setenv("RAG_ANSWER_QUOTED_ONLY", "half")
+    with pytest.raises(RagError, match="应为数字"):
+        load_settings(tmp_path / "absent.toml")
 
 
 CHOICES = {"vector_store": ("milvus", "pgvector", "faiss"), "embed_engine": ("ray", "local", "ray")}
@@ -51,15 +55,16 @@ def test_every_setting_is_read_from_the_file_then_the_environment_then_overrides
     table, key = info.toml_key.split(".")
     config = tmp_path / "rag.toml"
     config.write_text(f'[{table}]\n{key} = "{sample}"\n', encoding="utf-8")
-    expected = {"str": sample, "int": 5, "Path": tmp_path / sample, "bool": False}[info.kind]  # paths: relative to the file
+    expected = {"str": sample, "int": 5, "float": 0.25, "Path": tmp_path / sample,
+                "bool": False}[info.kind]  # paths: relative to the file
     assert getattr(load_settings(config), info.name) == expected
 
-    from_env = {"str": choice[1] if choice else "from-env", "int": "7", "Path": "env/folder",
+    from_env = {"str": choice[1] if choice else "from-env", "int": "7", "float": "0.75", "Path": "env/folder",
                 "bool": "yes"}
     monkeypatch.setenv(info.env, from_env[info.kind])
-    expected = {"str": from_env["str"], "int": 7, "Path": Path("env/folder"), "bool": True}[info.kind]
+    expected = {"str": from_env["str"], "int": 7, "float": 0.75, "Path": Path("env/folder"), "bool": True}[info.kind]
     assert getattr(load_settings(config), info.name) == expected  # the environment wins over the file
-    override = {"str": choice[2] if choice else "override", "int": 9, "Path": tmp_path,
+    override = {"str": choice[2] if choice else "override", "int": 9, "float": 0.0, "Path": tmp_path,
                 "bool": False}[info.kind]
     assert getattr(load_settings(config, **{info.name: override}), info.name) == override
 

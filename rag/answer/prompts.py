@@ -40,7 +40,7 @@ def simplified(text: str) -> str:
     return to_simplified(text) if is_traditional(text) else text
 
 
-# Short source lines read 98 fewer prompt tokens (5.0 s to the first sentence instead of 6.5 s, bench_levers.py), but
+# Short source lines read 98 fewer prompt tokens (5.0 s to the first sentence instead of 6.0 s, bench_levers.py), but
 # the full evaluation fell from 0.931 to 0.919 right (two not-covered questions answered): off until that is mended.
 SHORT_SOURCES = False
 

@@ -70,7 +70,7 @@ class LocalLlama:
     """A GGUF chat model loaded once in-process; calls take turns in its line on one llama.cpp context."""
 
     def __init__(self, model_path: str | Path, n_ctx: int = 4096, n_threads: int = 2, seed: int = 0,
-                 n_batch: int = 512) -> None:
+                 n_batch: int = 512, kept_states: int = KEPT_STATES) -> None:
         path = Path(model_path)
         if not path.is_file():
             raise LLMError(f"model file not found: {path} (run: python -m rag.llm.model_file)")
@@ -81,8 +81,9 @@ class LocalLlama:
             )
         except (ValueError, RuntimeError, OSError) as exc:
             raise LLMError(f"llama.cpp could not load {path}: {exc}") from exc
-        self.states = PromptStates()
-        self._llm.set_cache(self.states)  # type: ignore[arg-type]
+        self.states = PromptStates(kept_states)
+        if kept_states:
+            self._llm.set_cache(self.states)  # type: ignore[arg-type]
         self.model_path = path
         self.n_ctx = n_ctx
         # One llama.cpp context cannot decode two prompts at once: callers take turns, first come first served, and
@@ -131,7 +132,8 @@ class LocalLlama:
         with self.line.turn():
             self._llm.reset()
             self.states = PromptStates(self.states.entries)
-            self._llm.set_cache(self.states)  # type: ignore[arg-type]
+            if self.states.entries:
+                self._llm.set_cache(self.states)  # type: ignore[arg-type]
 
     def close(self) -> None:
         self._llm.close()
