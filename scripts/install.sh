@@ -8,20 +8,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 # torch first and pinned: its CPU build is what the rest resolves against; unpinned, pip pulls CUDA (GBs).
 .venv/bin/pip install -q torch==2.13.0
 .venv/bin/pip install -q -c constraints.txt -e ".[test]"
-# llama.cpp compiles here (about 6 minutes, once per set of flags). A default build targets this CPU's newest
-# instructions (AMX) and crashed on the first decode; the flags are chosen from what /proc/cpuinfo lists instead:
-# AVX2, and AVX-512 (with VNNI, VBMI, BF16) where the CPU has it, which reads prompts 1.5x faster here (71 against
-# 49 tokens/s, bench/bench_llm.py). pip caches built wheels whatever the flags, hence --no-cache-dir; the flags of the
-# build in place are kept in .venv/llama-cpp-flags, and the compile is skipped when they are the same.
-LLAMA_FLAGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
-CPU_FLAGS=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
-if [[ -z "${RAG_PORTABLE_LLAMA:-}" && "$CPU_FLAGS" == *" avx512f "* && "$CPU_FLAGS" == *" avx512cd "* \
-      && "$CPU_FLAGS" == *" avx512vl "* && "$CPU_FLAGS" == *" avx512dq "* && "$CPU_FLAGS" == *" avx512bw "* ]]; then
-  LLAMA_FLAGS="$LLAMA_FLAGS -DGGML_AVX512=ON"
-  [[ "$CPU_FLAGS" == *" avx512vbmi "* ]] && LLAMA_FLAGS="$LLAMA_FLAGS -DGGML_AVX512_VBMI=ON"
-  [[ "$CPU_FLAGS" == *" avx512_vnni "* ]] && LLAMA_FLAGS="$LLAMA_FLAGS -DGGML_AVX512_VNNI=ON"
-  [[ "$CPU_FLAGS" == *" avx512_bf16 "* ]] && LLAMA_FLAGS="$LLAMA_FLAGS -DGGML_AVX512_BF16=ON"
-fi
+# llama.cpp compiles here (about 6 minutes, once per set of flags: scripts/llama-flags.sh picks them from the CPU).
+# pip caches built wheels whatever the flags, hence --no-cache-dir; the flags of the build in place are kept in
+# .venv/llama-cpp-flags, and the compile is skipped when they are the same.
+LLAMA_FLAGS="$(bash scripts/llama-flags.sh)"
 if ! .venv/bin/python -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '0.3.36')" 2>/dev/null \
    || [[ "$(cat .venv/llama-cpp-flags 2>/dev/null)" != "$LLAMA_FLAGS" ]]; then
   echo "compiling llama.cpp: $LLAMA_FLAGS"

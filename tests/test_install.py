@@ -96,3 +96,21 @@ def test_a_checkout_reads_the_top_level_prompts_folder():
 
     assert Path(str(prompts.prompts_dir())) == ROOT / "prompts"
     assert prompts.template("answer") == (ROOT / "prompts" / "answer.md").read_text(encoding="utf-8").strip()
+
+
+@pytest.mark.parametrize("cpu, portable, avx512", [
+    ("fpu sse2 avx fma f16c avx2", "", False),  # an AVX2 CPU: the portable build
+    ("fpu avx2 avx512f avx512dq avx512cd avx512bw avx512vl avx512vbmi avx512_vnni avx512_bf16", "", True),
+    ("fpu avx2 avx512f avx512dq avx512cd avx512bw avx512vl avx512_vnni", "1", False),  # RAG_PORTABLE_LLAMA
+    ("fpu avx2 avx512f avx512cd", "", False),  # AVX-512 foundation only: llama.cpp's AVX512 build needs BW, DQ, VL
+])
+def test_llama_cpp_is_compiled_for_what_the_cpu_lists(tmp_path, cpu, portable, avx512):
+    """scripts/llama-flags.sh, which install.sh compiles llama.cpp with: named instructions, never a native build."""
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {cpu}\n\nprocessor\t: 1\nflags\t\t: {cpu}\n", encoding="utf-8")
+    env = os.environ | {"RAG_CPUINFO": str(cpuinfo), "RAG_PORTABLE_LLAMA": portable}
+    flags = subprocess.run(["bash", str(ROOT / "scripts" / "llama-flags.sh")], env=env, capture_output=True,
+                           text=True, check=True).stdout.split()
+    assert "-DGGML_NATIVE=OFF" in flags and "-DGGML_AVX2=ON" in flags
+    assert ("-DGGML_AVX512=ON" in flags) is avx512
+    assert ("-DGGML_AVX512_VNNI=ON" in flags) is avx512 and ("-DGGML_AVX512_BF16=ON" in flags) is avx512
