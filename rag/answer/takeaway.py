@@ -39,12 +39,13 @@ WORDS = {
     "en": Words("Q", "A", "Answered with", "Index version", "Exported", "Quoted passages", "(not covered by the report)",
                 "Note"),
 }
-BACKENDS = {  # plain words, as the page shows them
+BACKENDS = {  # plain words for officials, on the page and in exports (rag.config.BACKEND_LABELS names the model)
     "local": ("本地模型", "the local model"),
     "openai": ("远程模型服务", "a remote model service"),
     "extractive": ("原文摘录（未经语言模型）", "excerpts from the report (no language model)"),
-    FIGURES: ("报告数据表（程序计算，未经语言模型）", "the report's figures table (computed in code)"),
-    CONTENTS: ("报告目录与标题（程序生成，未经语言模型）", "the report's contents and headings (generated in code)"),
+    FIGURES: ("报告数据表（程序计算，未经语言模型）", "the report's figures table (computed in code, no language model)"),
+    CONTENTS: ("报告目录与标题（程序生成，未经语言模型）",
+               "the report's contents and headings (generated in code, no language model)"),
 }
 
 

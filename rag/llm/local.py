@@ -31,7 +31,7 @@ class PromptStates:
     """llama.cpp's context state after recent calls, each under its tokens (prompt and reply), least recent dropped
     first; llama-cpp-python restores the one sharing the longest head with a new prompt when that is longer than what
     the context holds. One context serves every kind of prompt: a translation or a follow-up's condensation overwrote
-    the answer rules' 215 cached tokens, and the answer after it read them again (3.6 s, bench_levers.py)."""
+    the answer rules' 215 cached tokens, and the answer after it read them again (3.9 s, bench_levers.py)."""
 
     def __init__(self, entries: int = KEPT_STATES) -> None:
         self.entries = entries

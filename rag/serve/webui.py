@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rag.answer import takeaway
 from rag.answer.types import Answer
-from rag.config import CONTENTS, FIGURES
 from rag.ingest import facts
 from rag.serve import feedback
 from rag.text.figures import Figure, extract_figures, is_grounded
@@ -33,15 +33,7 @@ def language_of(text: str) -> str:
     return "en" if is_english(text) else "zh"
 
 
-# Plain words for officials; rag.config.BACKEND_LABELS names the model, which means nothing to them.
-BACKEND_NAMES = {
-    "local": Label("本地模型", "the local model"),
-    "openai": Label("远程模型服务", "a remote model service"),
-    "extractive": Label("原文摘录（未经语言模型）", "excerpts from the report (no language model)"),
-    FIGURES: Label("报告数据表（程序计算，未经语言模型）", "the report's figures table (computed in code, no language model)"),
-    CONTENTS: Label("报告目录与标题（程序生成，未经语言模型）",
-                    "the report's contents and headings (generated in code, no language model)"),
-}
+BACKEND_NAMES = {backend: Label(*words) for backend, words in takeaway.BACKENDS.items()}
 ANSWERED_BY = Label("回答方式：{name}", "Answered with: {name}")
 NOT_COVERED_LABEL = Label("报告未涉及", "Not covered by the report")
 CANNOT_ANSWER = Label("无法回答", "Cannot answer")
