@@ -1,6 +1,7 @@
 """Levers on the local model's answer time, each measured on the same single-fact questions: prompt tokens per
-question (whole passages or cut to the sentences that match), the prompt cache across requests, context size,
-threads and batch — seconds to the first checked sentence and to the whole answer, and how many are right."""
+question (only the passages extraction quotes, three whole passages, or passages cut to the sentences that match),
+the prompt cache and the prompt states kept across requests, context size, threads and batch — seconds to the first
+checked sentence and to the whole answer, and how many are right."""
 from __future__ import annotations
 
 import argparse
@@ -21,7 +22,7 @@ from rag.answer.answerer import Answerer  # noqa: E402
 from rag.answer.types import Sentence  # noqa: E402
 from rag.evaluate.metrics import load_questions  # noqa: E402
 from rag.evaluate.scoring import RIGHT, score  # noqa: E402
-from rag.llm.local import LocalLlama  # noqa: E402
+from rag.llm.local import KEPT_STATES, LocalLlama  # noqa: E402
 from rag.llm.model_file import assemble  # noqa: E402
 
 
@@ -36,13 +37,13 @@ class Lever:
     cold: bool = False  # forget the cached prompt before each question
     english: bool = False  # the English questions of the evaluation instead of the Chinese single-fact ones
     full_source_lines: bool = False  # each passage headed by its whole citation (the default prompt)
-    states: int = 6  # prompt states kept across calls (LocalLlama.kept_states)
+    states: int = KEPT_STATES  # prompt states kept across calls (LocalLlama.kept_states)
     quoted_only: float = 0.0  # answer_quoted_only
 
 
 LEVERS = {lever.name: lever for lever in (
-    Lever("whole citations (default)", full_source_lines=True),
-    Lever("quoted passages only", full_source_lines=True, quoted_only=0.5),
+    Lever("three passages, whole citations", full_source_lines=True),
+    Lever("quoted passages only (default)", full_source_lines=True, quoted_only=0.5),
     Lever("short source lines"),
     Lever("short lines, passages cut to 60", cap=60),
     Lever("short lines, 2 passages", passages=2),
@@ -50,9 +51,9 @@ LEVERS = {lever.name: lever for lever in (
     Lever("short lines, n_ctx 2048", n_ctx=2048),
     Lever("short lines, n_batch 128", n_batch=128),
     Lever("short lines, 1 thread", threads=1),
-    Lever("English (default prompt)", english=True, full_source_lines=True),
-    Lever("English, no prompt states kept", english=True, full_source_lines=True, states=0),
-    Lever("English, quoted passages only", english=True, full_source_lines=True, quoted_only=0.5),
+    Lever("English, three passages", english=True, full_source_lines=True),
+    Lever("English, three passages, no prompt states kept", english=True, full_source_lines=True, states=0),
+    Lever("English, quoted passages only (default)", english=True, full_source_lines=True, quoted_only=0.5),
 )}
 
 
