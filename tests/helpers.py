@@ -85,6 +85,13 @@ SSE_OK = (
     'data: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\n'
     "data: [DONE]\n\n"
 )
+# A model that finds no answer in any passages it is given.
+SSE_NOT_FOUND = (
+    'data: {"choices":[{"delta":{"content":"NOT_"},"finish_reason":null}]}\n\n'
+    'data: {"choices":[{"delta":{"content":"FOUND"},"finish_reason":null}]}\n\n'
+    'data: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\n'
+    "data: [DONE]\n\n"
+)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -114,6 +121,8 @@ class Handler(BaseHTTPRequestHandler):
         kind = self.path.split("/")[1]
         if kind == "ok":
             self._send(200, SSE_OK, "text/event-stream")
+        elif kind == "notfound":
+            self._send(200, SSE_NOT_FOUND, "text/event-stream")
         elif kind == "json":
             self._send(200, json.dumps({"choices": [{"message": {"content": "整段回答"}}]}), "application/json")
         elif kind == "e500":

@@ -113,6 +113,23 @@ def test_a_failing_endpoint_falls_back_to_extraction_without_hanging(report, fai
     assert "sk-never-shown" not in final.notice
 
 
+def test_a_model_that_finds_nothing_leaves_the_quote_when_there_is_one(report, failing_endpoint):
+    """A model answering NOT_FOUND to a question a sentence answers (the 1.5B model did, to How many Jiangsu Province
+    science and technology awards…, en-013): the quote, labelled; to a question nothing answers: the refusal."""
+    settings = dataclasses.replace(report.settings, openai_base_url=f"{failing_endpoint}/notfound/v1",
+                                   openai_api_key="sk-never-shown", answer_from_figures=False)
+    remote = answerer(Report(CORPUS, report.settings.index_dir, settings=settings, auto_rebuild=False))
+    quoted = remote.ask("常州联合体每年的日常运行经费是多少？", backend="openai")
+    assert quoted.found and quoted.backend == "extractive" and "200万元" in quoted.text
+    assert "摘录" in quoted.notice and quoted.citations[0].page == 71
+    english = remote.ask("How much money does the Changzhou city government allocate each year for the consortium's "
+                         "daily operations?", backend="openai")
+    assert english.found and english.backend == "extractive" and "200万元" in english.text
+    assert english.notice.isascii() and "quotes the report" in english.notice
+    refused = remote.ask("晋江市域产教联合体目前有多少家成员企业？", backend="openai")
+    assert not refused.found and not refused.citations
+
+
 def test_reindexing_while_serving_fails_no_request(index_copy):
     """Searches run without pause while two new versions are built and published in another process."""
     serving = Report(CORPUS, index_copy, auto_rebuild=False)

@@ -416,7 +416,15 @@ class Answerer:
         if not said_not_found and pending.strip():
             yield from emit([pending])
         if said_not_found and not kept:
-            return self.not_found(snapshot, req, hits, req.backend, dropped=citer.dropped)
+            # A sentence extraction quotes answers it all the same (en-013: 13 项 printed, the model said NOT_FOUND);
+            # a question the report does not answer has none, and is refused as the model said.
+            answer = drain(self._extract(snapshot, req, hits, self._say(
+                req, "语言模型未能从引用段落中作答，改用摘录式回答。",
+                "The model found no answer in the passages; the answer quotes the report.")))
+            if not answer.found:
+                return self.not_found(snapshot, req, hits, req.backend, dropped=citer.dropped)
+            answer.dropped = citer.dropped + answer.dropped
+            return answer
         text = "".join(kept).strip()
         # (Not for an English question: its words, or its translation's, are not the report's.)
         if citer.citations and not req.intent.structure and not is_english(req.question) and question_coverage(
@@ -441,7 +449,12 @@ class Answerer:
         extract."""
         chinese = drain(self._generate(model, snapshot, dataclasses.replace(req, english=False), hits))
         unverified = "The model's answer could not be verified against the cited passages; the answer quotes the report."
-        if not chinese.found:
+        if not chinese.found:  # the English question's own quote (by the glossary's words), if any, before refusing
+            quoted = drain(self._extract(snapshot, req, hits, "The model found no answer in the passages; the answer "
+                                                              "quotes the report."))
+            if quoted.found:
+                yield Sentence(quoted.text)
+                return quoted
             return self.not_found(snapshot, req, hits, chinese.backend, chinese.notice and unverified, chinese.dropped)
         if chinese.backend != req.backend:  # the model's answer failed its check: extracted, in English
             return (yield from self._extract(snapshot, req, hits, chinese.notice and unverified))
