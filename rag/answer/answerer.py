@@ -31,6 +31,9 @@ EXTRACT_PASSAGES = 5  # extraction reads no prompt: it looks wider than the mode
 # 典型案例 and 媒体报道 晋江 had, it answered from a passage holding neither (0.06). The passage printing each answerable
 # question's evidence holds 0.117 or more (eval/questions.jsonl, measured); extraction asks far more (MIN_COVERAGE).
 MIN_MODEL_COVERAGE = 0.1
+# The notice when the model said NOT_FOUND and extraction quotes a sentence that answers all the same.
+NO_MODEL_ANSWER = ("语言模型未能从引用段落中作答，改用摘录式回答。",
+                   "The model found no answer in the passages; the answer quotes the report.")
 QUEUE_CHECK = 30.0  # seconds: a waiting question looks at its place at least this often (woken at once when it moves)
 Pieces = Generator[Event, None, Answer]  # the typed stream, then (as the generator's value) the Answer
 
@@ -418,9 +421,7 @@ class Answerer:
         if said_not_found and not kept:
             # A sentence extraction quotes answers it all the same (en-013: 13 项 printed, the model said NOT_FOUND);
             # a question the report does not answer has none, and is refused as the model said.
-            answer = drain(self._extract(snapshot, req, hits, self._say(
-                req, "语言模型未能从引用段落中作答，改用摘录式回答。",
-                "The model found no answer in the passages; the answer quotes the report.")))
+            answer = drain(self._extract(snapshot, req, hits, self._say(req, *NO_MODEL_ANSWER)))
             if not answer.found:
                 return self.not_found(snapshot, req, hits, req.backend, dropped=citer.dropped)
             answer.dropped = citer.dropped + answer.dropped
@@ -450,8 +451,7 @@ class Answerer:
         chinese = drain(self._generate(model, snapshot, dataclasses.replace(req, english=False), hits))
         unverified = "The model's answer could not be verified against the cited passages; the answer quotes the report."
         if not chinese.found:  # the English question's own quote (by the glossary's words), if any, before refusing
-            quoted = drain(self._extract(snapshot, req, hits, "The model found no answer in the passages; the answer "
-                                                              "quotes the report."))
+            quoted = drain(self._extract(snapshot, req, hits, NO_MODEL_ANSWER[1]))
             if quoted.found:
                 yield Sentence(quoted.text)
                 return quoted
