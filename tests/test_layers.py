@@ -76,6 +76,80 @@ def test_answering_sees_a_snapshot_not_the_report(path):
         assert REPORT not in rag_imports(path)
 
 
+def import_graph(paths=None) -> dict[str, set[str]]:
+    """Module -> the rag modules it imports (top level, inside functions and under TYPE_CHECKING alike)."""
+    graph = {module_name(p): rag_imports(p) for p in (MODULES if paths is None else paths)}
+    return {m: {o for o in imports if o in graph and o != m} for m, imports in graph.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every import circle, as one path that comes back to its start (a strongly connected component, walked)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan; the graph is a few hundred modules, recursion is fine
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(_walk(graph, set(component)))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def _walk(graph: dict[str, set[str]], component: set[str]) -> list[str]:
+    """A path inside one strongly connected component from its first module back to itself."""
+    start = min(component)
+    path, seen = [start], {start}
+    while True:
+        nxt = sorted(graph[path[-1]] & component)
+        back = start in nxt
+        if back:
+            return path + [start]
+        step = next((w for w in nxt if w not in seen), nxt[0])
+        if step in seen:
+            return path[path.index(step):] + [step]
+        path.append(step)
+        seen.add(step)
+
+
+def test_no_import_circles_between_modules():
+    """No two modules import each other, directly or round a loop, even inside one stage: the lower one holds what
+    both need (a circle hides which is built on which, and breaks as soon as an import runs at load time)."""
+    circles = cycles(import_graph())
+    assert not circles, "import circles: " + "; ".join(" -> ".join(c) for c in circles)
+
+
+def test_the_checker_sees_an_import_circle(tmp_path):
+    """The rule can fail: two modules of one stage importing each other (one only inside a function) are a circle."""
+    first, second = RAG / "text" / "_circle_a.py", RAG / "text" / "_circle_b.py"
+    first.write_text('"""probe"""\nfrom rag.text import _circle_b\n', encoding="utf-8")
+    second.write_text('"""probe"""\ndef f():\n    from rag.text._circle_a import X\n', encoding="utf-8")
+    try:
+        graph = import_graph(MODULES + [first, second])
+        assert ["rag.text._circle_a", "rag.text._circle_b", "rag.text._circle_a"] in cycles(graph)
+    finally:
+        first.unlink()
+        second.unlink()
+
+
 def test_every_module_says_what_it_is_for():
     for path in MODULES:
         doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))

@@ -7,14 +7,25 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 from xml.sax.saxutils import escape
 
 from rag.config import CONTENTS, FIGURES
 from rag.passage import Passage
 
-if TYPE_CHECKING:  # types.py imports this module inside its methods
-    from rag.answer.types import Answer
+
+class Answered(Protocol):
+    """What an export reads of an answer: rag.answer.types.Answer, declared here so that this module needs nothing
+    of types.py, which imports it (no import circle)."""
+    text: str
+    citations: list[Passage]
+    found: bool
+    backend: str
+    question: str
+    notice: str
+    language: str
+    index_version: str
+
 
 TITLE = "职业教育质量报告问答"
 _CITE = re.compile(r"\[(\d+)\]")
@@ -68,12 +79,12 @@ class Note:
 @dataclass(frozen=True)
 class Entry:
     """One answer of the export with its [n] renumbered to the file's footnotes."""
-    answer: "Answer"
+    answer: Answered
     text: str  # the answer text with every [n] as {{note:k}}, k the file's footnote number
     notes: tuple[Note, ...]
 
 
-def entries(answers: Sequence["Answer"]) -> list[Entry]:
+def entries(answers: Sequence[Answered]) -> list[Entry]:
     """Footnotes numbered across the whole file, in order: [1] of the second answer continues after the first's."""
     out, start = [], 0
     for answer in answers:
@@ -89,7 +100,7 @@ def entries(answers: Sequence["Answer"]) -> list[Entry]:
     return out
 
 
-def _words(answers: Sequence["Answer"]) -> Words:
+def _words(answers: Sequence[Answered]) -> Words:
     return WORDS["en" if answers and all(a.language == "en" for a in answers) else "zh"]
 
 
@@ -98,7 +109,7 @@ def backend_name(backend: str, language: str) -> str:
     return names[language == "en"] if names else backend
 
 
-def _stamp(answers: Sequence["Answer"], version: str | None) -> str:
+def _stamp(answers: Sequence[Answered], version: str | None) -> str:
     return version or next((a.index_version for a in answers if a.index_version), "") or "—"
 
 
@@ -109,7 +120,7 @@ def _now() -> str:
 _NOTE = re.compile(r"\{\{note:(\d+)\}\}")
 
 
-def to_markdown(answers: Sequence["Answer"], version: str | None = None) -> str:
+def to_markdown(answers: Sequence[Answered], version: str | None = None) -> str:
     """The answers as Markdown: each question and answer, [n] as footnotes [^n], the quoted passages, how each
     was answered, the index version and the time of export."""
     words = _words(answers)
@@ -216,7 +227,7 @@ def _write_text(document, text: str, lead: str = "") -> None:
         i += 1
 
 
-def write_docx(answers: Sequence["Answer"], path: str | Path, version: str | None = None) -> Path:
+def write_docx(answers: Sequence[Answered], path: str | Path, version: str | None = None) -> Path:
     """The answers as a Word file at path: each [n] a real footnote (it survives copying into another document),
     then the quoted passages, how each answer was made, the index version and the time of export."""
     from docx import Document

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from rag.errors import IndexStaleError, VectorStoreError
-from rag.index.artefacts import Candidate, RowFilter
+from rag.index.rows import Candidate, RowFilter
 from rag.passage import Passage
 from rag.text import keywords
 
