@@ -31,6 +31,10 @@ CACHE = Path("/tmp/check_c_cache")
 # Not-covered questions: words whose absence from the whole document (spaces and width ignored) shows it does not
 # answer them. Keyed by the question text.
 KEYWORDS: dict[str, list[str]] = {
+    # executive-yuan-policy-report-2025.pdf
+    "113年我國全年平均失業率是多少？": ["失業率"],
+    "截至113年12月底，我國外匯存底是多少億美元？": ["外匯存底", "外匯準備"],
+    "113年我國總生育率是多少？": ["生育率"],
     # zhoukou-2023-statistical-bulletin.pdf
     "2023年周口市森林覆盖率是多少？": ["森林覆盖", "覆盖率"],
     "2023年周口市城镇调查失业率是多少？": ["失业率", "调查失业"],
