@@ -1,4 +1,5 @@
 """Configuration: settings declared once, read from defaults, then rag.toml, then environment variables."""
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,9 @@ from rag import RagError
 from rag.config import PROJECT_ROOT, Settings, declared_settings, load_settings
 
 from helpers import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import config_docs  # noqa: E402  scripts/config_docs.py: the page's generator
 
 SETTINGS = declared_settings()
 # A value each setting accepts; vector_store is checked against the known stores.
@@ -117,24 +121,32 @@ def test_every_setting_is_declared_once_with_a_distinct_environment_variable_and
     assert all(info.help.strip() for info in SETTINGS)
 
 
-def _readme_table() -> dict[str, tuple[str, str]]:
-    """rag.toml key -> (environment variable, default) from the table under README.md's '## Configuration'."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
-    lines = section.splitlines()
+def _docs_table() -> dict[str, tuple[str, str]]:
+    """rag.toml key -> (environment variable, default) from the generated table of docs/configuration.md."""
+    text = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    section = text.split(config_docs.BEGIN, 1)[1].split(config_docs.END, 1)[0]
+    lines = section.strip().splitlines()
     start = next(n for n, line in enumerate(lines) if line.startswith("|---")) + 1  # below the header
     rows = {}
     for line in lines[start:]:
         if line.startswith("|"):
             key, env, default = (cell.strip().strip("`") for cell in line.strip("|").split(" | ")[:3])
-            assert key not in rows, f"README lists {key} twice"
+            assert key not in rows, f"docs/configuration.md lists {key} twice"
             rows[key] = (env, default)
     return rows
 
 
-def test_the_readme_documents_every_setting_and_no_other():
-    documented = _readme_table()
+def test_the_configuration_page_documents_every_setting_and_no_other():
+    documented = _docs_table()
     declared = {info.toml_key: (info.env, info.shown_default) for info in SETTINGS}
-    assert sorted(set(declared) - set(documented)) == [], "settings missing from README.md's Configuration table"
-    assert sorted(set(documented) - set(declared)) == [], "README.md documents settings that do not exist"
+    assert sorted(set(declared) - set(documented)) == [], "settings missing from docs/configuration.md"
+    assert sorted(set(documented) - set(declared)) == [], "docs/configuration.md documents settings that do not exist"
     assert documented == declared  # each with its environment variable and default
+
+
+def test_the_configuration_page_is_the_one_generated_from_the_code():
+    """The table cannot drift: it is written from rag/config.py (python scripts/config_docs.py, run by make docs)."""
+    page = config_docs.PAGE.read_text(encoding="utf-8")
+    assert config_docs.render(page) == page, "docs/configuration.md is stale: run python scripts/config_docs.py"
+    for info in SETTINGS:  # the help text too, not only key, variable and default
+        assert info.help.replace("|", "\\|") in page, info.name

@@ -19,6 +19,8 @@ from test_webapp_browser import CHROMEDRIVER, CHROMIUM, ask, chromium, shot, wai
 PDF = ROOT / "tests" / "documents" / "word" / "school-quality-report.pdf"
 QUESTION = "学校实际录取多少人？"
 CITED = "4,296人，新生报到4,118人"  # words of the cited passage on one printed line of page 2 (the file's 4th page)
+# The README's and the site's picture of the chat, refreshed by this test each time the page is checked (committed).
+DOCS_SHOT = ROOT / "docs" / "img" / "chat.png"
 
 pytestmark = [
     pytest.mark.slow,
@@ -95,6 +97,14 @@ def test_source_card_opens_the_printed_page_with_the_cited_words_highlighted(pdf
     heading, _ = _char_boxes(3, "二、学生发展")  # printed above the passage: not highlighted
     hx = int((heading[0]["x0"] + heading[-1]["x1"]) / 2 * scale) + border
     assert not _yellow(png.getpixel((hx, int((heading[0]["top"] - 0.6) * scale) + border)))
+    # Checked: the answer, its [1] card and the highlighted page are what the README shows, at the window's size.
+    size = driver.get_window_size()
+    driver.set_window_size(1400, 1500)  # tall enough for the question, the answer and the whole page image
+    driver.execute_script("window.scrollTo(0, 0)")
+    time.sleep(0.5)
+    DOCS_SHOT.parent.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(DOCS_SHOT))
+    driver.set_window_size(size["width"], size["height"])
 
     link = card.find_element("css selector", ".source-page a.page-pdf")
     href = link.get_attribute("href")
