@@ -38,6 +38,10 @@ NOT_COVERED: dict[str, list[str]] = {
     "2024年湖北首选历史类本科普通批，北京大学的投档线是多少分？": ["历史"],
     "2024年湖北高职高专（专科）批，武汉职业技术学院的投档线是多少？": ["专科", "高职", "武汉职业技术学院"],
     "2024年湖北首选物理本科普通批，南京工业职业技术大学第02组投档线对应的全省位次是多少？": ["位次", "排名"],
+    # hubei-2023-physics-admission-lines.pdf
+    "2023年湖北首选历史类本科普通批，武汉大学的投档线是多少分？": ["历史"],
+    "2023年湖北本科普通批（首选物理）中，武汉大学第12组的招生计划数是多少？": ["计划数", "招生人数", "计划人数", "人数"],
+    "2022年湖北首选物理本科普通批，北京大学第05组的投档线是多少？": ["2022"],
 }
 
 # question -> the row name that must stand on the same printed line as the figure (besides the rows named in the
@@ -52,6 +56,13 @@ ROW: dict[str, str] = {
         "海南科技职业大学第03组",
     "2024年湖北首选物理本科普通批中，院校专业组代号K58702对应的是哪所学校的哪个专业组？": "K58702",
     "在2024年湖北本科普通批（首选物理）投档线表里，代号H38502是哪所院校的专业组？": "H38502",
+    "What was the 2023 cut-off score in Hubei's physics-track regular undergraduate batch for group 09 of Wuhan "
+    "University?": "武汉大学第09组",
+    "In 2023, what cut-off score did group 11 of China University of Geosciences (Wuhan) have in Hubei's "
+    "physics-track regular undergraduate batch?": "中国地质大学(武汉)第11组",
+    "For group 24 of Hubei University in Hubei's 2023 physics-track undergraduate batch, what was the combined "
+    "Chinese and mathematics score of the last candidate whose file was forwarded?": "湖北大学第24组",
+    "2023年湖北首选物理本科普通批投档线表里，代号C10321是哪所学校的哪个专业组？": "C10321",
 }
 GROUP = re.compile(r"[\u4e00-\u9fff()（）]+第\d{2}组")
 
