@@ -7,6 +7,7 @@ from collections.abc import Generator, Iterator
 from typing import Protocol
 
 from rag.answer import contents, decompose, english, followup, numeric, prompts
+from rag.answer.asked import holds_kind
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Evidence, Idf, best_evidence, question_coverage
@@ -26,6 +27,7 @@ from rag.text.language import is_english, unsupported_script
 from rag.text.normalize import is_traditional, to_traditional
 
 NOT_FOUND_MARK = "NOT_FOUND"
+_CITE_MARK = re.compile(r"\[\d{1,2}\]")
 EXTRACT_PASSAGES = 5  # extraction reads no prompt: it looks wider than the model's 3 passages
 # The model's answer must stand on passages that hold at least this much of the question at all: asked which national
 # 典型案例 and 媒体报道 晋江 had, it answered from a passage holding neither (0.06). The passage printing each answerable
@@ -340,8 +342,8 @@ class Answerer:
     def _from_table(self, snapshot: Retriever, req: Request, notice: str = "") -> Answer | None:
         """A numeric question the figures table answers with confidence: computed in code, every row cited, in
         milliseconds; None sends it down the passages path."""
-        if not self.settings.answer_from_figures:
-            return None
+        if not self.settings.answer_from_figures or not req.wants.figure_kind:
+            return None  # a code, a date or a name is never a row of figures: 专业代码 is not 高职专业48个
         f = req.filters
         # An English question is matched by its translation, or without a model by the glossary's Chinese for its
         # words and the kind it asks for (常州新能源产教联合体 日常运行经费 多少元).
@@ -432,10 +434,12 @@ class Answerer:
                 req.asked, citer.citations, self.idf(snapshot), self._names(snapshot, req.query)) < MIN_MODEL_COVERAGE:
             return self.not_found(snapshot, req, hits, req.backend, dropped=citer.dropped + kept)
         unit = expected_unit(req.asked)
-        if not citer.citations or (unit and not any(answers_unit(f.unit, unit) for f in extract_figures(text))):
+        if not citer.citations or (unit and not any(answers_unit(f.unit, unit) for f in extract_figures(text))) \
+                or not holds_kind(req.wants.kind, _CITE_MARK.sub("", text)):
             # Nothing cited survived (an uncited or ungrounded answer is not presented as the report's), or it
             # was asked for money (or a share) and answered with some other figure (起薪 is not 40%; 1,580臺 is
-            # not the 3,465萬元 budgeted): the quoted sentence that answers, if any, instead.
+            # not the 3,465萬元 budgeted), or for a code or a date and gave none ("对应的职业代码是 [1]。"): the
+            # quoted sentence that answers, if any, instead.
             answer = drain(self._extract(snapshot, req, hits, self._say(
                 req, "语言模型的回答无法在引用段落中核实，改用摘录式回答。",
                 "The model's answer could not be verified against the cited passages; the answer quotes the report.")))
@@ -514,7 +518,9 @@ class Answerer:
         return [*quoted.values(), *rest][:len(hits)]
 
     def _extract(self, snapshot: Retriever, req: Request, hits: list[Passage], notice: str = "") -> Pieces:
-        evidence = self._evidence(snapshot, req, hits)
+        # A quote answers only with the kind asked: a code, a date, a quantity (not a sentence about the programme
+        # that prints none).
+        evidence = [e for e in self._evidence(snapshot, req, hits) if holds_kind(req.wants.kind, e.sentence)]
         if not evidence:
             return self.not_found(snapshot, req, hits, "extractive", notice)
         citer = Citer(hits, req.query, snapshot.aliases)

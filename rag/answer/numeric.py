@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rag.ingest.facts import Figure, label_key
-from rag.retrieve.figures import FigureMatch, FigureTable, asked_unit
+from rag.retrieve.figures import ASKING, FigureMatch, FigureTable, asked_unit
 from rag.retrieve.query import asks_quantity, asks_structure, cases_named, expected_unit
 from rag.text.figures import extract_figures, units_compatible
 from rag.text.keywords import tokens
@@ -232,9 +232,81 @@ def _sides(table: FigureTable, matches: list[FigureMatch], words: set[str]) -> l
     return sides
 
 
-def _lookup(matches: list[FigureMatch], cite: _Citations) -> TableAnswer | None:
+_CLAUSE_END = re.compile(r"[，,；;。：:！？!?]")
+
+
+def own_clause(row: Figure) -> str:
+    """The comma-clause that prints the figure (a table row: its whole line): what the figure is said of there."""
+    at = row.sentence.find(row.raw)
+    if at < 0 or row.kind == "table":
+        return row.sentence
+    start = max((m.end() for m in _CLAUSE_END.finditer(row.sentence, 0, at)), default=0)
+    end = _CLAUSE_END.search(row.sentence, at + len(row.raw))
+    return row.sentence[start:end.start() if end else len(row.sentence)]
+
+
+# What a question asks by: its measure — the noun phrase before 多少/几 after its last 的 (就业率; 岗位能力标准) — and its
+# subjects — places, bodies, levels, years and things named by their kind (硕士; 机电工程学院; 2024届). Other words
+# (重构课程体系时引入的) are context the sentence may carry.
+_ASKS = re.compile(r"(?:是|有|为|达|约|共|总共|一共|合计|分别)?(?:多少|几)")
+_LEVEL = re.compile(r"硕士|博士|本科|专科|研究生|中职|高职|职教本科|普通高中")
+_ENTITY = re.compile(r"(?:学院|学校|大学|专业|专业群|公司|集团|局|厅|委员会|县|市|区|省|州|镇|乡|中心|基地)$")
+_YEAR_WORD = re.compile(r"(?:19|20)\d\d(?:年|届|级|学年)?")
+
+
+def _atoms_of(text: str) -> set[str]:
+    words = set(tokens(text))
+    return {w for w in words if not any(w[:i] in words and w[i:] in words for i in range(1, len(w)))}
+
+
+def asked_terms(question: str) -> tuple[set[str], set[str]]:
+    """(measure words, subject words) of a numeric question; both empty when it asks by no 多少/几. The measure is what
+    follows the last 多少 (核销了多少亿元贷款), else the phrase before it after its last 的 (就业率是多少), else — a verb
+    before it (联合体组织了多少场) — the phrase the clause before ends with (这类对接活动)."""
+    import jieba.posseg
+
+    asks = list(_ASKS.finditer(question))
+    if not asks:
+        return set(), set()
+    ask = asks[-1]
+    after = re.split(r"[，,。？?；;！!]", question[ask.end():])[0]
+    measure = _measure_words(re.sub(r"^[万亿千百]?(?:元|人次|人|名|位|家|场|项|个|份|次|所|门|件|部|篇|台|套|天|小时|学时|"
+                                    r"学分|吨|亩|%|％)", "", after))
+    if not measure:
+        clauses = re.split(r"[，,；;：:]", _YEAR_WORD.sub(" ", question[:ask.start()]))
+        measure = _measure_words(re.split(r"的|在|中|里", clauses[-1])[-1])
+        if re.search(r"[了过]\s*$", clauses[-1]) and len(clauses) > 1:
+            measure = _measure_words(re.split(r"的", clauses[-2])[-1])
+    tokens("")  # jieba initialised once, under keywords' lock
+    subjects = {w for w, flag in jieba.posseg.lcut(question)
+                if flag in ("ns", "nt", "nz") and len(w) >= 2 or _ENTITY.search(w) and len(w) >= 3}
+    subjects |= set(_LEVEL.findall(question)) | {re.sub(r"\D", "", y) for y in _YEAR_WORD.findall(question)}
+    return measure, subjects - measure
+
+
+def _measure_words(text: str) -> set[str]:
+    return {w for w in _atoms_of(re.sub(r"这类|这些|这个|那些|该|此", " ", text)) if len(w) >= 2 and w not in ASKING}
+
+
+def names_asked(row: Figure, terms: tuple[set[str], set[str]]) -> bool:
+    """The row names what the question asks by, where the figure is labelled, not merely somewhere in its sentence:
+    the measure in its label, column or the clause that prints it; each subject there or in its period, headings,
+    case or document. Asked a 硕士 graduates' 就业率, the sentence's 毕业生 40.16% (went abroad) answered on looser
+    shares; asked one 学院's rate, a neighbouring 专业 row did."""
+    measure, subjects = terms
+    own = f"{row.label} {row.column} {own_clause(row)}"
+    where = f"{own} {row.period} {row.section} {row.case} {row.document} {row.chapter}"
+    # Half the measure's words, at least: 联合体组织了多少场 names its measure (对接活动) before the comma, and the clause
+    # of 80余场 prints 组织 but not 联合体 (the case's name, in its title).
+    return (not measure or sum(w in own for w in measure) >= len(measure) / 2) and all(w in where for w in subjects)
+
+
+def _lookup(matches: list[FigureMatch], cite: _Citations, terms: tuple[set[str], set[str]] | None = None
+            ) -> TableAnswer | None:
     confident = [m for m in _distinct(matches) if m.label >= LABEL_SHARE and m.coverage >= COVERAGE
                  or m.label >= WHOLE_LABEL and m.coverage >= WHOLE_LABEL_COVERAGE and not _WHOSE.search(m.figure.label)]
+    if terms is not None:
+        confident = [m for m in confident if names_asked(m.figure, terms)]
     if not confident:
         return None
     best = confident[0]
@@ -246,7 +318,10 @@ def _lookup(matches: list[FigureMatch], cite: _Citations) -> TableAnswer | None:
         row = fits[0]
         text = f"{_describe(row)}：{row.printed}{cite.mark(row)}。\n\n原文：“{clause(row)}”{cite.mark(row)}。"
         return TableAnswer(LOOKUP, text, tuple(cite.ids), (row,))
-    # Two rows fit with different values: both shown with what tells them apart, never one chosen silently.
+    # Two rows fit with different values: both shown with what tells them apart, never one chosen silently — but only
+    # rows of one measure (several years, several schools): 40.16% 出国 and 73.9% 升学 are two answers to nothing.
+    if not all(_same_indicator(f, fits[0]) for f in fits):
+        return None
     text = "报告中有多个数字与问题相符，请按所指选用：\n\n" + _table(fits, cite)
     return TableAnswer(LOOKUP, text, tuple(cite.ids), tuple(fits))
 
@@ -399,5 +474,5 @@ def answer(table: FigureTable, question: str) -> TableAnswer | None:
         return _compare(question, table, matches, words, cite, unit)
     if kind == TOTAL:
         # 一共建了多少个 of one thing is a figure asked for: looked up when no two things are named.
-        return _total(question, table, matches, words, cite, unit) or _lookup(matches, cite)
-    return _lookup(matches, cite)
+        return _total(question, table, matches, words, cite, unit) or _lookup(matches, cite, asked_terms(question))
+    return _lookup(matches, cite, asked_terms(question))

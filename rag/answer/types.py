@@ -5,7 +5,9 @@ from collections.abc import Generator, Iterator
 from dataclasses import asdict, dataclass, field
 
 from rag.passage import Passage
-from rag.retrieve.query import Intent
+from rag.answer.asked import Asked
+from rag.answer.asked import asked as asked_of
+from rag.retrieve.query import Intent, unmarked
 from rag.retrieve.retriever import Filters
 
 
@@ -26,6 +28,13 @@ class Request:
     def intent(self) -> Intent:
         """What the searched text asks (a comparison, the contents, a quantity, …)."""
         return Intent.of(self.query)
+
+    @property
+    def wants(self) -> Asked:
+        """The kind of answer and the computation asked for: by the question's own words (an English question's
+        English words name a code or a date as well as its translation does)."""
+        own = asked_of(self.question)
+        return own if self.english or not self.asked else asked_of(unmarked(self.asked))
 
 
 @dataclass(kw_only=True)

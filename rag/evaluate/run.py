@@ -78,6 +78,10 @@ def answer_metrics(rows: list[dict]) -> dict:
         "citation_accuracy": share(sum(bool(r["evidence_cited"]) for r in rows), answered),
         "refusal_accuracy": share(counts[REFUSED], uncovered),
         "false_refusal_rate": share(counts[FALSE_REFUSAL], answerable),
+        # Wrong, apart from refusals: a figure that is not the asked one, a page that does not print it, or an answer
+        # to a question the report does not cover. The worst failure for an official, so bounded on its own.
+        "wrong": share(counts[WRONG_ITEMS] + counts[WRONG_CITATION] + counts[ANSWERED_UNCOVERED], len(rows)),
+        "refused": share(counts[FALSE_REFUSAL] + counts[REFUSED], len(rows)),
         "grounding": share(sum(r["grounded"] for r in rows), figures) if figures else 1.0,
         "figures": figures,
         "fallbacks": sum(r["backend_used"] not in (r["backend"], FIGURES, CONTENTS) for r in rows),

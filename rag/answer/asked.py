@@ -1,0 +1,98 @@
+"""What a question asks for, read once from its words: the kind of answer (a code, a date, a name, a quantity or
+text) and the computation it needs (a lookup, or a difference, sum, ratio, share or remainder of printed figures)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.text.figures import DATE, QUANTITY, extract_figures
+
+CODE, DATE_KIND, NAME, AMOUNT, TEXT = "code", "date", "name", "quantity", "text"
+LOOKUP, DIFFERENCE, SUM, RATIO, SHARE, REMAINDER = "lookup", "difference", "sum", "ratio", "share", "remainder"
+
+# Kinds are tested in this order: 专业代码是多少 asks for a code though it says 多少; 哪一年 asks for a date.
+_CODE = re.compile(r"代码|编码|编号|代号|识别码|文号|证书号|\bcodes?\b|\bidentifier\b|\bserial\b", re.I)
+_DATE = re.compile(r"什么时候|何时|哪一天|哪天|几月几日|哪一年|哪年|几月|日期|截止时间|截至时间|期限|时限|起止时间|"
+                   r"\bwhen\b|\bwhat date\b|\bwhich date\b|\bdeadline\b|\bwhat year\b|\bwhich year\b|\bby when\b", re.I)
+_NAME = re.compile(r"名称|叫什么|是谁|谁|哪个单位|哪家|哪所|哪个部门|哪个机构|哪位|哪个公司|哪个企业|哪个学校|哪个学院|哪个县|"
+                   r"哪个地区|哪个城市|哪个专业|由哪|\bwho\b|\bwhat is the name\b|\bname of\b|"
+                   r"\bwhich (?:company|unit|department|school|college|firm|auditor|body|organi[sz]ation|county|city|"
+                   r"programme|program|major|bank|agency)\b", re.I)
+_QUANTITY = re.compile(r"多少|几[个项家名次场所门件部位天年月]?|数量|人数|金额|规模|比例|比重|占比|百分之|率|"
+                       r"\bhow (?:many|much)\b|\bwhat (?:share|percentage|proportion|rate|amount|number)\b|\btotal\b",
+                       re.I)
+_RANKING = re.compile(r"最多|最少|最高|最低|最大|最小|排名|\bmost\b|\bhighest\b|\blargest\b|\bfewest\b|\blowest\b", re.I)
+
+# Computations, tested in this order (a share's 占 before a difference's 比).
+_SHARE_OP = re.compile(r"占[^，。？?]{1,30}(?:的)?(?:比例|比重|百分之|多少%|份额|几成)|占比(?:是|为)?多少|"
+                       r"\bwhat (?:share|percentage|proportion|fraction) of\b|\bas a (?:share|percentage) of\b", re.I)
+_REMAINDER_OP = re.compile(r"其余|其他|剩余|剩下|另外|以外|之外|除[^，。？?]{1,20}外|\bthe rest\b|\bother than\b|"
+                           r"\bexcluding\b|\bremaining\b", re.I)
+_DIFFERENCE_OP = re.compile(r"差多少|多多少|少多少|多出多少|高多少|低多少|高出多少|低了多少|相差|差距|差额|差值|"
+                            r"(?:增加|减少|增长|下降|提高|降低|上升|回落)了?多少(?!%|个百分点)|"
+                            r"\bdifference\b|\bhow (?:many|much) (?:more|less|fewer|higher|lower)\b", re.I)
+_SUM_OP = re.compile(r"一共|合计|总共|总计|共计|加起来|加在一起|总和|合起来|\bin total\b|\baltogether\b|\bcombined\b", re.I)
+_RATIO_OP = re.compile(r"几倍|多少倍|倍数|\bhow many times\b", re.I)
+
+
+@dataclass(frozen=True)
+class Asked:
+    kind: str  # code | date | name | quantity | text
+    op: str  # lookup | difference | sum | ratio | share | remainder
+
+    @property
+    def computed(self) -> bool:
+        return self.op != LOOKUP
+
+    @property
+    def figure_kind(self) -> bool:
+        """Not a code, a date or a name: a table of figures may answer (which of two is more, what a quoted figure
+        refers to, how many)."""
+        return self.kind in (AMOUNT, TEXT)
+
+
+def asked(question: str) -> Asked:
+    """The kind and the computation a question asks for."""
+    if _CODE.search(question):
+        kind = CODE
+    elif _DATE.search(question) and not _RANKING.search(question):
+        kind = DATE_KIND
+    elif _NAME.search(question) and not _RANKING.search(question) and not re.search(r"多少|几|how (?:many|much)",
+                                                                                 question, re.I):
+        kind = NAME
+    elif _QUANTITY.search(question):
+        kind = AMOUNT
+    else:
+        kind = TEXT
+    op = LOOKUP
+    if kind == AMOUNT:
+        for name, pattern in ((SHARE, _SHARE_OP), (RATIO, _RATIO_OP), (DIFFERENCE, _DIFFERENCE_OP),
+                              (REMAINDER, _REMAINDER_OP), (SUM, _SUM_OP)):
+            if pattern.search(question):
+                op = name
+                break
+    return Asked(kind, op)
+
+
+_CODE_TOKEN = re.compile(r"(?<![0-9A-Za-z.])(?=[0-9A-Z]*\d)[0-9A-Z][0-9A-Z\-]{3,}(?![0-9A-Za-z.])")
+_DATE_TOKEN = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|"
+                         r"\d{4}\s*年(?:底|末|前|内|上半年|下半年)|\d{4}\s*年|[一二三四五六七八九十]+月|月底|年底|年末|"
+                         r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+                         r"December)\b", re.I)
+
+
+def holds_kind(kind: str, text: str) -> bool:
+    """The text holds an answer of the kind asked: a code (4+ letters or digits with a digit, no unit after it), a
+    date, a quantity. A name or text is not checked here (any words may name it)."""
+    if kind == CODE:
+        return any(not _followed_by_unit(text, m.end()) for m in _CODE_TOKEN.finditer(text))
+    if kind == DATE_KIND:
+        return bool(_DATE_TOKEN.search(text)) or any(f.kind == DATE for f in extract_figures(text, include_all=True))
+    if kind == AMOUNT:  # a table row prints its figures bare (数据中心覆盖率（%） 81.2 46.5)
+        return bool(re.search(r"\d", text)) or any(f.kind == QUANTITY for f in extract_figures(text, include_all=True))
+    return True
+
+
+def _followed_by_unit(text: str, end: int) -> bool:
+    """1,234个 or 2024年 is a count or a year, not a code."""
+    return bool(re.match(r"\s*(?:[万亿]?(?:元|人次|人|名|个|家|所|项|件|次|场|门|年|届|级|%|％|学时|学分|周|天)|[.,]\d)", text[end:]))
