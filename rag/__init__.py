@@ -6,6 +6,7 @@ import threading
 from rag.answer.answerer import Answerer
 from rag.answer.types import Answer, StreamingAnswer
 from rag.ingest.facts import Figure
+from rag.ingest.registry import DocumentAudit, DocumentRecord
 from rag.errors import CorpusError, IndexBuildError, IndexStaleError, LLMError, PageError, QueryError, RagError
 from rag.llm.backends import provider
 from rag.passage import Passage
@@ -14,7 +15,7 @@ from rag.retrieve.retriever import Hit
 
 __all__ = [
     "Passage", "Hit", "Figure", "Answer", "StreamingAnswer", "Report", "BuildResult", "Answerer", "answerer", "search", "ask",
-    "ask_stream", "build", "figures", "default_report", "page_image",
+    "ask_stream", "build", "figures", "default_report", "page_image", "documents", "DocumentRecord", "DocumentAudit",
     "RagError", "CorpusError", "IndexBuildError", "IndexStaleError", "QueryError", "LLMError", "PageError",
 ]
 
@@ -51,6 +52,12 @@ def figures(query: str | None = None, case: str | None = None, chapter: str | No
     """The figures table: every figure of the index as a typed row (raw, value, unit, qualifier, label, subject,
     period, sentence, .citation, .passage_id), filtered like search; query keeps rows holding all its words."""
     return default_report().figures(query, case=case, chapter=chapter, document=document, year=year)
+
+
+def documents() -> list[DocumentRecord]:
+    """The document registry: per indexed file its title, issuer, kind, year, region, short names and pages, each
+    field with where it came from ("sidecar", "metadata", "first page", "file name")."""
+    return default_report().documents()
 
 
 def page_image(passage_id: str, width: int | None = None) -> bytes:

@@ -1,4 +1,4 @@
-"""The one command line: python -m rag index | search | figures | ask | info | eval | serve | settings; errors are one
+"""The one command line: python -m rag index | search | figures | ask | info | documents | eval | serve | settings; errors are one
 line, never a traceback (RAG_DEBUG=1 shows it to developers)."""
 from __future__ import annotations
 
@@ -74,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--year", type=int, help="只看某一年度的报告，如 2024")
     ask.add_argument("--json", action="store_true", help="输出 JSON")
     sub.add_parser("info", parents=[folders], help="索引概况：段落数、模型、目录")
+    docs = sub.add_parser("documents", parents=[folders],
+                          help="文档登记表：每份文档的标题、发布方、类型、年份、地区、简称、页数及其来源（the document registry）")
+    docs_as = docs.add_mutually_exclusive_group()
+    docs_as.add_argument("--audit", action="store_true",
+                         help="维护检查：页数、印刷页码、标题、表格、段落、数字，以及看来有误之处（a maintainer's audit）")
+    docs_as.add_argument("--json", action="store_true", help="输出 JSON")
     ev = sub.add_parser("eval", parents=[folders], help="评测：检索与回答质量，对比上次结果（exit 1 when below a threshold）")
     ev.add_argument("--quick", action="store_true", help="只评检索与摘录式回答（数秒）；CI 运行此项")
     ev.add_argument("--backend", action="append", choices=BACKENDS,
@@ -317,6 +323,62 @@ def _info(report: Report) -> int:
     return 0
 
 
+_ORIGIN_MARK = {"sidecar": "S", "metadata": "M", "first page": "P", "file name": "F"}
+_ORIGIN_LEGEND = "来源：S 元数据文件 .meta.toml（sidecar），M 文件属性（metadata），P 首页（first page），F 文件名（file name）"
+
+
+def _marked(value, origin: str) -> str:
+    if value in (None, ""):
+        return "—"
+    return f"{value} {_ORIGIN_MARK.get(origin, '?')}" if origin else str(value)
+
+
+def _documents(report: Report, args) -> int:
+    if args.audit:
+        return _audit(report)
+    records = report.documents()
+    if args.json:
+        print(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
+        return 0
+    rows = [["文件", "类型", "年份", "地区", "发布方", "简称", "页数", "标题"]]
+    for r in records:
+        rows.append([r.source, _marked(r.kind, r.kind_from), _marked(r.year, r.year_from),
+                     _marked(r.region, r.region_from), _marked(r.issuer, r.issuer_from),
+                     "、".join(r.short_names) or "—", str(r.pages or "—"), _marked(r.title, r.title_from)])
+    print("\n".join(_aligned(rows)))
+    print(f"共 {len(records)} 份文档（{len(records)} documents）；{_ORIGIN_LEGEND}")
+    return 0
+
+
+def _page_list(numbers: tuple[int, ...], limit: int = 10) -> str:
+    shown = "、".join(map(str, numbers[:limit]))
+    return shown + (f" 等 {len(numbers)} 页" if len(numbers) > limit else "")
+
+
+def _audit(report: Report) -> int:
+    """One screen: per document what was found and, marked ✗, what looks wrong and what to do about it."""
+    audits = report.audit()
+    bad = [a for a in audits if a.problems]
+    print(f"文档审计：{len(audits)} 份文档，{len(bad)} 份有问题（{len(bad)} of {len(audits)} need a look）\n")
+    for a in audits:
+        r, f = a.record, a.record.findings
+        print(f"{'✗' if a.problems else '✓'} {r.source}  《{r.title}》（标题来源：{r.title_from or '未知'}）")
+        if r.pages:
+            numbered = {"printed": "印刷页码已对应", "labels": "按 PDF 页码标签引用（未印页码）",
+                        "file": "未印页码，按文件页序引用"}.get(f.page_numbers, "页码未知")
+            if f.page_numbers == "printed":
+                numbered += f" {r.pages - len(f.unnumbered_pages)} 页" + (
+                    f"，未对应：第{_page_list(f.unnumbered_pages)}页（文件页）" if f.unnumbered_pages else "")
+            pages = f"{r.pages} 页，{numbered}"
+        else:
+            pages = f"{r.format} 无页码"
+        print(f"    {pages}；标题 {f.headings} 个，表格 {f.tables} 张，段落 {f.passages} 个，"
+              f"数字 {a.figures} 个（表格中 {a.table_figures} 个）")
+        for problem in a.problems:
+            print(f"    ✗ {problem.message}")
+    return 0
+
+
 def _serve(report: Report, args, settings: Settings) -> int:
     from rag.serve.web import WebOptions, serve
 
@@ -338,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         # Asked for: these commands rebuild a stale index (saying why). The evaluation never does: it
         # measures the index that is being served.
         report = Report(corpus_dir=args.corpus, index_dir=args.index, settings=settings,
-                        auto_rebuild=args.command in ("search", "figures", "ask", "info", "serve"))
+                        auto_rebuild=args.command in ("search", "figures", "ask", "info", "documents", "serve"))
         if args.command == "serve":
             return _serve(report, args, settings)
         if args.command == "index":
@@ -351,6 +413,8 @@ def main(argv: list[str] | None = None) -> int:
             return _ask(report, args)
         if args.command == "eval":
             return _eval(report, args)
+        if args.command == "documents":
+            return _documents(report, args)
         return _info(report)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 0

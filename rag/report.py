@@ -19,6 +19,7 @@ from rag.ingest.chunk import CHUNKER_VERSION
 from rag.ingest.corpus import Skipped, corpus_hash
 from rag.ingest.facts import Figure
 from rag.ingest.pipeline import OutlineEntry, ingest
+from rag.ingest.registry import DocumentAudit, DocumentRecord, audit
 from rag.passage import Passage
 from rag.retrieve.retriever import Filters, Hit, Retriever
 
@@ -220,6 +221,17 @@ class Report:
     def manifest(self) -> Manifest:
         return self.retriever().index.manifest
 
+    def documents(self) -> list[DocumentRecord]:
+        """The document registry of the current version: per file its title, issuer, kind, year, region, short
+        names and pages, and where each came from (rag.ingest.registry.DocumentRecord)."""
+        return list(self.manifest().registry())
+
+    def audit(self) -> list[DocumentAudit]:
+        """Per document what ingestion found (pages, printed page numbers, headings, tables, passages), its rows
+        of the figures table, and what looks wrong (rag.ingest.registry.problems)."""
+        snapshot = self.retriever()
+        return audit(snapshot.index.manifest.registry(), snapshot.index.figures)
+
     def index_version(self) -> str:
         """The version answering now and when it was built: v-20261201-101500-… · 2026-12-01T10:15:00+0800."""
         index = self.retriever().index
@@ -257,4 +269,4 @@ class Report:
         return pages.cached_page(snapshot.index.folder, self.settings.corpus_dir, passage, size)
 
 
-__all__ = ["Report", "BuildResult", "RagError"]
+__all__ = ["Report", "BuildResult", "RagError", "DocumentRecord", "DocumentAudit"]

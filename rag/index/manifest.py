@@ -9,6 +9,7 @@ from typing import Any
 
 from rag.ingest.corpus import Skipped
 from rag.ingest.pipeline import Corpus, OutlineEntry, SourceInfo
+from rag.ingest.registry import DocumentRecord, from_source
 
 # The layout of an index version folder; another value means a full rebuild. 2: the keyword index is saved by
 # bm25s itself (1: through llama-index's BM25Retriever wrapper).
@@ -40,12 +41,14 @@ class Manifest:
     reused: int = 0  # vectors taken from the previous version (same embedded text)
     embedded: int = 0  # vectors computed for this version
     build_seconds: float = 0.0
+    # The document registry (rag.ingest.registry); () in a version built before it: read from `sources` then.
+    documents: tuple[DocumentRecord, ...] = ()
 
     @classmethod
     def of(cls, corpus: Corpus, chunker_version: str, chunk_max_chars: int) -> "Manifest":
         """Before embedding: what was read; the index stage fills in the rest with `built`."""
         return cls(chunker_version, chunk_max_chars, corpus.digest, str(corpus.folder), corpus.sources,
-                   corpus.skipped, corpus.outline, time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+                   corpus.skipped, corpus.outline, time.strftime("%Y-%m-%dT%H:%M:%S%z"), documents=corpus.documents)
 
     def built(self, **done: Any) -> "Manifest":
         return replace(self, **done)
@@ -54,6 +57,12 @@ class Manifest:
     def store_kind(self) -> str:
         """Which store holds the vectors; versions written before the switch existed are FAISS."""
         return str(self.vector_store.get("kind", "faiss"))
+
+    def registry(self) -> tuple[DocumentRecord, ...]:
+        """The document registry of this version; for a version built before it, records read from `sources`."""
+        if self.documents:
+            return self.documents
+        return tuple(from_source(s.name, s.encoding, s.title, s.year, s.publisher, s.passages) for s in self.sources)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
@@ -71,6 +80,7 @@ class Manifest:
         data["skipped"] = tuple(Skipped(**s) for s in data.get("skipped", ()))
         data["outline"] = tuple(OutlineEntry(**e) for e in data.get("outline", ()))
         data["embedding"] = Embedding(**data.get("embedding", {"name": "", "dim": 0}))
+        data["documents"] = tuple(DocumentRecord.from_dict(d) for d in data.get("documents", ()))
         return cls(**data)
 
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.errors import CorpusError
-from rag.ingest.plain import Progress
+from rag.ingest.plain import Progress, ReadInfo
 from rag.ingest.readers import READERS
 from rag.ingest.table import Table
 
 META_SUFFIX = ".meta.toml"  # report.pdf's metadata lives in report.meta.toml beside it
-META_KEYS = {"title": str, "year": int, "publisher": str}
+META_KEYS = {"title": str, "year": int, "publisher": str, "issuer": str}  # issuer: the same as publisher
 
 
 @dataclass(frozen=True)
@@ -23,11 +23,12 @@ class SourceText:
     encoding: str
     line_pages: tuple[int | None, ...] = ()  # page of each line (PDF); empty when the format has no pages
     continued: frozenset[int] = frozenset()  # lines that continue the line before (PDF line wraps)
-    meta: dict = field(default_factory=dict)  # title, year, publisher from the sidecar file, where given
+    meta: dict = field(default_factory=dict)  # title, year, publisher / issuer from the sidecar file, where given
     tables: dict[int, Table] = field(default_factory=dict)  # line index -> the table printed there
-    title: str = ""  # the document's own title (PDF metadata or its cover's largest text)
+    title: str = ""  # the document's metadata title, when it is a real one
     page_labels: dict[int, str] = field(default_factory=dict)  # line index -> printed page that is no number
     breaks: frozenset[int] = frozenset()  # lines that start a paragraph (PDF: the line above stopped short)
+    info: ReadInfo = field(default_factory=ReadInfo)  # printed title and issuer, author, pages (the registry's)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def corpus_hash(corpus_dir: Path) -> str:
 
 
 def read_meta(path: Path) -> dict:
-    """title / year / publisher from a sidecar; a missing one is {}, a malformed one raises ValueError."""
+    """title / year / publisher (or issuer) from a sidecar; a missing one is {}, a malformed one raises ValueError."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -100,7 +101,7 @@ def _read_one(path: Path, name: str, progress: bool = False) -> SourceText | Ski
     except ValueError as err:
         return Skipped(name, str(err))
     return SourceText(name, read.text, read.encoding, read.line_pages, read.continued, tables=read.tables, title=read.title,
-                      page_labels=read.page_labels, breaks=read.breaks)
+                      page_labels=read.page_labels, breaks=read.breaks, info=read.info)
 
 
 def _page_bar(name: str) -> Progress:

@@ -8,8 +8,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rag.ingest.headings import looks_like_heading_text, scheme
-from rag.ingest.plain import Progress, ReadText
+from rag.ingest.plain import Progress, ReadInfo, ReadText
 from rag.ingest.table import CAPTION, UNIT, Table
+from rag.ingest.titles import TitleLine, TitlePage, is_chinese, metadata_title, printed_issuer, printed_title
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # 表1 / 表 1-2 / 续表3 / 附表2: a table's caption (a paragraph just above the table, or just below it).
@@ -31,20 +32,56 @@ def read_docx(data: bytes, progress: Progress | None = None) -> ReadText:
 
         document = docx.Document(io.BytesIO(data))
         blocks = list(_blocks(document))
-        title = _title(document.core_properties.title or "")
+        title = metadata_title(document.core_properties.title or "")
+        author = (document.core_properties.author or "").strip()
+        first = _first_page(document)
     except Exception as err:  # python-docx raises zipfile, lxml and KeyError alike on damaged files
         raise ValueError(f"无法读取 DOCX，文件可能已损坏（corrupt DOCX: {type(err).__name__}）") from None
     lines, tables = _lay_out(blocks)
     text = "\n".join(lines)
     if not text.strip() and not tables:
         raise ValueError("DOCX 中没有文字（no text in DOCX）")
-    return ReadText(text, "docx", tables=tables, title=title)
+    printed = printed_title([first], _body_size(list(document.paragraphs)) or 0.0)
+    info = ReadInfo(printed_title=printed, printed_issuer=printed_issuer([first], title or printed), author=author,
+                    chinese=is_chinese(text))
+    return ReadText(text, "docx", tables=tables, title=title, info=info)
 
 
-def _title(title: str) -> str:
-    """The core-properties title, without what Word's PDF printer and file conversions leave in it."""
-    title = re.sub(r"^Microsoft Word\s*-\s*", "", title.strip())
-    return re.sub(r"\.docx?$", "", title, flags=re.I).strip()
+_FIRST_PARAGRAPHS = 20  # a Word document's "first page" for its title: its first paragraphs with text
+
+
+def _first_page(document) -> TitlePage:
+    """The first paragraphs with text (before the first table or page break), as lines with their size, weight and
+    alignment; a paragraph in the Title style counts as the largest."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.text.paragraph import Paragraph
+
+    lines: list[TitleLine] = []
+    body = document.element.body
+    for n, element in enumerate(body.iterchildren()):
+        if element.tag == f"{W}tbl" or len(lines) >= _FIRST_PARAGRAPHS:
+            break
+        if element.tag != f"{W}p":
+            continue
+        paragraph = Paragraph(element, document._body)
+        text = paragraph.text.strip()
+        breaks = element.xpath(".//w:br[@w:type='page']") or element.xpath(".//w:pageBreakBefore")
+        if re.fullmatch(r"目\s*[录錄次]|(?i:contents)", text):
+            break  # the contents begin: the title page is over
+        if text:
+            runs = [r for r in paragraph.runs if r.text.strip()]
+            sizes = [s for s in (_run_size(r, paragraph) for r in runs) if s]
+            style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            size = max(sizes, default=0.0) + (100.0 if style in ("Title", "标题") else 0.0)
+            alignment = paragraph.alignment if paragraph.alignment is not None else (
+                paragraph.style.paragraph_format.alignment if paragraph.style is not None else None)
+            bold = bool(runs) and all(_run_bold(r, paragraph) for r in runs)
+            # Positions in points, a paragraph a line of 20 pt: paragraphs next to each other touch, an empty one
+            # between them parts them.
+            lines.append(TitleLine(text, size, bold, alignment == WD_ALIGN_PARAGRAPH.CENTER, 20.0 * n, 20.0 * n + 16))
+        if breaks and lines:
+            break
+    return TitlePage(tuple(lines))
 
 
 def _blocks(document) -> list[_Para | Table]:

@@ -32,6 +32,9 @@ class Folio:
 class Furniture:
     folios: tuple[Folio, ...]  # one per page
     drop: tuple[frozenset[int], ...]  # per page: indices into PageLines.lines of furniture lines to remove
+    # What the folios rest on: "printed" (numbers printed on the pages), "labels" (the PDF's /PageLabels, nothing
+    # usable printed) or "file" (neither: the PDF's own page index).
+    basis: str = "printed"
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,10 @@ def furniture(pages: Sequence[PageLines], labels: Sequence[str] | None = None) -
     printed = _confirmed(candidates, keys)
     folios = _folios(printed, labels, len(pages))
     drop = _drop(pages, bands, keys, printed, candidates)
-    return Furniture(tuple(folios), tuple(drop))
+    known = sum(c is not None for c in printed)
+    basis = "printed" if known >= max(1, len(pages) * _ENOUGH) else "labels" if labels and any(
+        label.strip() for label in labels) else "file"
+    return Furniture(tuple(folios), tuple(drop), basis)
 
 
 def _bands(page: PageLines) -> tuple[list[int], list[int]]:

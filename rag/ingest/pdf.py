@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 from rag.ingest.folios import PageLine, PageLines, furniture
 from rag.ingest.headings import Levels, looks_like_heading_text, scheme
 from rag.ingest.pdf_layout import Line, PageLayout, TableAt, body_size, page_layout
-from rag.ingest.plain import Progress, ReadText
+from rag.ingest.plain import PageFacts, Progress, ReadInfo, ReadText
 from rag.ingest.table import CAPTION, UNIT, Table, is_figure
+from rag.ingest.titles import TitleLine, TitlePage, is_chinese, metadata_title, printed_issuer, printed_title
 from rag.text.garbage import is_garbage
 from rag.text.normalize import title_key
 
@@ -24,7 +25,6 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 _TOC_LINE = re.compile(r"^(?P<title>.+?)\s*(?:[.…·．_\-—]{3,}|\s{2,}|(?<=[\u3400-\u9fff）)])\s?)\s*(?P<page>\d{1,4})$")
 _TOC_TITLE = re.compile(r"^(?:目\s*录|目\s*次|CONTENTS|Contents)$")
 _BYLINE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[二〇一]{4}年[一二三四五六七八九十]{1,3}月")
-_BAD_TITLE = re.compile(r"^(?:Microsoft Word|untitled|无标题|文档|Document)|\.(?:docx?|pdf|wps)$", re.IGNORECASE)
 _HEADING_RATIO = 1.15  # a line this much larger than its page's body text is a heading
 _COVER_CHARS = 400  # a first page with less text than this is a cover: its large lines are the title, not headings
 
@@ -47,14 +47,25 @@ def read_pdf(data: bytes, progress: Progress | None = None) -> ReadText:
                        for lines, lay in zip(physical, layouts)], meta.labels)
     pages = [_without(lay, {id(lines[i]) for i in drop}) for lay, lines, drop in zip(layouts, physical, found.drop)]
     numbers = [f.number for f in found.folios]
-    return _assemble(pages, numbers, [f.label for f in found.folios], meta)
+    facts = tuple(PageFacts(lay.chars, _garbage_page(lines), folio.label)
+                  for lay, lines, folio in zip(layouts, physical, found.folios))
+    read = _assemble(pages, numbers, [f.label for f in found.folios], meta)
+    return replace(read, info=replace(read.info, pages=facts, page_numbers=found.basis, author=meta.author,
+                                      chinese=is_chinese(read.text)))
+
+
+def _garbage_page(lines: list[Line]) -> bool:
+    """The page's text layer is mostly not text (glyphs without a Unicode map), though the file as a whole is read."""
+    text = "".join(ln.text for ln in lines)
+    return len(text) >= 20 and is_garbage(text)
 
 
 @dataclass(frozen=True)
 class _Info:
-    title: str
+    title: str  # the metadata title when it is a real title (titles.metadata_title), else ""
     labels: list[str] | None
     outline: tuple[_Outline, ...]
+    author: str = ""
 
 
 def _document_info(data: bytes) -> _Info:
@@ -68,14 +79,14 @@ def _document_info(data: bytes) -> _Info:
         labels = list(reader.page_labels) if "/PageLabels" in reader.trailer["/Root"] else None
         outline = tuple(_outline(reader))
         title = str((reader.metadata or {}).get("/Title") or "").strip()
+        author = str((reader.metadata or {}).get("/Author") or "").strip()
     except PermissionError:
         raise ValueError("PDF 已加密，需要密码（encrypted PDF）") from None
     except Exception as err:  # pypdf raises a dozen types on damaged files; all mean "cannot read"
         raise ValueError(f"无法读取 PDF，文件可能已损坏（corrupt PDF: {type(err).__name__}）") from None
     if count == 0:
         raise ValueError("PDF 没有页面（PDF has no pages）")
-    good = title and not _BAD_TITLE.search(title) and len(title) >= 4
-    return _Info(title if good else "", labels, outline)
+    return _Info(metadata_title(title), labels, outline, author)
 
 
 def _unlock(reader) -> bool:
@@ -157,7 +168,9 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], labels: list[s
     breaks: set[int] = set()
     last: tuple[Line, _Edges] | None = None  # the last body line written, on whatever page, and its page's margins
     tables: dict[int, Table] = {}
-    title = info.title or _cover_title(pages[0])
+    first_pages = [_title_page(lay) for lay in pages[:8]]
+    printed = printed_title(first_pages, doc_body)
+    title = info.title or printed
     page_labels: dict[int, str] = {}
 
     def emit(text: str, number: int | None) -> None:
@@ -232,8 +245,22 @@ def _assemble(pages: list[PageLayout], numbers: list[int | None], labels: list[s
             previous, previous_heading = item, False
         if number is None and labels[index]:  # front matter numbered i, ii: cited by its printed label
             page_labels.update(dict.fromkeys(range(first_line, len(lines)), labels[index]))
-    return ReadText("\n".join(lines), "pdf", tuple(line_pages), frozenset(continued), tables, title, page_labels,
-                    frozenset(breaks))
+    own = ReadInfo(printed_title=printed, printed_issuer=printed_issuer(first_pages, title))
+    return ReadText("\n".join(lines), "pdf", tuple(line_pages), frozenset(continued), tables, info.title, page_labels,
+                    frozenset(breaks), own)
+
+
+def _title_page(layout: PageLayout) -> TitlePage:
+    """A first page as the title finder reads it: its lines with size, weight and whether they are centred."""
+    lines = [it for it in layout.items if isinstance(it, Line)]
+    middle = layout.width / 2
+    left = min((ln.x0 for ln in lines), default=0.0)
+
+    def centred(ln: Line) -> bool:  # centred on the page, and set in from the text's left edge
+        return abs((ln.x0 + ln.x1) / 2 - middle) <= 0.06 * layout.width and ln.x0 - left >= 2 * ln.size
+
+    return TitlePage(tuple(TitleLine(ln.text, ln.size, ln.bold, centred(ln), ln.top, ln.bottom) for ln in lines),
+                     _is_contents(lines))
 
 
 def _only_figures(text: str) -> bool:
@@ -520,15 +547,3 @@ def _wraps(previous: Line, line: Line, edges: _Edges) -> bool:
     full = _reaches(previous, edges, line.text)
     flush = line.x0 <= edges.left[line.column] + 0.6 * line.size
     return full and flush and line.top - previous.bottom < 1.5 * line.size
-
-
-def _cover_title(first: PageLayout) -> str:
-    """The largest text on the first page (lines printed in that size joined), never a footer or a disclaimer."""
-    lines = [it for it in first.items if isinstance(it, Line) and len(it.text) >= 2]
-    if not lines:
-        return ""
-    biggest = max(ln.size for ln in lines)
-    if biggest <= body_size(lines) and first.chars > _COVER_CHARS:
-        return ""
-    title = [ln.text for ln in lines if ln.size >= biggest - 0.5]
-    return re.sub(r"\s+", " ", " ".join(title)).strip()[:80]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from rag.ingest.headings import scheme
 from rag.ingest.table import Table
+from rag.ingest.titles import cover_lines
 from rag.text.normalize import clean_title, ends_sentence, title_key
 
 _HEADING = re.compile(r"^(#{1,6})\s*(.*)$")
@@ -298,7 +299,8 @@ class _Parser:
     def finish(self) -> None:
         self.mark_open_incomplete()
         if self.cover:
-            self.doc.title = re.sub(r"\s+", "", "".join(self.cover[:2]))
+            # Its first two lines that may be a title: never 目录, a contents line, 附件2 or a numbered heading.
+            self.doc.title = re.sub(r"\s+", "", "".join(cover_lines(self.cover)[:2]))
             by = next((m for m in (_PUBLISHER.match(c) for c in self.cover) if m), None)
             # else the last organisation named alone on the cover: publishers print below the title
             by = by or next((m for m in (_ORGANISATION.match(c.strip()) for c in reversed(self.cover)) if m), None)

@@ -1,0 +1,231 @@
+"""A document's title and issuer as it prints them: the metadata title only when it is a real title, else the
+largest text of the first pages (image-only pages, 目录 pages, 附件N labels, dates, page numbers left out)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from rag.ingest.headings import scheme
+
+# What editors and converters write into a file's title field when nobody typed one: never a document's title.
+_GENERIC = re.compile(
+    r"(?:untitled|无标题|無標題|未命名|新建\S*文档\d*|新建\S*文件\d*|文档\d*|文件\d*|document\s*\d*|presentation\s*\d*|"
+    r"slide\s*\d*|幻灯片\s*\d*|演示文稿\s*\d*|powerpoint\s*演示文稿\s*\d*|microsoft\s*(?:word|powerpoint|excel)\s*文档?|"
+    r"word\s*文档|wps\s*(?:文字|演示|表格)?|pdf|title|标题|標題|封面|normal|default|print|打印|temp|tmp|test|测试|"
+    r"模板|template|adobe\s*acrobat.*|acrobat\s*pdfmaker.*|\d+)",
+    re.IGNORECASE)
+# "Microsoft Word - 年度报告.docx": a PDF printer's label over a file name.
+_PRINTER = re.compile(r"^(?:Microsoft\s*(?:Word|PowerPoint|Excel)|WPS\s*\S*|PowerPoint|Word)\s*[-–—:：]", re.IGNORECASE)
+_EXTENSION = re.compile(r"\.(?:docx?|wps|wpt|pdf|pptx?|dps|xlsx?|et|txt|md|rtf|ofd|caj|html?|tex)$", re.IGNORECASE)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+# Lines a cover or a first page prints that are never its title.
+_ANNEX = re.compile(r"^(?:附件|附表|附录|附錄|附)\s*[\d一二三四五六七八九十]*\s*[：:]?\s*$")
+_CONTENTS = re.compile(r"^(?:目\s*录|目\s*錄|目\s*次|contents?|table\s+of\s+contents)$", re.IGNORECASE)
+_TOC_LINE = re.compile(r"^.+?(?:[.…·．_\-—]{3,}|\s{2,})\s*\d{1,4}$")
+_DATE = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|(?:19|20)\d{2}\s*[./-]\s*\d{1,2}(?:\s*[./-]\s*\d{1,2})?"
+    r"|[二〇一○零]{4}\s*年(?:\s*[一二三四五六七八九十]{1,3}\s*月(?:\s*[一二三四五六七八九十]{1,3}\s*日)?)?"
+    r"|(?:中[華华])?民[國国]\s*[\d一二三四五六七八九十百〇零]{2,5}\s*年(?:\s*[\d一二三四五六七八九十]{1,3}\s*月)?"
+    r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?)$")
+_NUMBERS = re.compile(r"^[\d\s\-—–/|·.第页頁共ivxlcdmIVXLCDM]+$")
+_MARKINGS = re.compile(r"^(?:密\s*级|编\s*号|編\s*號|内部资料|內部資料|机密|秘密|绝密|公开|公開|保密|索引号|文号|发布日期)[★:：\s]")
+_BYLINE_VERB = re.compile(r"^(?P<who>\S.*?)\s*(?:编著|主编|编制|编印|编写|编|出品|發布|发布|印发|编製|編著|編製|編印|編)$")
+_DATED = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[二〇一○零]{4}年[一二三四五六七八九十]{1,3}月"
+                    r"(?:[一二三四五六七八九十]{1,3}日)?")
+# An organisation named alone: 江川职业技术学院, 某市统计局, 职业教育数字化研究中心, 某某股份有限公司 (课题组).
+ORGANISATION = re.compile(
+    r"^(\S{2,30}?(?:学院|大学|学校|研究院|研究所|研究中心|中心|委员会|人民政府|政府|办公室|办公厅|公司|集团|局|厅|部|署|院|出版社|协会|学会|联合会|"
+    r"學院|大學|學校|委員會|協會|學會|辦公室|辦公廳|廳))(?:\s*(?:课题组|課題組|编|編))?$")
+_SENTENCE = re.compile(r"[。！？；]")
+TITLE_CHARS = 100  # a title longer than this is a paragraph
+_COVER_CHARS = 400  # a page with less text than this is a cover: its largest text is the title
+_PAGES = 5  # the title is looked for on the first pages that print text, at most this many
+
+
+@dataclass(frozen=True)
+class TitleLine:
+    """A printed line of a first page as the title finder sees it."""
+    text: str
+    size: float = 0.0  # points (a DOCX run's size; 0 when unknown)
+    bold: bool = False
+    centred: bool = False
+    top: float = 0.0  # points from the top of the page (PDF); the paragraph's position in a DOCX
+    bottom: float = 0.0
+
+
+@dataclass(frozen=True)
+class TitlePage:
+    """One of the first pages: its lines (no running heads or footers) and whether it is a table of contents."""
+    lines: tuple[TitleLine, ...]
+    contents: bool = False
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s_\-–—.·]+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def looks_like_file_name(text: str, file_name: str = "") -> bool:
+    """report-final_v2, 年度报告.docx, C:\\docs\\x, or the file's own name: a name a file was given, not a title."""
+    text = text.strip()
+    if not text:
+        return False
+    if _EXTENSION.search(text) or "/" in text or "\\" in text:
+        return True
+    if file_name:
+        stem = PurePosixPath(file_name).name
+        stem = _EXTENSION.sub("", stem)
+        if _key(text) == _key(stem):
+            return True
+    # An ASCII name with _ or - between its words and no space: what people call files, never how a title is printed.
+    return bool(re.fullmatch(r"[\w.\-]+", text, re.ASCII) and re.search(r"[_\-]|\d", text) and " " not in text)
+
+
+def metadata_title(raw: str, file_name: str = "", chinese: bool | None = None) -> str:
+    """The file's title field when it is a real title, else "": not empty, not a generic word (untitled,
+    PowerPoint 演示文稿), not a PDF printer's "Microsoft Word - x.docx", not a file name, not a label (附件2, 目录);
+    for a Chinese document (chinese=True), a title with Chinese in it."""
+    title = squeeze(raw.replace("\x00", ""))
+    if len(title) < 4 or len(title) > TITLE_CHARS:
+        return ""
+    if _PRINTER.search(title) or _GENERIC.fullmatch(title) or looks_like_file_name(title, file_name):
+        return ""
+    if never_title(title):
+        return ""
+    if chinese and not _CJK.search(title):
+        return ""  # "Annual Report", "Normal.dotm" over a Chinese report: a template's field, not its title
+    return title
+
+
+def _label(text: str) -> bool:
+    """附件2, 目录, a date, a page number, a security marking: printed above or around a title, never one."""
+    flat = squeeze(text).replace(" ", "")
+    return bool(_ANNEX.match(flat) or _CONTENTS.match(flat) or _DATE.match(flat) or _NUMBERS.match(flat)
+                or _MARKINGS.match(flat))
+
+
+def never_title(text: str) -> bool:
+    """A line a first page prints that is no title: 附件2, 目录, a contents line, a date, a page number, a
+    security marking, a by-line (… 编著), a URL, a sentence."""
+    text = squeeze(text)
+    if len(text) < 2 or len(text) > TITLE_CHARS:
+        return True
+    return bool(_label(text) or _TOC_LINE.match(text) or _BYLINE_VERB.match(text)
+                or re.search(r"https?://|www\.|@", text) or _SENTENCE.search(text.rstrip("。")) or text.endswith("。"))
+
+
+def _candidate(line: TitleLine) -> bool:
+    """A line that may be (part of) a title: not a label, and not a numbered heading (一、, 第一章, 1.1)."""
+    return not never_title(line.text) and scheme(line.text) is None
+
+
+def cover_lines(lines: list[str]) -> list[str]:
+    """The lines of a cover that may be its title: labels, contents lines, by-lines and numbered headings left out
+    (a bare year stays: 2024年 / 质量年度报告 is one title)."""
+    year = re.compile(r"(?:19|20)\d{2}\s*年?度?")
+    return [line for line in lines if scheme(line) is None
+            and (not never_title(line) or year.fullmatch(squeeze(line).replace(" ", "")))]
+
+
+def printed_title(pages: list[TitlePage], body: float = 0.0) -> str:
+    """The largest text of the first pages that print text, contents pages left out; "" when none stands out.
+
+    A cover (little text) gives its largest lines; a first page of running text gives its largest line when it is
+    larger than the body text (a 附件2 page: the line under the label), else its first line when it stands apart
+    (bold or centred) — never a numbered heading, a contents line, a label or a date.
+    """
+    seen = 0
+    for page in pages:
+        if not page.lines:
+            continue  # a page of images only: a cover picture, a scanned page
+        if page.contents or any(_CONTENTS.match(ln.text.replace(" ", "")) for ln in page.lines[:5]):
+            continue
+        seen += 1
+        title = _title_on(page.lines, body)
+        if title:
+            return title
+        if sum(len(ln.text) for ln in page.lines) > _COVER_CHARS or seen >= _PAGES:
+            return ""  # running text began and printed no title: later pages would give a heading
+    return ""
+
+
+def _title_on(lines: tuple[TitleLine, ...], body: float) -> str:
+    candidates = [ln for ln in lines if _candidate(ln)]
+    if not candidates:
+        return ""
+    cover = sum(len(ln.text) for ln in lines) <= _COVER_CHARS
+    if body <= 0:  # the body size unknown: the size most lines are printed in
+        sizes = sorted(ln.size for ln in lines if ln.size > 0)
+        body = sizes[len(sizes) // 2] if sizes else 0.0
+    biggest = max(ln.size for ln in candidates)
+    if biggest <= 0:  # sizes unknown: the first candidate of a cover
+        return squeeze(candidates[0].text) if cover else ""
+    if biggest < body * 1.15:
+        # Nothing larger than the text: its first line (after 附件2, a date) when it stands apart as a title does.
+        first = next((ln for ln in lines if not _label(ln.text)), None)
+        if first is not None and _candidate(first) and len(first.text) <= 40 and (first.bold or first.centred):
+            return squeeze(first.text)
+        return ""
+    order = sorted(lines, key=lambda ln: (ln.top, ln.bottom))
+    main = next(i for i, ln in enumerate(order) if ln.size >= biggest - 0.5 and _candidate(ln))
+    if not cover and any(len(ln.text) >= 40 or _SENTENCE.search(ln.text) for ln in order[:main]):
+        return ""  # the largest line stands below running text: a heading in the body, not the document's title
+    group = [main]
+    # The lines of the title's own type run on below it; lines next to it in smaller type (the school above
+    # 2024年质量年度报告, ——副标题 or （2024年） below) belong to it when they touch it.
+    for step in (1, -1):
+        i = main
+        while 0 <= i + step < len(order) and len(group) < 4:
+            here, there = order[i], order[i + step]
+            gap = there.top - here.bottom if step == 1 else here.top - there.bottom
+            same = there.size >= biggest - 0.5
+            close = gap <= (1.2 if same else 0.9) * max(here.size, there.size, 1)
+            # Smaller type joins when it is still larger than the body; an organisation only above the title (the
+            # school over 质量年度报告): one below it is the by-line.
+            smaller = (there.size >= 0.6 * biggest and there.size >= body * 1.15
+                       and (step == -1 or not ORGANISATION.match(there.text.strip())))
+            if not (_candidate(there) and close and (same or smaller)):
+                break
+            group.append(i + step)
+            i += step
+    text = squeeze(" ".join(order[i].text for i in sorted(group)))
+    return text[:TITLE_CHARS]
+
+
+def printed_issuer(pages: list[TitlePage], title: str = "") -> str:
+    """Who issued the document, as its first pages print it: a by-line (… 编著, … 发布), an organisation before a
+    date (周口市统计局 2024年4月29日), else an organisation named alone on the cover — never the title itself."""
+    alone = ""
+    for page in pages[:_PAGES]:
+        if not page.lines or page.contents:
+            continue
+        for line in page.lines:
+            text = squeeze(line.text)
+            if title and _key(text) in _key(title):
+                continue
+            by = _BYLINE_VERB.match(text)
+            if by and ORGANISATION.match(by.group("who").strip()):
+                return ORGANISATION.match(by.group("who").strip()).group(1)
+            dated = _DATED.search(text)
+            if dated and dated.start() > 0:
+                who = ORGANISATION.match(text[:dated.start()].strip())
+                if who:
+                    return who.group(1)
+            org = ORGANISATION.match(text)
+            if org and not alone:
+                alone = org.group(1)
+        if sum(len(ln.text) for ln in page.lines) > _COVER_CHARS:
+            break
+    return alone
+
+
+def is_chinese(text: str) -> bool:
+    """Most letters of the text are Chinese characters."""
+    sample = [ch for ch in text[:4000] if ch.isalpha()]
+    return bool(sample) and sum(bool(_CJK.match(ch)) for ch in sample) >= 0.3 * len(sample)
