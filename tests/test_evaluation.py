@@ -30,6 +30,7 @@ def quick_run(built_index, tmp_path_factory):
     return done, results
 
 
+@pytest.mark.slow  # 31 s measured on 2 busy cores
 def test_quick_run_passes_its_thresholds_and_writes_both_files(quick_run):
     done, results = quick_run
     assert done.returncode == 0, done.stderr
@@ -49,6 +50,7 @@ def test_quick_run_passes_its_thresholds_and_writes_both_files(quick_run):
     assert "检索 hybrid" in done.stdout and "回答 extractive" in done.stdout
 
 
+@pytest.mark.slow  # 19 s measured on 2 busy cores
 def test_a_second_run_is_compared_with_the_first(quick_run, built_index):
     _, results = quick_run
     done = _eval("--quick", "--type", "figure", "--results", str(results), index=built_index)
@@ -59,6 +61,7 @@ def test_a_second_run_is_compared_with_the_first(quick_run, built_index):
     assert done.returncode in (0, 1)
 
 
+@pytest.mark.slow  # 16 s measured on 2 busy cores
 def test_falling_below_a_threshold_exits_non_zero(built_index, tmp_path):
     strict = tmp_path / "strict.toml"
     strict.write_text('[min]\n"answers.extractive.overall.right" = 0.99\n', encoding="utf-8")

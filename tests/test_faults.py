@@ -34,6 +34,7 @@ def _current(index_dir):
     return (index_dir / "CURRENT").read_text().strip()
 
 
+@pytest.mark.slow  # 8 s measured on 2 busy cores
 def test_a_full_disk_while_building_leaves_the_previous_index_serving(index_copy):
     before = _current(index_copy)
     done = subprocess.run([sys.executable, "-c", DISK_FULL, str(CORPUS), str(index_copy)], cwd=ROOT,
@@ -130,6 +131,7 @@ def test_a_model_that_finds_nothing_leaves_the_quote_when_there_is_one(report, f
     assert not refused.found and not refused.citations
 
 
+@pytest.mark.slow  # 46 s measured on 2 busy cores
 def test_reindexing_while_serving_fails_no_request(index_copy):
     """Searches run without pause while two new versions are built and published in another process."""
     serving = Report(CORPUS, index_copy, auto_rebuild=False)

@@ -64,6 +64,7 @@ def test_corrupt_faiss_file_is_detected(index_copy, report):
         Report(report.settings.corpus_dir, index_copy, auto_rebuild=False).search("经费")
 
 
+@pytest.mark.slow  # 8 s measured on 2 busy cores
 def test_crash_mid_build_leaves_the_previous_index_whole(index_copy, report, tmp_path):
     before = (index_copy / CURRENT).read_text()
     # A corpus large enough that embedding takes seconds, so the build can be killed mid-way.
@@ -131,6 +132,7 @@ def test_large_indexes_use_hnsw_and_search_like_exact(mini_corpus, tmp_path, mon
     assert [h.id for h in filtered] == [h.id for h in exact.search("经费", k=len(exact.passages()), kind="text")]
 
 
+@pytest.mark.slow  # 7 s measured on 2 busy cores
 def test_a_large_build_embeds_in_worker_processes_with_the_same_vectors(report, mini_corpus, tmp_path, monkeypatch):
     import numpy as np
 

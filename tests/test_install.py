@@ -68,6 +68,7 @@ def test_the_installed_package_holds_every_module_and_prompt(installed):
     assert shipped == sorted(p.name for p in (ROOT / "prompts").iterdir() if p.suffix in (".md", ".toml"))
 
 
+@pytest.mark.slow  # 9 s measured on 2 busy cores
 def test_report_rag_answers_from_another_folder(installed, index_copy, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

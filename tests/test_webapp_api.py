@@ -154,6 +154,7 @@ def test_bad_input_gets_a_clear_message_not_a_traceback(client, served, call, me
     assert "Traceback" not in (served[1] / next(p.name for p in served[1].glob("app-*.log"))).read_text()
 
 
+@pytest.mark.slow  # 11 s measured on 2 busy cores
 def test_auth_from_the_environment_is_required(app_index, tmp_path):
     with running_app(app_index, tmp_path, "--backend", "extractive", env={"RAG_WEB_AUTH": "官员:s3cret"}) as url:
         with pytest.raises(Exception):
@@ -183,6 +184,7 @@ def test_start_up_errors_are_one_line(args, message, tmp_path):
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow  # 10 s measured on 2 busy cores
 def test_a_busy_port_is_reported(app_index, tmp_path):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -56,6 +56,7 @@ def test_the_api_key_is_never_shown_or_logged(remote_app):
     assert SECRET not in next(folder.glob("app-*.log")).read_text()
 
 
+@pytest.mark.slow  # 57 s measured on 2 busy cores
 def test_reindexing_while_the_app_serves_loses_no_request(remote_app):
     url, folder = remote_app
     errors, answered, stop = [], [], threading.Event()
