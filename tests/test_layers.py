@@ -1,7 +1,9 @@
-"""The package's plan, enforced: each stage imports only the stages below it (read from every module's source)."""
+"""The package's plan, enforced from every module's source: each stage imports only the stages below it, and only
+what their __init__.py names as their seam; no two modules import each other, directly or round a loop."""
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 RAG = Path(__file__).resolve().parent.parent / "rag"
 # The pipeline, lowest first. A module may import the foundation and its own or a lower stage, never a higher one.
 STAGES = ("text", "ingest", "index", "retrieve", "answer", "llm", "serve", "evaluate")
-FOUNDATION = ("rag.errors", "rag.config", "rag.passage")  # imported by every stage; they import only each other
+FOUNDATION = ("rag.errors", "rag.config", "rag.passage", "rag.seam")  # imported by every stage; they import only each other
 # The facade over stages 1-4 (ingest, index, retrieve) that serve and evaluate open; answer and llm never see it.
 REPORT = "rag.report"
 FACES = ("rag", "rag.__main__", "rag.cli", "rag.llamaindex")  # the public face and the command line: above all
@@ -22,11 +24,17 @@ def module_name(path: Path) -> str:
 
 def rag_imports(path: Path) -> set[str]:
     """Every rag module a file imports, at the top or inside a function."""
-    found: set[str] = set()
+    return {module for module, _ in imported_names(path)}
+
+
+def imported_names(path: Path) -> set[tuple[str, str | None]]:
+    """(module, name) for every rag import of a file, at the top or inside a function; name None for a module
+    imported whole (`import rag.x.y`, `from rag.x import y` where y is a module)."""
+    found: set[tuple[str, str | None]] = set()
     package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name.split(".")[0] == "rag")
+            found.update((a.name, None) for a in node.names if a.name.split(".")[0] == "rag")
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
@@ -36,7 +44,7 @@ def rag_imports(path: Path) -> set[str]:
                 # `from rag.index import dense` imports rag.index.dense; `from rag.x import Name` imports rag.x.
                 for alias in node.names:
                     candidate = f"{base}.{alias.name}"
-                    found.add(candidate if _is_module(candidate) else base)
+                    found.add((candidate, None) if _is_module(candidate) else (base, alias.name))
     return found
 
 
@@ -148,6 +156,80 @@ def test_the_checker_sees_an_import_circle(tmp_path):
     finally:
         first.unlink()
         second.unlink()
+
+
+def stage_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) >= 2 and parts[0] == "rag" and parts[1] in STAGES else None
+
+
+def seam_of(stage: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """(SEAM, MODULES) as rag/<stage>/__init__.py declares them: name -> the module defining it, and the modules
+    other stages may import whole."""
+    declared = {}
+    for node in ast.parse((RAG / stage / "__init__.py").read_text(encoding="utf-8")).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if [getattr(t, "id", "") for t in targets] in (["SEAM"], ["MODULES"]) and node.value is not None:
+            declared[targets[0].id] = ast.literal_eval(node.value)
+    return dict(declared.get("SEAM", {})), tuple(declared.get("MODULES", ()))
+
+
+SEAMS = {stage: seam_of(stage) for stage in STAGES}
+
+
+def through_the_seam(importer: str, module: str, name: str | None) -> bool:
+    """Whether an import of module (and name from it) is allowed to importer: anything inside its own stage; from
+    another stage, a name of its SEAM from the module that defines it or from the stage package, or a module of its
+    MODULES (whole, or any name from it)."""
+    stage = stage_of(module)
+    if stage is None or stage == stage_of(importer):
+        return True
+    names, modules = SEAMS[stage]
+    if module == f"rag.{stage}":
+        return name is None or name in names or name in modules
+    if module.split(".")[2] in modules:
+        return True
+    return name is not None and names.get(name) == module
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(RAG.parent)))
+def test_other_stages_import_only_a_stages_seam(path):
+    me = module_name(path)
+    outside = sorted(f"{module}.{name}" if name else module for module, name in imported_names(path)
+                     if not through_the_seam(me, module, name))
+    assert not outside, (f"{me} imports what no seam offers: {outside}; import it from the stage's seam, or add it to "
+                         f"SEAM/MODULES in that stage's __init__.py if other stages should see it")
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stage_names_its_seam_and_the_seam_resolves(stage):
+    """Every stage's __init__.py declares its seam; each name is defined by the module named for it (inside the
+    stage), loads through the package (`from rag.index import Manifest`), and __all__ lists exactly the seam."""
+    names, modules = SEAMS[stage]
+    package = importlib.import_module(f"rag.{stage}")
+    assert names or modules, f"rag/{stage}/__init__.py declares no SEAM or MODULES"
+    assert sorted(package.__all__) == sorted([*names, *modules])
+    for name, home in names.items():
+        assert stage_of(home) == stage and _is_module(home), (name, home)
+        assert name in vars(importlib.import_module(home)), f"{home} does not define {name}"
+        assert getattr(package, name) is getattr(importlib.import_module(home), name)
+    for module in modules:
+        assert _is_module(f"rag.{stage}.{module}"), module
+        assert getattr(package, module) is importlib.import_module(f"rag.{stage}.{module}")
+
+
+def test_the_checker_sees_an_import_past_the_seam():
+    """The rule can fail: the web app reaching into the index's versions module for a name not in the seam."""
+    fake = RAG / "serve" / "_seam_probe.py"
+    fake.write_text('"""probe"""\nfrom rag.index.versions import _staging\nfrom rag.index import Manifest\n',
+                    encoding="utf-8")
+    try:
+        me = module_name(fake)
+        assert not through_the_seam(me, "rag.index.versions", "_staging")
+        assert through_the_seam(me, "rag.index", "Manifest") == ("Manifest" in SEAMS["index"][0])
+        assert through_the_seam("rag.index.artefacts", "rag.index.versions", "_staging")  # inside the stage: free
+    finally:
+        fake.unlink()
 
 
 def test_every_module_says_what_it_is_for():
