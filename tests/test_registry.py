@@ -164,6 +164,51 @@ def test_a_pdf_printers_metadata_title_is_ignored_a_real_one_is_used(tmp_path):
     assert (_record(tmp_path).title, _record(tmp_path).title_from) == ("江川职业技术学院2024年质量年度报告", METADATA)
 
 
+def test_a_running_head_is_the_title_where_nothing_else_prints_one(tmp_path):
+    """A table printed under its title on every page: the title is a running head, and the only one there is."""
+    head = "湖北省2023年本科普通批录取院校（首选物理）平行志愿投档线"
+    doc = Pdf(tmp_path / "lines.pdf")
+    for page in range(1, 5):
+        doc.text(800, head, 15, centred=True)
+        for row in range(30):
+            doc.text(760 - 22 * row, f"{1000 + 40 * page + row}  江川第{page}{row:02d}学院  {600 - row - page}  {12000 + 37 * row + page}")
+        doc.text(40, f"- {page} -", 9, centred=True)
+        doc.page()
+    doc.save()
+    record = _record(tmp_path)
+    assert (record.title, record.title_from, record.year, record.region) == (head, FIRST_PAGE, 2023, "湖北省")
+
+
+def test_a_metadata_title_that_only_names_a_place_comes_last_and_is_flagged(tmp_path):
+    """The 黔东南 bulletin: /Title names the prefecture, page 1 prints the bureau, the date and running text."""
+    from rag.ingest.registry import problems
+
+    doc = Pdf(tmp_path / "bulletin.pdf", title="黔东南苗族侗族自治州")
+    doc.text(700, "黔东南州统计局", 14, centred=True)
+    doc.text(675, "2024年5月7日", 14, centred=True)
+    y = doc.paragraph(630, "2023年，在省委省政府和州委州政府的坚强领导下，全州上下深入贯彻党的二十大精神，" + BODY, 16, width=26)
+    doc.text(y - 10, "一、综合", 18)
+    doc.paragraph(y - 50, "全年全州生产总值1329.65亿元，比上年增长4.0%。" + BODY, 16, width=26)
+    doc.save()
+    record = _record(tmp_path)
+    assert (record.title, record.title_from) == ("黔东南苗族侗族自治州", METADATA)
+    assert (record.issuer, record.issuer_from) == ("黔东南州统计局", FIRST_PAGE)
+    assert record.year == 2023  # the year it reports on, not the day it was issued
+    assert [p.what for p in problems(record)][:1] == ["title-is-a-name"]
+
+
+def test_a_labelled_issuer_and_a_letter_spaced_title(tmp_path):
+    doc = Pdf(tmp_path / "budget.pdf")
+    doc.text(600, "行 政 院 施 政 報 告", 30, centred=True)
+    doc.text(400, "预算单位：上海市财政局", 16, centred=True)
+    doc.text(370, "单位：万元", 12, centred=True)
+    doc.page()
+    doc.body("一、概况", "1")
+    doc.save()
+    record = _record(tmp_path)
+    assert (record.title, record.kind, record.issuer) == ("行政院施政報告", "施政报告", "上海市财政局")
+
+
 def test_metadata_titles_that_are_no_titles():
     for raw in ("Microsoft Word - x.docx", "PowerPoint 演示文稿", "untitled", "文档1", "report_final_v2", "年度报告.pdf",
                 "附件2", "目录", "", "   "):
@@ -222,6 +267,7 @@ def test_regions_issuers_and_short_names_by_rule():
     assert region_of("周口市2023年国民经济和社会发展统计公报") == "周口市"
     assert region_of("黔东南苗族侗族自治州2023年国民经济和社会发展统计公报") == "黔东南苗族侗族自治州"
     assert region_of("会议纪要", "江苏省教育厅") == "江苏省"
+    assert region_of("上海市普陀区2025年区级部门预算") == "上海市普陀区"  # places printed together are one
     assert issuer_in_title("常州工业职业技术学院2024年质量年度报告") == "常州工业职业技术学院"
     assert issuer_in_title("周口市2023年国民经济和社会发展统计公报") == "周口市"
     assert issuer_in_title("2024年度中国职业教育质量报告") in ("", "中国")
@@ -231,6 +277,7 @@ def test_regions_issuers_and_short_names_by_rule():
     assert "黔东南州" in short_names("黔东南苗族侗族自治州")
     assert "周口" in short_names("周口市")
     assert short_names("中国教育科学研究院") == ()
+    assert issuer_in_title("行政院施政報告") == "行政院"
 
 
 def test_a_total_row_that_the_rows_do_not_add_up_to_is_found():

@@ -15,7 +15,8 @@ from rag.ingest.headings import Levels, looks_like_heading_text, scheme
 from rag.ingest.pdf_layout import Line, PageLayout, TableAt, body_size, page_layout
 from rag.ingest.plain import PageFacts, Progress, ReadInfo, ReadText
 from rag.ingest.table import CAPTION, UNIT, Table, is_figure
-from rag.ingest.titles import TitleLine, TitlePage, is_chinese, metadata_title, printed_issuer, printed_title
+from rag.ingest.titles import (TitleLine, TitlePage, is_chinese, metadata_title, printed_issuer, printed_title,
+                               running_head)
 from rag.text.garbage import is_garbage
 from rag.text.normalize import title_key
 
@@ -50,8 +51,11 @@ def read_pdf(data: bytes, progress: Progress | None = None) -> ReadText:
     facts = tuple(PageFacts(lay.chars, _garbage_page(lines), folio.label)
                   for lay, lines, folio in zip(layouts, physical, found.folios))
     read = _assemble(pages, numbers, [f.label for f in found.folios], meta)
+    heads = ([lines[k].text for k in sorted(drop) if lines[k].top < 0.15 * lay.height]
+             for lay, lines, drop in zip(layouts[:3], physical, found.drop))
+    head = next((found_head for texts in heads if (found_head := running_head(texts))), "")
     return replace(read, info=replace(read.info, pages=facts, page_numbers=found.basis, author=meta.author,
-                                      chinese=is_chinese(read.text)))
+                                      chinese=is_chinese(read.text), running_head=head))
 
 
 def _garbage_page(lines: list[Line]) -> bool:

@@ -25,6 +25,7 @@ class ReadInfo:
     metadata author, its pages (for the registry and the audit)."""
     printed_title: str = ""  # the largest text of the first pages (not a 目录 line, a label or a running head)
     printed_issuer: str = ""  # a by-line or an organisation named alone on the first pages
+    running_head: str = ""  # the first pages' running head (PDF): a title only where nothing else prints one
     author: str = ""  # the metadata author, as stored
     pages: tuple[PageFacts, ...] = ()  # one per page of the file; () for formats without pages
     page_numbers: str = ""  # "printed", "labels" (/PageLabels), "file" (the PDF's index) or "" (no pages)

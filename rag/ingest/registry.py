@@ -10,7 +10,8 @@ from pathlib import PurePosixPath
 from rag.ingest.corpus import SourceText
 from rag.ingest.structure import Document
 from rag.ingest.table import Table, column_names
-from rag.ingest.titles import ORGANISATION, looks_like_file_name, metadata_title
+from rag.ingest.titles import (ORGANISATION, is_bare_name, is_organisation, looks_like_file_name, metadata_title,
+                               organisation)
 from rag.text.normalize import to_simplified
 
 # Where a field's value came from.
@@ -37,6 +38,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("年度报告", r"年度报告|年报"),
     ("发展报告", r"发展报告|研究报告|调研报告|报告"),
     ("手册", r"手册|指南"),
+    ("目录", r"专业目录|产品目录|采购目录|目录$"),
     ("通知", r"通知$"),
     ("意见", r"意见$"),
     ("办法", r"办法$|规定$|条例$"),
@@ -53,6 +55,9 @@ _SCHOOL_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
 _REGION_SUFFIX = "省市州县区盟旗"
 _ETHNIC_AUTONOMY = re.compile(r"(?:[\u4e00-\u9fff]{1,3}族)+自治(州|县|旗)$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# A date to the day (or the month): when the document was issued, not the year it reports on.
+_FULL_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[二〇一○零]{4}\s*年\s*[一二三四五六七八九十]{1,3}\s*月"
+                        r"(?:\s*[一二三四五六七八九十]{1,3}\s*日)?")
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,11 @@ def _places(text: str) -> tuple[str, ...]:
         elif (flag in ("n", "nr", "nz") and len(word) >= 3 and word[-1] in "省市州县"
               and not word.endswith(("城市", "超市", "都市", "门市", "夜市", "股市", "楼市", "车市"))):
             out.append(word)
-    return tuple(out)
+        else:
+            out.append("")  # a word that is no place: the places either side of it are apart
+    # Places printed one after the other are one place: 上海市普陀区, 江苏省常州市.
+    runs = "|".join(out).split("||")
+    return tuple(run.replace("|", "") for run in runs if run.strip("|"))
 
 
 def _autonomous_place(name: str) -> str:
@@ -243,7 +252,7 @@ def issuer_in_title(title: str) -> str:
     if len(head) < 2:
         return ""
     org = re.match(r"^(.{2,30}?(?:职业技术学院|职业技术大学|职业学院|职业大学|技师学院|专科学校|职业学校|学院|大学|学校|研究院|研究所|中心|"
-                   r"委员会|人民政府|政府|公司|集团|统计局|局|厅))", head)
+                   r"委员会|人民政府|政府|办公室|办事处|公司|集团|统计局|局|厅|院|部|署))", head)
     if org:
         return _original(title, org.group(1))
     autonomous = re.match(r"^[\u4e00-\u9fff]{2,4}?(?:[\u4e00-\u9fff]{1,3}族)+自治(?:州|县|旗|区)", head)
@@ -354,36 +363,54 @@ def total_mismatches(table: Table) -> list[TotalMismatch]:
 
 # -- the record ---------------------------------------------------------------------------------------------------------
 
-def choose_title(sidecar: str, meta: str, printed: str, cover: str, name: str,
-                 chinese: bool = True) -> tuple[str, str]:
-    """(title, where it came from): the sidecar's, else the metadata title when it is a real one, else the largest
-    text of the first pages, else the cover text the structure found, else the file name."""
+def choose_title(sidecar: str, meta: str, printed: str, cover: str, name: str, chinese: bool = True,
+                 head: str = "") -> tuple[str, str]:
+    """(title, where it came from): the sidecar's; else the metadata title when it is a real one (not one that
+    only names a body or a place, nor a cut-off start of the printed title); else the largest text of the first
+    pages, else the cover text the structure found, else the first pages' running head; else a metadata title that
+    only names (黔东南苗族侗族自治州, flagged by the audit); else the file name."""
     if sidecar.strip():
         return sidecar.strip(), SIDECAR
     real = metadata_title(meta, name, chinese)
+    printed = next((own for own in (printed, cover, head)
+                    if own and not looks_like_file_name(own, name) and not is_bare_name(own)), "")
+    if real and not is_bare_name(real) and not (printed and _cut_off(real, printed)):
+        return real, METADATA
+    if printed:
+        return printed, FIRST_PAGE
     if real:
         return real, METADATA
-    for own in (printed, cover):
-        if own and not looks_like_file_name(own, name):
-            return own, FIRST_PAGE
     return name, FILE_NAME
+
+
+def _cut_off(meta: str, printed: str) -> bool:
+    """The metadata title is the printed title's beginning or a part of it, cut short."""
+    a, b = (re.sub(r"\s+", "", to_simplified(t)) for t in (meta, printed))
+    return a != b and a in b
 
 
 def record_of(src: SourceText, doc: Document) -> DocumentRecord:
     """The registry's record of one parsed file (its passages counted by the caller, after chunking)."""
     sidecar = src.meta
     info = src.info
-    title, title_from = choose_title(str(sidecar.get("title") or ""), src.title, info.printed_title, doc.title,
-                                     src.name, info.chinese)
+    # The structure's cover lines stand in for a title only in plain text: a PDF's or a Word file's first page is
+    # read with its typography (the cover lines of a PDF gave 目录二、深化生涯教育… and a statistics bureau's name
+    # joined to running text).
+    typeset = src.encoding in ("pdf", "docx")
+    title, title_from = choose_title(str(sidecar.get("title") or ""), src.title, info.printed_title,
+                                     "" if typeset else doc.title, src.name, info.chinese, info.running_head)
     cover = "\n".join(b.text for b in doc.blocks if b.kind == "cover")
+    undated = _FULL_DATE.sub("", cover)  # 黔东南州统计局 2024年5月7日 issued the 2023 bulletin
     if "year" in sidecar:
         year, year_from = sidecar["year"], SIDECAR
     elif (found := printed_year(title)) is not None:
         year, year_from = found, title_from
-    elif (found := printed_year(cover)) is not None:
+    elif (found := printed_year(undated)) is not None:
         year, year_from = found, FIRST_PAGE
     elif (found := year_in_file_name(src.name)) is not None:
         year, year_from = found, FILE_NAME
+    elif (found := printed_year(cover)) is not None:
+        year, year_from = found, FIRST_PAGE
     else:
         year, year_from = None, ""
     issuer, issuer_from = _issuer(src, doc, title, title_from)
@@ -413,14 +440,14 @@ def _issuer(src: SourceText, doc: Document, title: str, title_from: str) -> tupl
     named = str(src.meta.get("issuer") or src.meta.get("publisher") or "").strip()
     if named:
         return named, SIDECAR
-    printed = doc.publisher or src.info.printed_issuer
+    printed = src.info.printed_issuer or (doc.publisher if is_organisation(doc.publisher) else "")
     if printed:
         return printed, FIRST_PAGE
     if title_from != FILE_NAME and (opening := issuer_in_title(title)):
         return opening, title_from
-    author = ORGANISATION.match(re.sub(r"\s+", "", src.info.author))
+    author = organisation(src.info.author)
     if author:
-        return author.group(1), METADATA
+        return author, METADATA
     return "", ""
 
 
@@ -438,7 +465,7 @@ def from_source(name: str, encoding: str, title: str, year: int | None, publishe
 @dataclass(frozen=True)
 class Problem:
     """Something in a document a maintainer should look at: what (a code) and one line saying it and what to do."""
-    what: str  # title-from-file-name | unknown-origin | pages-without-text | garbage-text | table-total | no-headings | no-year
+    what: str  # title-from-file-name | title-is-a-name | unknown-origin | pages-without-text | garbage-text | table-total | no-headings | no-year
     message: str
 
 
@@ -464,6 +491,9 @@ def problems(record: DocumentRecord) -> tuple[Problem, ...]:
     if record.title_from == FILE_NAME:
         found.append(Problem("title-from-file-name", f"没有找到标题，以文件名作标题：在 {sidecar} 写 title = \"…\""
                                                      "（no title found: the file name stands in）"))
+    elif record.title_from == METADATA and is_bare_name(record.title):
+        found.append(Problem("title-is-a-name", f"标题只是名称（取自文件属性）：在 {sidecar} 写完整标题 title = \"…\""
+                                                "（the metadata title only names a body or place）"))
     elif not record.title_from:
         found.append(Problem("unknown-origin", "索引建于文档登记表之前，字段来源未知：运行 python -m rag index"
                                                "（index built before the registry）"))

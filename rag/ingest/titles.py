@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from rag.ingest.headings import scheme
+from rag.text.normalize import squeeze_spaces
 
 # What editors and converters write into a file's title field when nobody typed one: never a document's title.
 _GENERIC = re.compile(
@@ -37,8 +38,13 @@ _DATED = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|
                     r"(?:[一二三四五六七八九十]{1,3}日)?")
 # An organisation named alone: 江川职业技术学院, 某市统计局, 职业教育数字化研究中心, 某某股份有限公司 (课题组).
 ORGANISATION = re.compile(
-    r"^(\S{2,30}?(?:学院|大学|学校|研究院|研究所|研究中心|中心|委员会|人民政府|政府|办公室|办公厅|公司|集团|局|厅|部|署|院|出版社|协会|学会|联合会|"
-    r"學院|大學|學校|委員會|協會|學會|辦公室|辦公廳|廳))(?:\s*(?:课题组|課題組|编|編))?$")
+    r"^([^\s：:]{2,30}?(?:学院|大学|学校|研究院|研究所|研究中心|中心|委员会|人民政府|政府|办公室|办公厅|办事处|公司|集团|局|厅|部|署|院|"
+    r"出版社|协会|学会|联合会|學院|大學|學校|委員會|協會|學會|辦公室|辦公廳|辦事處|廳))(?:\s*(?:课题组|課題組|编|編))?$")
+# A class of schools, not one that issues anything: 普通高等学校, 中等职业学校, 高职院校.
+_SCHOOL_CLASS = re.compile(r"^(?:普通|全日制|各类|各级|有关|相关|本科|高职|中职)*(?:高等|中等|初等)?(?:职业|专科|本科)?(?:技术)?"
+                           r"(?:学校|院校|高校|学院|大学)$")
+# 预算单位：上海市财政局, 编制单位：…, 预算主管部门：…办事处 — who issued it, labelled.
+_LABELLED = re.compile(r"^\S{0,8}?(?:单位|部门|机关|机构|编制|发布|主办|出品|出版|制定|發布|編製|單位|機關)\s*[：:]\s*(?P<who>\S{2,40})$")
 _SENTENCE = re.compile(r"[。！？；]")
 TITLE_CHARS = 100  # a title longer than this is a paragraph
 _COVER_CHARS = 400  # a page with less text than this is a cover: its largest text is the title
@@ -65,6 +71,24 @@ class TitlePage:
 
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _printed(line: str) -> str:
+    """A title line as it reads: the spaces a conversion or letter-spacing puts between characters and around
+    figures removed (行 政 院 施 政 報 告, 2023 年周口市)."""
+    return squeeze_spaces(squeeze(line))
+
+
+def organisation(text: str) -> str:
+    """The school, body or office the text names alone (江川职业技术学院, 周口市统计局), not a class of them
+    (普通高等学校); "" when it names none."""
+    text = squeeze(text).replace(" ", "")
+    found = ORGANISATION.match(text)
+    return found.group(1) if found and not _SCHOOL_CLASS.match(found.group(1)) else ""
+
+
+def is_organisation(text: str) -> bool:
+    return bool(organisation(text))
 
 
 def _key(text: str) -> str:
@@ -117,7 +141,14 @@ def never_title(text: str) -> bool:
     if len(text) < 2 or len(text) > TITLE_CHARS:
         return True
     return bool(_label(text) or _TOC_LINE.match(text) or _BYLINE_VERB.match(text)
-                or re.search(r"https?://|www\.|@", text) or _SENTENCE.search(text.rstrip("。")) or text.endswith("。"))
+                or re.search(r"https?://|www\.|@", text) or _SENTENCE.search(text.rstrip("。")) or text.endswith("。")
+                or _running(text))
+
+
+def _running(text: str) -> bool:
+    """A line of running text: clauses (two commas, or one in a long line) — 2023年，在省委省政府的坚强领导下，全."""
+    commas = len(re.findall(r"[，,、]", text))
+    return commas >= 2 or (commas == 1 and len(text) > 25)
 
 
 def _candidate(line: TitleLine) -> bool:
@@ -165,12 +196,13 @@ def _title_on(lines: tuple[TitleLine, ...], body: float) -> str:
         body = sizes[len(sizes) // 2] if sizes else 0.0
     biggest = max(ln.size for ln in candidates)
     if biggest <= 0:  # sizes unknown: the first candidate of a cover
-        return squeeze(candidates[0].text) if cover else ""
+        return _printed(candidates[0].text) if cover else ""
     if biggest < body * 1.15:
         # Nothing larger than the text: its first line (after 附件2, a date) when it stands apart as a title does.
         first = next((ln for ln in lines if not _label(ln.text)), None)
-        if first is not None and _candidate(first) and len(first.text) <= 40 and (first.bold or first.centred):
-            return squeeze(first.text)
+        if (first is not None and _candidate(first) and len(first.text) <= 40 and (first.bold or first.centred)
+                and not is_organisation(first.text)):
+            return _printed(first.text)
         return ""
     order = sorted(lines, key=lambda ln: (ln.top, ln.bottom))
     main = next(i for i, ln in enumerate(order) if ln.size >= biggest - 0.5 and _candidate(ln))
@@ -185,7 +217,8 @@ def _title_on(lines: tuple[TitleLine, ...], body: float) -> str:
             here, there = order[i], order[i + step]
             gap = there.top - here.bottom if step == 1 else here.top - there.bottom
             same = there.size >= biggest - 0.5
-            close = gap <= (1.2 if same else 0.9) * max(here.size, there.size, 1)
+            # A cover spaces its title's lines widely (平安银行股份有限公司 / 2024年年度报告, 1.5 lines apart).
+            close = gap <= (0.9 if not same else 2.0 if cover else 1.2) * max(here.size, there.size, 1)
             # Smaller type joins when it is still larger than the body; an organisation only above the title (the
             # school over 质量年度报告): one below it is the by-line.
             smaller = (there.size >= 0.6 * biggest and there.size >= body * 1.15
@@ -194,35 +227,50 @@ def _title_on(lines: tuple[TitleLine, ...], body: float) -> str:
                 break
             group.append(i + step)
             i += step
-    text = squeeze(" ".join(order[i].text for i in sorted(group)))
+    text = " ".join(_printed(order[i].text) for i in sorted(group))
     return text[:TITLE_CHARS]
 
 
 def printed_issuer(pages: list[TitlePage], title: str = "") -> str:
-    """Who issued the document, as its first pages print it: a by-line (… 编著, … 发布), an organisation before a
-    date (周口市统计局 2024年4月29日), else an organisation named alone on the cover — never the title itself."""
+    """Who issued the document, as its first pages print it: a labelled line (预算单位：上海市财政局), a by-line
+    (… 编著, … 发布), an organisation before a date (周口市统计局 2024年4月29日), else an organisation named alone on
+    the cover — never the title itself, never a class of schools (普通高等学校)."""
     alone = ""
     for page in pages[:_PAGES]:
         if not page.lines or page.contents:
             continue
         for line in page.lines:
             text = squeeze(line.text)
+            labelled = _LABELLED.match(text)
+            if labelled and is_organisation(labelled.group("who")):  # never 单位：万元
+                return labelled.group("who")
             if title and _key(text) in _key(title):
                 continue
             by = _BYLINE_VERB.match(text)
-            if by and ORGANISATION.match(by.group("who").strip()):
-                return ORGANISATION.match(by.group("who").strip()).group(1)
+            if by and organisation(by.group("who")):
+                return organisation(by.group("who"))
             dated = _DATED.search(text)
-            if dated and dated.start() > 0:
-                who = ORGANISATION.match(text[:dated.start()].strip())
-                if who:
-                    return who.group(1)
-            org = ORGANISATION.match(text)
-            if org and not alone:
-                alone = org.group(1)
+            if dated and dated.start() > 0 and organisation(text[:dated.start()]):
+                return organisation(text[:dated.start()])
+            if organisation(text) and not alone:
+                alone = organisation(text)
         if sum(len(ln.text) for ln in page.lines) > _COVER_CHARS:
             break
     return alone
+
+
+def running_head(lines: list[str]) -> str:
+    """A page's running head as a title: its lines that may be a title, joined (湖北省2023年…投档线 printed over
+    every page of a table and nowhere else)."""
+    kept = [_printed(line) for line in lines if not never_title(line) and scheme(line) is None]
+    return " ".join(kept)[:TITLE_CHARS]
+
+
+def is_bare_name(title: str) -> bool:
+    """A title that only names a body or a place (黔东南苗族侗族自治州, 平安银行股份有限公司): what, it does not say."""
+    flat = squeeze(title).replace(" ", "")
+    return is_organisation(flat) or bool(re.fullmatch(r"[\u4e00-\u9fff]{2,12}?(?:[\u4e00-\u9fff]{1,3}族)*"
+                                                      r"(?:省|市|州|县|区|自治区|自治州|自治县|特别行政区)", flat))
 
 
 def is_chinese(text: str) -> bool:
