@@ -7,12 +7,12 @@ from collections.abc import Generator, Iterator
 from typing import Protocol
 
 from rag.answer import contents, decompose, english, followup, numeric, prompts
-from rag.answer.asked import holds_kind
+from rag.answer.asked import AMOUNT, RESULT_WORDS, asked_terms, holds_kind, names_asked_in
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Evidence, Idf, best_evidence, question_coverage
 from rag.answer.glossary import glossary
-from rag.answer.grounding import Citer, split_answer
+from rag.answer.grounding import Citer, split_answer, tidy_lists
 from rag.answer.types import Answer, Event, Provisional, Queued, Request, Sentence, Sources, StreamingAnswer
 from rag.config import BACKEND_LABELS, BACKENDS, CONTENTS, FIGURES, Settings
 from rag.errors import LLMError, QueryError
@@ -208,9 +208,11 @@ class Answerer:
 
     @staticmethod
     def _names(snapshot: Retriever, text: str) -> set[str]:
-        """The words of the names of the cases the text names (常州, 新能源, 产教, 联合体 …)."""
+        """The words of the names of the cases the text names (常州, 新能源, 产教 …), and the words several case titles
+        share (联合体)."""
         named = snapshot.cases_named(text)
-        return {w for c in named for name in [c, *snapshot.aliases[c]] for w in keywords.tokens(name)} | {"联合体"}
+        return {w for c in named for name in [c, *snapshot.aliases[c]] for w in keywords.tokens(name)} \
+            | snapshot.figures.kind_words
 
     @staticmethod
     def _say(req: Request, chinese: str, english_text: str) -> str:
@@ -301,6 +303,12 @@ class Answerer:
         combined = self._in_parts(model, snapshot, req, parts, notice) if parts else None
         if combined is not None:
             return (yield from self._written(combined))
+        if model is not None and req.wants.op in RESULT_WORDS:
+            # A difference, ratio, share or remainder the table could not compute: the model never computes (it
+            # subtracted two printed salaries wrongly); the report's own sentence printing the result, or nothing.
+            model, notice = None, notice + self._say(req, "需要计算的数字只由程序计算；未能找到两个数字时只引用原文中印出的结果。",
+                                                     "Computed figures are computed in code only; the answer quotes a "
+                                                     "result the report prints. ")
         hits = self.passages(snapshot, req if model else dataclasses.replace(req, k=max(req.k, EXTRACT_PASSAGES)))
         if not hits or self.outside(snapshot, req):
             return self.not_found(snapshot, req, hits, req.backend if model else "extractive", notice)
@@ -428,7 +436,7 @@ class Answerer:
                 return self.not_found(snapshot, req, hits, req.backend, dropped=citer.dropped)
             answer.dropped = citer.dropped + answer.dropped
             return answer
-        text = "".join(kept).strip()
+        text = "".join(tidy_lists(kept)).strip()
         # (Not for an English question: its words, or its translation's, are not the report's.)
         if citer.citations and not req.intent.structure and not is_english(req.question) and question_coverage(
                 req.asked, citer.citations, self.idf(snapshot), self._names(snapshot, req.query)) < MIN_MODEL_COVERAGE:
@@ -517,10 +525,22 @@ class Answerer:
         rest = [p for p in hits if p.id not in quoted]
         return [*quoted.values(), *rest][:len(hits)]
 
+    def _quotable(self, req: Request, evidence: Evidence) -> bool:
+        """A quote answers only with the kind asked (a code, a date, a quantity); a quantity's sentence names the
+        measure asked and its subjects (as a table row must); a computation's sentence prints its result (增长,
+        占, 倍 …) — two printed figures quoted are not their difference."""
+        wants, sentence = req.wants, evidence.sentence
+        if not holds_kind(wants.kind, sentence):
+            return False
+        if wants.kind != AMOUNT or req.english and is_english(req.asked):
+            return True
+        where = f"{sentence} {evidence.passage.heading_path()} {evidence.passage.citation}"
+        if not names_asked_in(sentence, where, asked_terms(unmarked(req.asked))):
+            return False
+        return wants.op not in RESULT_WORDS or bool(RESULT_WORDS[wants.op].search(sentence))
+
     def _extract(self, snapshot: Retriever, req: Request, hits: list[Passage], notice: str = "") -> Pieces:
-        # A quote answers only with the kind asked: a code, a date, a quantity (not a sentence about the programme
-        # that prints none).
-        evidence = [e for e in self._evidence(snapshot, req, hits) if holds_kind(req.wants.kind, e.sentence)]
+        evidence = [e for e in self._evidence(snapshot, req, hits) if self._quotable(req, e)]
         if not evidence:
             return self.not_found(snapshot, req, hits, "extractive", notice)
         citer = Citer(hits, req.query, snapshot.aliases)

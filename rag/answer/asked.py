@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.retrieve.figures import ASKING
 from rag.text.figures import DATE, QUANTITY, extract_figures
+from rag.text.keywords import tokens
 
 CODE, DATE_KIND, NAME, AMOUNT, TEXT = "code", "date", "name", "quantity", "text"
 LOOKUP, DIFFERENCE, SUM, RATIO, SHARE, REMAINDER = "lookup", "difference", "sum", "ratio", "share", "remainder"
@@ -26,13 +28,23 @@ _RANKING = re.compile(r"最多|最少|最高|最低|最大|最小|排名|\bmost\
 # Computations, tested in this order (a share's 占 before a difference's 比).
 _SHARE_OP = re.compile(r"占[^，。？?]{1,30}(?:的)?(?:比例|比重|百分之|多少%|份额|几成)|占比(?:是|为)?多少|"
                        r"\bwhat (?:share|percentage|proportion|fraction) of\b|\bas a (?:share|percentage) of\b", re.I)
-_REMAINDER_OP = re.compile(r"其余|其他|剩余|剩下|另外|以外|之外|除[^，。？?]{1,20}外|\bthe rest\b|\bother than\b|"
-                           r"\bexcluding\b|\bremaining\b", re.I)
+# Only the rest asked as such (其余, 除…以外的): 收集岗位需求之外，联合体办了多少场 and 其他媒体 ask a lookup.
+_REMAINDER_OP = re.compile(r"其余|剩余|剩下|除[^，。？?]{1,20}(?:以外|之外)的|\bthe rest\b|\bremaining\b", re.I)
 _DIFFERENCE_OP = re.compile(r"差多少|多多少|少多少|多出多少|高多少|低多少|高出多少|低了多少|相差|差距|差额|差值|"
                             r"(?:增加|减少|增长|下降|提高|降低|上升|回落)了?多少(?!%|个百分点)|"
                             r"\bdifference\b|\bhow (?:many|much) (?:more|less|fewer|higher|lower)\b", re.I)
 _SUM_OP = re.compile(r"一共|合计|总共|总计|共计|加起来|加在一起|总和|合起来|\bin total\b|\baltogether\b|\bcombined\b", re.I)
 _RATIO_OP = re.compile(r"几倍|多少倍|倍数|\bhow many times\b", re.I)
+
+
+# A sentence that prints a computation's result says so: 比上年增长8.1%, 占全部的36.4%, 是上年的2倍, 合计, 其余.
+RESULT_WORDS = {
+    DIFFERENCE: re.compile(r"增|减|降|升|提高|下降|多|少|差|高出|低于|超出|\bmore\b|\bless\b|\bfewer\b|\bup\b|\bdown\b",
+                           re.I),
+    RATIO: re.compile(r"倍|\btimes\b", re.I),
+    SHARE: re.compile(r"占|比重|比例|%|％|百分之|\bshare\b|\bpercent", re.I),
+    REMAINDER: re.compile(r"其余|其他|剩余|以外|之外|\bother\b|\brest\b", re.I),
+}
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,8 @@ def asked(question: str) -> Asked:
     elif _NAME.search(question) and not _RANKING.search(question) and not re.search(r"多少|几|how (?:many|much)",
                                                                                  question, re.I):
         kind = NAME
+    elif re.search(r"哪几|哪些|\bwhich\b", question, re.I) and not _RANKING.search(question):
+        kind = TEXT  # 由哪几部分组成 asks for a list of things, not a count
     elif _QUANTITY.search(question):
         kind = AMOUNT
     else:
@@ -96,3 +110,65 @@ def holds_kind(kind: str, text: str) -> bool:
 def _followed_by_unit(text: str, end: int) -> bool:
     """1,234个 or 2024年 is a count or a year, not a code."""
     return bool(re.match(r"\s*(?:[万亿]?(?:元|人次|人|名|个|家|所|项|件|次|场|门|年|届|级|%|％|学时|学分|周|天)|[.,]\d)", text[end:]))
+
+
+# What a question asks by: its measure — the noun phrase before 多少/几 after its last 的 (就业率; 岗位能力标准) — and its
+# subjects — places, bodies, levels, years and things named by their kind (硕士; 机电工程学院; 2024届). Other words
+# (重构课程体系时引入的) are context the sentence may carry.
+_ASKS = re.compile(r"(?:是|有|为|达|约|共|总共|一共|合计|分别)?(?:多少|几)")
+_LEVEL = re.compile(r"硕士|博士|本科|专科|研究生|中职|高职|职教本科|普通高中")
+_ENTITY = re.compile(r"(?:学院|学校|大学|专业|专业群|公司|集团|局|厅|委员会|县|市|区|省|州|镇|乡|中心|基地)$")
+_YEAR_WORD = re.compile(r"(?:19|20)\d\d(?:年|届|级|学年)?")
+
+
+def _atoms_of(text: str) -> set[str]:
+    words = set(tokens(text))
+    return {w for w in words if not any(w[:i] in words and w[i:] in words for i in range(1, len(w)))}
+
+
+_UNIT_FIRST = re.compile(r"^[万亿千百]?(?:元|人次|人|名|位|家|场|项|个|份|次|所|门|件|部|篇|台|套|天|小时|学时|学分|吨|亩|%|％)")
+
+
+def asked_terms(question: str) -> tuple[set[str], set[str]]:
+    """(measure words, subject words) of a numeric question; both empty when it asks by no 多少/几. The measure is what
+    follows the last 多少 (核销了多少亿元贷款), else the phrase before it after its last 的 (就业率是多少), else — a verb
+    before it (联合体组织了多少场) — the phrase the clause before ends with (这类对接活动)."""
+    import jieba.posseg
+
+    asks = list(_ASKS.finditer(question))
+    if not asks:
+        return set(), set()
+    ask = asks[-1]
+    measure: set[str] = set()
+    for each in reversed(asks):  # 共梳理了多少需求、解决了多少: the measure named after an earlier 多少
+        after = re.split(r"[，,。？?；;！!、]", question[each.end():])[0]
+        measure = _measure_words(_UNIT_FIRST.sub("", after))
+        if measure:
+            break
+    if not measure:
+        clauses = re.split(r"[，,；;：:]", _YEAR_WORD.sub(" ", question[:ask.start()]))
+        measure = _measure_words(re.split(r"的|在|中|里", clauses[-1])[-1])
+        if re.search(r"[了过]\s*$", clauses[-1]) and len(clauses) > 1:
+            measure = _measure_words(re.split(r"的", clauses[-2])[-1])
+    tokens("")  # jieba initialised once, under keywords' lock
+    subjects = {w for w, flag in jieba.posseg.lcut(question, HMM=False)  # HMM guesses words: 攻关上共梳理 → 上共 (ns)
+                if flag in ("ns", "nt", "nz") and len(w) >= 2 or _ENTITY.search(w) and len(w) >= 3}
+    subjects |= set(_LEVEL.findall(question)) | {re.sub(r"\D", "", y) for y in _YEAR_WORD.findall(question)}
+    return measure, subjects - measure
+
+
+# Words that say only that a quantity is asked, which the figure's unit says for them: 来自职业学校的比例 is 超过40%.
+_GENERIC_MEASURE = frozenset("比例 比重 占比 百分比 数量 数目 人数 金额 规模 数额 情况 数字 具体".split())
+
+
+def _measure_words(text: str) -> set[str]:
+    return {w for w in _atoms_of(re.sub(r"这类|这些|这个|那些|该|此", " ", text))
+            if len(w) >= 2 and w not in ASKING and w not in _GENERIC_MEASURE}
+
+
+def names_asked_in(own: str, where: str, terms: tuple[set[str], set[str]]) -> bool:
+    """own (where a figure is labelled: a row's label and clause, a quoted sentence) names at least half the measure's
+    words, and where (own with its headings, case and document) every subject. Half: 联合体组织了多少场 names its
+    measure (对接活动) before the comma, and the clause of 80余场 prints 组织 but not 联合体 (the case's title does)."""
+    measure, subjects = terms
+    return (not measure or sum(w in own for w in measure) >= len(measure) / 2) and all(w in where for w in subjects)

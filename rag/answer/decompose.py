@@ -7,11 +7,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rag.retrieve.query import asks_comparison, mentions
+from rag.retrieve.query import asks_comparison, mentions, shared_title_words
 from rag.text.normalize import for_search
 
-# Between two cases named for the same thing only a joining word (常州和晋江, 常州联合体与晋江联合体).
-_JOINED = re.compile(r"(?:的)?(?:产教)?(?:联合体|案例)?(?:[和与及、跟同,，]|以及)*")
+# Between two cases named for the same thing only a joining word, after the word the case titles name their kind with
+# (常州和晋江, 常州联合体与晋江联合体: shared_title_words).
+_JOIN = r"(?:[和与及、跟同,，]|以及)*"
+
+
+def _joined(aliases: Mapping[str, set[str]]) -> re.Pattern[str]:
+    kinds = "|".join(re.escape(w) for w in sorted(shared_title_words(aliases), key=len, reverse=True))
+    return re.compile(rf"(?:的)?(?:[\u4e00-\u9fff]{{0,2}}(?:{kinds}))?{_JOIN}" if kinds else rf"(?:的)?{_JOIN}")
 _BOTH = re.compile(r"^(?:这|那)?(?:两|二)(?:个|家|地|者|所)?")
 _EACH = re.compile(r"分别|各自|各(?=[是有为自])")
 # What is left of a question once its question words are gone: too little, and it asks nothing of its own
@@ -51,7 +57,8 @@ def by_case(question: str, aliases: Mapping[str, set[str]]) -> list[Part]:
         return []
     head = key[: named[0][0]]
     between = [key[end:nxt] for (_, end, _), (nxt, _, _) in zip(named, named[1:])]
-    if all(_JOINED.fullmatch(b) for b in between):  # the same thing asked of each: 常州和晋江两个联合体分别…
+    joined = _joined(aliases)
+    if all(joined.fullmatch(b) for b in between):  # the same thing asked of each: 常州和晋江两个联合体分别…
         tail = _EACH.sub("", _BOTH.sub("", key[named[-1][1]:]), count=1)
         return [Part(head + key[s:e] + tail, case) for s, e, case in named]
     # Each case with its own thing: 常州联合体的运行理念与晋江联合体的协同驱动机制各是什么

@@ -37,6 +37,35 @@ def split_answer(text: str) -> tuple[list[str], str]:
     return done, pieces[-1]
 
 
+def says_nothing(body: str, question: str) -> bool:
+    """A sentence of no word, figure or name the question did not already say (对应的职业代码是。)."""
+    words = set(keywords.tokens(body))
+    return not re.search(r"\d", body) and not (words - set(keywords.tokens(question)))
+
+
+_ITEM = re.compile(r"^(\s*)(\d{1,2})([.、．)）])")
+_LEAD_IN = re.compile(r"[：:]\s*(?:\[\d{1,2}\])*\s*$")
+
+
+def tidy_lists(sentences: list[str]) -> list[str]:
+    """A list whose items were dropped is not shown with gaps: the surviving items numbered 1, 2, … again, and a
+    lead-in (原因有以下几点：) left with no item after it removed (the page once showed "4. 积极的就业宣传…" alone)."""
+    out: list[str] = []
+    number = 0
+    for n, sentence in enumerate(sentences):
+        item = _ITEM.match(sentence)
+        if item:
+            number += 1
+            sentence = f"{item.group(1)}{number}{item.group(3)}" + sentence[item.end():]
+        else:
+            number = 0
+            following = sentences[n + 1] if n + 1 < len(sentences) else ""
+            if _LEAD_IN.search(sentence) and not _ITEM.match(following):
+                continue
+        out.append(sentence)
+    return out
+
+
 def _checked_figures(sentence: str, question: str) -> list[Figure]:
     """Amounts and years need support; ordinals (第三章) and labels (图5) do not; the question's own don't."""
     return [f for f in extract_figures(_CITE.sub("", sentence), include_all=True)
@@ -87,6 +116,9 @@ class Citer:
             return None  # citation marks alone say nothing: an answer of "[1]" was once shown as the answer
         needed: list[int] = list(dict.fromkeys(cited))
         figures = _checked_figures(body, self.question)
+        if not figures and self.question and says_nothing(body, self.question):
+            self.dropped.append(sentence.strip())  # "对应的职业代码是 [1]。": the question's words back, and a mark
+            return None
         if figures:
             # A citation that supports none of the sentence's figures is a wrong citation: removed.
             needed = [i for i in needed if any(_supports(self.passages[i], f) for f in figures)]

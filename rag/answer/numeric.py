@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rag.ingest.facts import Figure, label_key
-from rag.retrieve.figures import ASKING, FigureMatch, FigureTable, asked_unit
+from rag.answer.asked import REMAINDER, SHARE, asked, asked_terms, names_asked_in
+from rag.retrieve.figures import FigureMatch, FigureTable, asked_unit
 from rag.retrieve.query import asks_quantity, asks_structure, cases_named, expected_unit
 from rag.text.figures import extract_figures, units_compatible
 from rag.text.keywords import tokens
@@ -245,60 +246,13 @@ def own_clause(row: Figure) -> str:
     return row.sentence[start:end.start() if end else len(row.sentence)]
 
 
-# What a question asks by: its measure — the noun phrase before 多少/几 after its last 的 (就业率; 岗位能力标准) — and its
-# subjects — places, bodies, levels, years and things named by their kind (硕士; 机电工程学院; 2024届). Other words
-# (重构课程体系时引入的) are context the sentence may carry.
-_ASKS = re.compile(r"(?:是|有|为|达|约|共|总共|一共|合计|分别)?(?:多少|几)")
-_LEVEL = re.compile(r"硕士|博士|本科|专科|研究生|中职|高职|职教本科|普通高中")
-_ENTITY = re.compile(r"(?:学院|学校|大学|专业|专业群|公司|集团|局|厅|委员会|县|市|区|省|州|镇|乡|中心|基地)$")
-_YEAR_WORD = re.compile(r"(?:19|20)\d\d(?:年|届|级|学年)?")
-
-
-def _atoms_of(text: str) -> set[str]:
-    words = set(tokens(text))
-    return {w for w in words if not any(w[:i] in words and w[i:] in words for i in range(1, len(w)))}
-
-
-def asked_terms(question: str) -> tuple[set[str], set[str]]:
-    """(measure words, subject words) of a numeric question; both empty when it asks by no 多少/几. The measure is what
-    follows the last 多少 (核销了多少亿元贷款), else the phrase before it after its last 的 (就业率是多少), else — a verb
-    before it (联合体组织了多少场) — the phrase the clause before ends with (这类对接活动)."""
-    import jieba.posseg
-
-    asks = list(_ASKS.finditer(question))
-    if not asks:
-        return set(), set()
-    ask = asks[-1]
-    after = re.split(r"[，,。？?；;！!]", question[ask.end():])[0]
-    measure = _measure_words(re.sub(r"^[万亿千百]?(?:元|人次|人|名|位|家|场|项|个|份|次|所|门|件|部|篇|台|套|天|小时|学时|"
-                                    r"学分|吨|亩|%|％)", "", after))
-    if not measure:
-        clauses = re.split(r"[，,；;：:]", _YEAR_WORD.sub(" ", question[:ask.start()]))
-        measure = _measure_words(re.split(r"的|在|中|里", clauses[-1])[-1])
-        if re.search(r"[了过]\s*$", clauses[-1]) and len(clauses) > 1:
-            measure = _measure_words(re.split(r"的", clauses[-2])[-1])
-    tokens("")  # jieba initialised once, under keywords' lock
-    subjects = {w for w, flag in jieba.posseg.lcut(question)
-                if flag in ("ns", "nt", "nz") and len(w) >= 2 or _ENTITY.search(w) and len(w) >= 3}
-    subjects |= set(_LEVEL.findall(question)) | {re.sub(r"\D", "", y) for y in _YEAR_WORD.findall(question)}
-    return measure, subjects - measure
-
-
-def _measure_words(text: str) -> set[str]:
-    return {w for w in _atoms_of(re.sub(r"这类|这些|这个|那些|该|此", " ", text)) if len(w) >= 2 and w not in ASKING}
-
-
 def names_asked(row: Figure, terms: tuple[set[str], set[str]]) -> bool:
     """The row names what the question asks by, where the figure is labelled, not merely somewhere in its sentence:
     the measure in its label, column or the clause that prints it; each subject there or in its period, headings,
     case or document. Asked a 硕士 graduates' 就业率, the sentence's 毕业生 40.16% (went abroad) answered on looser
     shares; asked one 学院's rate, a neighbouring 专业 row did."""
-    measure, subjects = terms
     own = f"{row.label} {row.column} {own_clause(row)}"
-    where = f"{own} {row.period} {row.section} {row.case} {row.document} {row.chapter}"
-    # Half the measure's words, at least: 联合体组织了多少场 names its measure (对接活动) before the comma, and the clause
-    # of 80余场 prints 组织 but not 联合体 (the case's name, in its title).
-    return (not measure or sum(w in own for w in measure) >= len(measure) / 2) and all(w in where for w in subjects)
+    return names_asked_in(own, f"{own} {row.period} {row.section} {row.case} {row.document} {row.chapter}", terms)
 
 
 def _lookup(matches: list[FigureMatch], cite: _Citations, terms: tuple[set[str], set[str]] | None = None
@@ -452,11 +406,66 @@ def _where(question: str, table: FigureTable, cite: _Citations) -> TableAnswer |
     return TableAnswer(WHERE, text, tuple(cite.ids), tuple(rows))
 
 
+_TOTAL_BEFORE = re.compile(r"(?:共|合计|总计|总额|总数|共计|累计)[^，,；;。]{0,12}$")
+_PART_BEFORE = re.compile(r"其中[^；;。]{0,20}$")
+_SHARE_SPLIT = re.compile(r"占")
+
+
+def _best(table: FigureTable, text: str, unit: str | None) -> Figure | None:
+    """The row a part of a question names best, when it names it clearly: its measure named where the figure is
+    labelled, and no row of another value about as good."""
+    found = [m for m in _distinct(table.match(text, unit, require_label=False)) if m.coverage > 0
+             and names_asked(m.figure, (asked_terms(text + "是多少")[0], set()))]
+    if not found:
+        return None
+    best = max(found, key=lambda m: (m.score, -m.figure.ordinal))
+    close = [m for m in found if m.figure.value != best.figure.value and m.score > best.score - PART_MARGIN]
+    return None if close or best.coverage < PART_COVERAGE else best.figure
+
+
+def _share(question: str, table: FigureTable, cite: _Citations) -> TableAnswer | None:
+    """A share of a printed total (女生占毕业生总数的比例): the part's row ÷ the whole's row, in code, both cited."""
+    head, _, tail = question.partition("占")
+    whole_text = re.split(r"的?(?:比例|比重|百分之|多少|份额|几成)", tail)[0]
+    if not head or not whole_text:
+        return None
+    part, whole = _best(table, head, None), _best(table, whole_text, None)
+    if part is None or whole is None or part.id == whole.id or not _same_kind(part, whole) or not whole.value:
+        return None
+    (vp, vw), unit = _common_scale([part, whole])
+    share = (vp / vw * 100).quantize(Decimal("0.01"))
+    marks = cite.mark(part, whole)
+    text = (_table([part, whole], cite) + f"\n\n占比：{_number(vp)}{unit} ÷ {_number(vw)}{unit} × 100% ≈ "
+            f"{_number(share)}%，据{marks}计算。")
+    return TableAnswer(TOTAL, text, tuple(cite.ids), (part, whole))
+
+
+def _remainder(question: str, table: FigureTable, unit: str | None, cite: _Citations) -> TableAnswer | None:
+    """共收取X万元，其中2024年Y万元, asked about the rest: X − Y from one sentence, in code, both cited."""
+    for m in _distinct(table.match(question, unit, require_label=False)):
+        row = m.figure
+        same = [r for r in table.by_passage.get(row.passage_id, []) if r.sentence == row.sentence
+                and _same_kind(r, row)]
+        totals = [r for r in same if _TOTAL_BEFORE.search(r.sentence[:r.sentence.find(r.raw)])]
+        parts = [r for r in same if _PART_BEFORE.search(r.sentence[:r.sentence.find(r.raw)]) and r not in totals]
+        if len(totals) == 1 and len(parts) == 1 and totals[0].value > parts[0].value:
+            total, part = totals[0], parts[0]
+            (vt, vpart), unit_text = _common_scale([total, part])
+            marks = cite.mark(total, part)
+            text = (f"其余部分：{_number(vt)}{unit_text} − {_number(vpart)}{unit_text} = {_number(vt - vpart)}"
+                    f"{unit_text}，据{marks}计算。\n\n原文：“{clause(total)}”{marks}。")
+            return TableAnswer(TOTAL, text, tuple(cite.ids), (total, part))
+    return None
+
+
 def answer(table: FigureTable, question: str) -> TableAnswer | None:
     """The table's answer to a numeric question, or None: not a numeric question, or no confident match."""
     where = _where(question, table, _Citations())
     if where is not None:
         return where
+    op = asked(question).op
+    if op == REMAINDER:  # never the total or the part looked up: the rest is computed, or the passages are read
+        return _remainder(question, table, asked_unit(question), _Citations())
     if asks_structure(question) or not (asks_quantity(question) or _COMPARE.search(question)
                                         or _RANK.search(question) or _TOTAL.search(question)):
         return None
@@ -475,4 +484,6 @@ def answer(table: FigureTable, question: str) -> TableAnswer | None:
     if kind == TOTAL:
         # 一共建了多少个 of one thing is a figure asked for: looked up when no two things are named.
         return _total(question, table, matches, words, cite, unit) or _lookup(matches, cite, asked_terms(question))
-    return _lookup(matches, cite, asked_terms(question))
+    # A share printed is looked up; one that is not is computed from its part and its whole.
+    return _lookup(matches, cite, asked_terms(question)) or (_share(question, table, _Citations()) if op == SHARE
+                                                             else None)

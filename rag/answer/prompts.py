@@ -10,8 +10,8 @@ from rag.errors import RagError
 from rag.passage import Passage
 from rag.text.normalize import is_traditional, to_simplified
 
-ENGLISH_RULE = "\n7. 用户用英文提问：请用英文回答，但每个数字都照资料原文写（如 200万元、3.5万人次），不要换算成英文单位；同样标注来源编号。"
-ENGLISH_TAIL = "\n\nAnswer in English. Copy every figure exactly as the sources write it (for example 200万元, 3.5万人次); do not convert it."
+ENGLISH_RULE = "\n7. 用户用英文提问：请用英文回答，但每个数字都照资料原文写（如 1,234.5万元、56.7%），不要换算成英文单位；同样标注来源编号。"
+ENGLISH_TAIL = "\n\nAnswer in English. Copy every figure exactly as the sources write it (for example 1,234.5万元, 56.7%); do not convert it."
 
 
 def prompts_dir() -> Traversable:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from rag.ingest.facts import Figure
-from rag.retrieve.query import _MONEY, cases_named, chapter_matches, document_matches, expected_unit, own_words
+from rag.retrieve.query import _MONEY, cases_named, shared_title_words, chapter_matches, document_matches, expected_unit, own_words
 from rag.text import keywords
 from rag.text.figures import answers_unit, units_compatible
 from rag.text.normalize import for_search
@@ -112,6 +112,11 @@ class FigureTable:
         self._df, self._n = df, max(len(rows), 1)
 
     @functools.cached_property
+    def kind_words(self) -> frozenset[str]:
+        """Words several case titles share (联合体): what kind of case, which no question word needs a row to print."""
+        return shared_title_words(self.aliases)
+
+    @functools.cached_property
     def by_passage(self) -> dict[str, list[Figure]]:
         """Rows by the passage that prints them."""
         out: dict[str, list[Figure]] = {}
@@ -165,7 +170,8 @@ class FigureTable:
         named = cases_named(question, self.aliases)
         names = {w for c in named for alias in self.aliases[c] for w in keywords.tokens(alias)}
         names |= {w for c in named for w in keywords.tokens(c)}  # 常州：新能源产教联合体的… says 联合体 of every row
-        return _atoms({w for w in keywords.tokens(question) if w not in ASKING and w not in names and w != "联合体"})
+        return _atoms({w for w in keywords.tokens(question) if w not in ASKING and w not in names
+                       and w not in self.kind_words})
 
     def _holds(self, i: int, name: str) -> bool:
         """The row names the place or body: 常州市政府 is held by 常州's 市政府, 联合体 by the case 常州…联合体."""

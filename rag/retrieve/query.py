@@ -131,6 +131,22 @@ def case_aliases(title: str) -> set[str]:
     return names
 
 
+def shared_title_words(aliases: Mapping[str, set[str]]) -> frozenset[str]:
+    """The word two or more case titles name their subject with (常州：新能源产教联合体的…, 晋江：市域产教联合体的…:
+    联合体): it says what kind of case it is, not which, so a question's 联合体 names neither a case nor a row. Read
+    from the titles indexed, not listed by hand."""
+    from rag.text.keywords import tokens
+
+    counts: dict[str, int] = {}
+    for title in aliases:
+        subject = re.match(r"[^：:]*[：:]([^的，。“”]{2,12})的", title)
+        words = tokens(subject.group(1)) if subject else []
+        if words:
+            last = max(words, key=lambda w: (subject.group(1).rfind(w) + len(w), len(w)))
+            counts[last] = counts.get(last, 0) + 1
+    return frozenset(w for w, n in counts.items() if n >= 2 and len(w) >= 2)
+
+
 def mentions(text: str, alias: str) -> bool:
     """Whether normalised text names alias (ASCII aliases as whole words: changzhou, not changzhoustreet)."""
     if alias.isascii():
