@@ -203,6 +203,12 @@ class Answerer:
             closest = (f" The closest section: {hits[0].citation}." if english else f"最接近的内容见：{hits[0].citation}。")
         else:
             closest = ""
+        half = numeric.one_side(snapshot.figures.restricted(req.filters.case, req.filters.chapter, req.filters.document,
+                                                               req.filters.year), req.asked) \
+            if req.wants.op in RESULT_WORDS and not english else None
+        if half is not None:  # a computation with one of its two figures printed: which one is missing, said
+            row, missing = half
+            closest = f"报告印有{numeric.describe(row)}：{row.printed}（{row.citation}），但没有找到“{missing}”的数字，无法计算。"
         return self._answer(req, prompts.not_found_text(english, closest), [], backend, found=False, notice=notice,
                             dropped=dropped)
 

@@ -29,7 +29,9 @@ _RANKING = re.compile(r"最多|最少|最高|最低|最大|最小|排名|\bmost\
 _SHARE_OP = re.compile(r"占[^，。？?]{1,30}(?:的)?(?:比例|比重|百分之|多少%|份额|几成)|占比(?:是|为)?多少|"
                        r"\bwhat (?:share|percentage|proportion|fraction) of\b|\bas a (?:share|percentage) of\b", re.I)
 # Only the rest asked as such (其余, 除…以外的): 收集岗位需求之外，联合体办了多少场 and 其他媒体 ask a lookup.
-_REMAINDER_OP = re.compile(r"其余|剩余|剩下|除[^，。？?]{1,20}(?:以外|之外)的|\bthe rest\b|\bremaining\b", re.I)
+# … and the part that is not (没有考入“双一流”高校的, 未列入的): a figure printed as such (暂未落实的占27.66%) says 未 too.
+_REMAINDER_OP = re.compile(r"其余|剩余|剩下|除[^，。？?]{1,20}(?:以外|之外)的|没有[^，。？?]{1,20}的|未[^，。？?]{1,12}的|"
+                           r"\bthe rest\b|\bremaining\b|\bdid not\b|\bwere not\b", re.I)
 _DIFFERENCE_OP = re.compile(r"差多少|多多少|少多少|多出多少|高多少|低多少|高出多少|低了多少|相差|差距|差额|差值|"
                             r"(?:增加|减少|增长|下降|提高|降低|上升|回落)了?多少(?!%|个百分点)|"
                             r"\bdifference\b|\bhow (?:many|much) (?:more|less|fewer|higher|lower)\b", re.I)
@@ -43,7 +45,7 @@ RESULT_WORDS = {
                            re.I),
     RATIO: re.compile(r"倍|\btimes\b", re.I),
     SHARE: re.compile(r"占|比重|比例|%|％|百分之|\bshare\b|\bpercent", re.I),
-    REMAINDER: re.compile(r"其余|其他|剩余|以外|之外|\bother\b|\brest\b", re.I),
+    REMAINDER: re.compile(r"其余|其他|剩余|以外|之外|未|没有|不|非|\bother\b|\brest\b|\bnot\b", re.I),
 }
 
 

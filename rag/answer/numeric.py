@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rag.ingest.facts import Figure, label_key
-from rag.answer.asked import REMAINDER, SHARE, asked, asked_terms, names_asked_in
+from rag.answer.asked import DIFFERENCE, RATIO, REMAINDER, SHARE, asked, asked_terms, names_asked_in
 from rag.retrieve.figures import FigureMatch, FigureTable, asked_unit
 from rag.retrieve.query import asks_quantity, asks_structure, cases_named, expected_unit
 from rag.text.figures import extract_figures, units_compatible
@@ -52,7 +52,7 @@ def kind_of(question: str) -> str:
         return TOTAL
     if _RANK.search(question):
         return RANK
-    if _COMPARE.search(question):
+    if _COMPARE.search(question) or asked(question).op in (DIFFERENCE, RATIO):  # 本科的比专科的高多少元
         return COMPARE
     return LOOKUP
 
@@ -95,7 +95,7 @@ def _common_scale(rows: list[Figure]) -> tuple[list[Decimal], str]:
     return [Decimal(str(r.value)) for r in rows], rows[0].unit
 
 
-def _describe(row: Figure) -> str:
+def describe(row: Figure) -> str:
     where = "，".join(p for p in (row.subject, row.period) if p)
     return f"{row.measure}（{where}）" if where else row.measure
 
@@ -169,7 +169,8 @@ def _period_sides(question: str, matches: list[FigureMatch]) -> list[Figure] | N
     return sides
 
 
-_PART = re.compile(r"[，,、；;？?]|和|与|跟|以及|还是|相比|对比|比较")
+# …and 比 before what is more or less (本科的平均月收入比专科高多少元), not 比例, 比重 or 比上年.
+_PART = re.compile(r"[，,、；;？?]|和|与|跟|以及|还是|相比|对比|比较|比(?![例重率上去前同])(?=[^，。？?]{1,20}(?:高|低|多|少|大|小))")
 _CONTEXT = re.compile(r"(?:里|中|方面|上|期间|内|当中)$")
 PART_COVERAGE = 0.35  # the row's sentence holds at least this share of the part's words…
 PART_MARGIN = 0.1  # …and beats any row with another value by this much, in its sentence or in its label
@@ -178,6 +179,11 @@ PART_MARGIN = 0.1  # …and beats any row with another value by this much, in it
 def _same_kind(a: Figure, b: Figure) -> bool:
     """Counted in the same kind of unit (名 and 人 are; 个 is only 个's: 265个培训项目 are not people)."""
     return units_compatible(a.unit or None, b.unit or None) and ("个" not in (a.unit, b.unit) or a.unit == b.unit)
+
+
+def _extra(row: Figure, part: str) -> int:
+    """How many words the clause printing the figure says beyond the part of the question it is matched to."""
+    return len(set(tokens(own_clause(row))) - set(tokens(part)))
 
 
 def _part_sides(question: str, table: FigureTable, unit: str | None) -> list[Figure] | None:
@@ -194,9 +200,12 @@ def _part_sides(question: str, table: FigureTable, unit: str | None) -> list[Fig
                  if m.coverage > 0 and (not sides or _same_kind(m.figure, sides[0]))]
         if not found:
             continue  # 哪一笔更多, 相比之下哪个更多, 怎么样
-        best = max(found, key=lambda m: (m.score, -m.figure.ordinal))
+        best = max(found, key=lambda m: (m.score, -_extra(m.figure, part), -m.figure.ordinal))
+        # About as good, and said of nothing more than the best: 本科毕业生平均月收入6356元 is asked, not 在省外就业的本科
+        # 毕业生平均月收入7243元, whose clause says more than the question does.
         close = [m for m in found if m is not best and m.figure.value != best.figure.value
-                 and m.coverage > best.coverage - PART_MARGIN and m.label > best.label - PART_MARGIN]
+                 and m.coverage > best.coverage - PART_MARGIN and m.label > best.label - PART_MARGIN
+                 and _extra(m.figure, part) <= _extra(best.figure, part)]
         if best.coverage < PART_COVERAGE or close:
             return None
         if all(best.figure.id != s.id for s in sides):
@@ -270,7 +279,7 @@ def _lookup(matches: list[FigureMatch], cite: _Citations, terms: tuple[set[str],
             or _same_indicator(m.figure, best.figure) and m.coverage >= best.coverage - 0.05]
     if len({(f.value, f.unit) for f in fits}) == 1:
         row = fits[0]
-        text = f"{_describe(row)}：{row.printed}{cite.mark(row)}。\n\n原文：“{clause(row)}”{cite.mark(row)}。"
+        text = f"{describe(row)}：{row.printed}{cite.mark(row)}。\n\n原文：“{clause(row)}”{cite.mark(row)}。"
         return TableAnswer(LOOKUP, text, tuple(cite.ids), (row,))
     # Two rows fit with different values: both shown with what tells them apart, never one chosen silently — but only
     # rows of one measure (several years, several schools): 40.16% 出国 and 73.9% 升学 are two answers to nothing.
@@ -314,7 +323,7 @@ def _compare(question: str, table: FigureTable, matches: list[FigureMatch], word
     sides = _period_sides(question, matches) or _part_sides(question, table, unit) or _sides(table, matches, words)
     if sides is not None and len(sides) == 1 and _named_twice(question, sides[0], table):
         row = sides[0]
-        return TableAnswer(COMPARE, f"问题比较的两项是同一个数字：{_describe(row)}为{row.printed}{cite.mark(row)}，"
+        return TableAnswer(COMPARE, f"问题比较的两项是同一个数字：{describe(row)}为{row.printed}{cite.mark(row)}，"
                                     "无需比较。请说明要与之比较的另一项。", tuple(cite.ids), (row,))
     if sides is None or len(sides) != 2:
         return None  # not two things the table can name with confidence: the passages are read instead
@@ -406,9 +415,6 @@ def _where(question: str, table: FigureTable, cite: _Citations) -> TableAnswer |
     return TableAnswer(WHERE, text, tuple(cite.ids), tuple(rows))
 
 
-_TOTAL_BEFORE = re.compile(r"(?:共|合计|总计|总额|总数|共计|累计)[^，,；;。]{0,12}$")
-_PART_BEFORE = re.compile(r"其中[^；;。]{0,20}$")
-_SHARE_SPLIT = re.compile(r"占")
 
 
 def _best(table: FigureTable, text: str, unit: str | None) -> Figure | None:
@@ -440,22 +446,56 @@ def _share(question: str, table: FigureTable, cite: _Citations) -> TableAnswer |
     return TableAnswer(TOTAL, text, tuple(cite.ids), (part, whole))
 
 
+_NOT_PART = re.compile(r"(?:没有|未|除|其余|剩余|剩下|不是)([^，,。？?；;]{2,24}?)(?:以外|之外)?的")
+
+
+def _names_part(question: str, after: str) -> bool:
+    """The part the question sets apart (没有考入“双一流”建设高校的 → 考入“双一流”建设高校) is what the sentence
+    prints after its 其中: at least half its words."""
+    m = _NOT_PART.search(question)
+    if m is None:
+        return False
+    words = {w for w in tokens(m.group(1)) if len(w) >= 2}
+    return bool(words) and sum(w in after for w in words) >= len(words) / 2
+
+
 def _remainder(question: str, table: FigureTable, unit: str | None, cite: _Citations) -> TableAnswer | None:
-    """共收取X万元，其中2024年Y万元, asked about the rest: X − Y from one sentence, in code, both cited."""
+    """X，其中Y asked about the rest (共收取X万元，其中2024年Y万元; 考取研究生659人，其中考入“双一流”高校216人 asked who did
+    not): X − Y from one sentence — X the last figure before 其中, Y the first after it — in code, both cited."""
     for m in _distinct(table.match(question, unit, require_label=False)):
         row = m.figure
-        same = [r for r in table.by_passage.get(row.passage_id, []) if r.sentence == row.sentence
-                and _same_kind(r, row)]
-        totals = [r for r in same if _TOTAL_BEFORE.search(r.sentence[:r.sentence.find(r.raw)])]
-        parts = [r for r in same if _PART_BEFORE.search(r.sentence[:r.sentence.find(r.raw)]) and r not in totals]
-        if len(totals) == 1 and len(parts) == 1 and totals[0].value > parts[0].value:
-            total, part = totals[0], parts[0]
-            (vt, vpart), unit_text = _common_scale([total, part])
-            marks = cite.mark(total, part)
-            text = (f"其余部分：{_number(vt)}{unit_text} − {_number(vpart)}{unit_text} = {_number(vt - vpart)}"
-                    f"{unit_text}，据{marks}计算。\n\n原文：“{clause(total)}”{marks}。")
-            return TableAnswer(TOTAL, text, tuple(cite.ids), (total, part))
+        same = sorted((r for r in table.by_passage.get(row.passage_id, []) if r.sentence == row.sentence
+                       and _same_kind(r, row)), key=lambda r: r.start)
+        at = row.sentence.find("其中")
+        if at < 0:
+            continue
+        before = [r for r in same if 0 <= row.sentence.find(r.raw) < at]
+        after = [r for r in same if row.sentence.find(r.raw) > at]
+        if not before or not after or before[-1].value <= after[0].value:
+            continue
+        total, part = before[-1], after[0]
+        if not _names_part(question, row.sentence[at:]):
+            continue  # 共286人，其中湘岭重工127人 is not 659人考研，其中“双一流”216人: the part asked about is named
+        (vt, vpart), unit_text = _common_scale([total, part])
+        marks = cite.mark(total, part)
+        text = (f"其余部分：{_number(vt)}{unit_text} − {_number(vpart)}{unit_text} = {_number(vt - vpart)}"
+                f"{unit_text}，据{marks}计算。\n\n原文：“{clause(total)}”{marks}。")
+        return TableAnswer(TOTAL, text, tuple(cite.ids), (total, part))
     return None
+
+
+def one_side(table: FigureTable, question: str) -> tuple[Figure, str] | None:
+    """A computation of two things of which the table finds one clearly and not the other: (the row found, the words
+    of the part not found), so that the refusal says which figure is missing."""
+    parts = [p.strip() for p in _PART.split(question) if table.question_words(p) and not _CONTEXT.search(p.strip())]
+    if len(parts) != 2:
+        return None
+    found = [_best(table, part, None) for part in parts]
+    if sum(f is not None for f in found) != 1:
+        return None
+    row = next(f for f in found if f is not None)
+    missing = next(p for p, f in zip(parts, found) if f is None)
+    return row, re.sub(r"[？?。]+$", "", missing)
 
 
 def answer(table: FigureTable, question: str) -> TableAnswer | None:

@@ -1,0 +1,114 @@
+"""Right or silent on a document nobody tuned on: each defect class issue 30 saw on real files, asked of a generated
+graduate-employment report in a real layout (eval/real-documents/generated/, dev split: a cover that is an image, an
+unnumbered 目录, per-school and per-programme rows that look alike, 出国 rates beside 就业率, an X，其中Y sentence),
+with extraction (the backend with no model). Each answer states the asked figure on its page, or is refused."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.answer.answerer import Answerer
+from rag.answer.asked import CODE, DATE_KIND, DIFFERENCE, NAME, REMAINDER, SHARE, asked, holds_kind
+from rag.answer.grounding import says_nothing, tidy_lists
+from rag.config import load_settings
+from rag.evaluate.documents import holds_figure
+from rag.report import Report
+
+REPORT = Path(__file__).resolve().parents[1] / "eval" / "real-documents" / "generated" / "employment-quality-report.pdf"
+
+
+@pytest.fixture(scope="module")
+def answerer(tmp_path_factory) -> Answerer:
+    corpus = tmp_path_factory.mktemp("employment") / "corpus"
+    corpus.mkdir()
+    shutil.copy2(REPORT, corpus / REPORT.name)
+    report = Report(corpus, corpus.parent / "index", settings=load_settings(), auto_rebuild=False)
+    report.build()
+    return Answerer(report)
+
+
+def ask(answerer: Answerer, question: str):
+    return answerer.ask(question, backend="extractive")
+
+
+def right_or_silent(answer, figure: str, page: int) -> bool:
+    """Refused, or the figure stated with a citation of the page that prints it."""
+    if not answer.found:
+        return True
+    return holds_figure(answer.text, figure) and any(p.page == page and p.page_exact for p in answer.citations)
+
+
+def test_a_look_alike_row_of_the_same_table_or_a_neighbouring_one_is_never_the_answer(answerer):
+    # 机电工程学院 (a school, table 1: 93.42) beside 机电一体化技术 (a programme, table 2: 94.80)
+    school = ask(answerer, "江岭科技大学机电工程学院2024届毕业生的毕业去向落实率是多少？")
+    assert right_or_silent(school, "93.42", 1) and not holds_figure(school.text, "94.80")
+    programme = ask(answerer, "江岭科技大学数据科学与大数据技术专业2024届毕业生的毕业去向落实率是多少？")
+    assert right_or_silent(programme, "86.09", 2)
+
+
+def test_a_rate_of_another_measure_or_level_is_never_the_answer(answerer):
+    # 硕士就业率 92.16 is printed beside 出国（境）率 and the other levels' 就业率: none of those answers.
+    master = ask(answerer, "江岭科技大学2024届硕士毕业生的就业率（不含升学和出国（境））是多少？")
+    assert right_or_silent(master, "92.16", 4)
+    for other in ("0.87", "94.44", "72.84", "80.17"):
+        assert not master.found or not holds_figure(master.text, other)
+    assert "多个数字与问题相符" not in master.text
+
+
+def test_a_remainder_is_computed_in_code_or_refused_never_a_printed_part(answerer):
+    # 659人考取国内研究生，其中考入“双一流”建设高校216人: who did not is 659 − 216 = 443.
+    answer = ask(answerer, "江岭科技大学2024届考取国内研究生的本科毕业生中，没有考入“双一流”建设高校的有多少人？")
+    assert asked(answer.standalone_question).op == REMAINDER
+    if answer.found:
+        assert "443" in answer.text and "659" in answer.text and "216" in answer.text
+        assert any(p.page == 4 for p in answer.citations)
+
+
+def test_a_difference_of_two_printed_salaries_is_computed_or_refused(answerer):
+    answer = ask(answerer, "江岭科技大学2024届本科毕业生的平均月收入比专科毕业生高多少元？")
+    assert asked(answer.standalone_question).op == DIFFERENCE
+    if answer.found:
+        assert "1084.6" in answer.text.replace(",", "") and "6356" in answer.text.replace(",", "")
+
+
+def test_a_code_a_date_or_a_name_is_never_answered_with_a_count(answerer):
+    code = ask(answerer, "江岭科技大学《促进毕业生高质量就业十条措施》的印发文号是什么？")
+    assert asked(code.standalone_question).kind == CODE
+    assert not code.found or "18号" in code.text
+    assert code.backend != "figures"
+    date = ask(answerer, "江岭科技大学对2024届未落实毕业去向毕业生的帮扶工作持续到哪一天？")
+    assert asked(date.standalone_question).kind == DATE_KIND
+    assert not date.found or "2024年12月31日" in date.text
+
+
+def test_a_question_the_report_does_not_answer_is_refused(answerer):
+    for question in ("江岭科技大学2024届毕业生中有多少名中共党员？", "江岭科技大学2024届毕业生的就业协议违约率是多少？"):
+        assert not ask(answerer, question).found
+
+
+def test_the_title_is_the_printed_title_not_a_contents_line(answerer):
+    """The cover is an image and the 目录 follows it: the title is the report's, never a 目录 line or the file name."""
+    (record,) = answerer.source.documents()
+    assert record.title.startswith("江岭科技大学2024届毕业生就业质量年度报告")
+    assert "目录" not in record.title and record.title_from != "file name"
+
+
+def test_what_a_question_asks_for():
+    assert asked("电子商务专业的专业代码是多少？").kind == CODE  # says 多少, asks for a code
+    assert asked("审计发现问题的整改责任单位是哪个部门？").kind == NAME
+    assert asked("整改期限是什么时候？").kind == DATE_KIND
+    assert asked("女生占毕业生总数的比例是多少？").op == SHARE
+    assert asked("由哪几部分组成？").kind != "quantity"
+    assert holds_kind(CODE, "专业代码为530701[1]。") and not holds_kind(CODE, "高职专业48个[1]。")
+    assert not holds_kind(CODE, "对应的职业代码是 [1]。")
+
+
+def test_an_answer_says_something_and_a_list_is_never_shown_with_gaps():
+    assert says_nothing("对应的职业代码是 。", "电子商务专业对应的职业代码是什么？")
+    assert not says_nothing("代码为530701。", "电子商务专业对应的职业代码是什么？")
+    # The check dropped items 1–3: the survivor is item 1, the lead-in kept before it.
+    assert tidy_lists(["原因有以下几点：[1]\n", "4. 积极的就业宣传[1]。\n"]) == ["原因有以下几点：[1]\n", "1. 积极的就业宣传[1]。\n"]
+    # Every item dropped: the lead-in alone is not shown.
+    assert tidy_lists(["原因有以下几点：\n", "结论如此。"]) == ["结论如此。"]
