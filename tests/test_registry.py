@@ -285,6 +285,10 @@ def test_a_total_row_that_the_rows_do_not_add_up_to_is_found():
                  rows=(("财政拨款", "1,200.5", "75.0"), ("其中：专项", "300", "18.8"), ("事业收入", "399.5", "25.0"),
                        ("合计", "1,600.0", "100.0")), caption="表1 收入")
     assert total_mismatches(good) == []
+    accounts = Table(header=(("", "2024年12月31日"),),  # a bank's note: 小计, then 加：/减： (negatives in brackets)
+                     rows=(("境内银行同业", "2,637"), ("境外银行同业", "50,019"), ("小计", "52,656"), ("加：应计利息", "1,739"),
+                           ("减：减值准备", "(1,156)"), ("合计", "53,239")))
+    assert total_mismatches(accounts) == []
     bad = Table(header=(("项目", "金额（万元）", "增长率（%）"),),
                 rows=(("财政拨款", "1200", "3.1"), ("事业收入", "300", "2.0"), ("其他收入", "50", "1.0"), ("合计", "1600", "9.9")),
                 caption="表2 收入", row_pages=(4, 4, 4, 4))

@@ -18,7 +18,8 @@ from rag.text.normalize import to_simplified
 SIDECAR, METADATA, FIRST_PAGE, FILE_NAME = "sidecar", "metadata", "first page", "file name"
 ORIGINS = (SIDECAR, METADATA, FIRST_PAGE, FILE_NAME)
 
-# A document's kind from the words of its title, most specific first (matched on the Simplified title).
+# A document's kind from the words of its title (matched on the Simplified title): the kind whose words end last
+# in the title, the earlier in this list where two end together.
 KINDS: tuple[tuple[str, str], ...] = (
     ("就业质量报告", r"就业质量(?:年度)?报告|毕业生就业(?:质量)?(?:年度)?报告"),
     ("质量年度报告", r"质量(?:年度)?(?:报告|年报)|年度质量报告"),
@@ -194,9 +195,6 @@ def region_of(*texts: str) -> str:
     中国 / 全国 for a national document."""
     for text in texts:
         simple = to_simplified(text)
-        autonomous = re.search(r"[\u4e00-\u9fff]{2,4}?(?:[\u4e00-\u9fff]{1,3}族)+自治(?:州|县|旗|区)", simple)
-        if autonomous:
-            return _original(text, autonomous.group(0))
         places = [p for p in _places(simple) if p not in ("中华", "中华人民共和国")]
         if places:
             return _original(text, places[0])
@@ -314,8 +312,10 @@ def printed_year(text: str) -> int | None:
 # -- the tables' totals -------------------------------------------------------------------------------------------------
 
 _TOTAL = re.compile(r"^(?:合\s*计|总\s*计|總\s*計|共\s*计|總\s*數|总\s*数|全部|总\s*额|總\s*額|合\s*計)$|^(?:合计|总计|合計|總計)")
-_SUBITEM = re.compile(r"^(?:其中|#|＃|\s|\(|（|-|—|减：|加：|含)")
-_VALUE = re.compile(r"^[-+−]?[\d,，]*\d(?:\.\d+)?$")
+_SUBTOTAL = re.compile(r"^(?:小计|小計)")
+_SUBITEM = re.compile(r"^(?:其中|#|＃|\s|\(|（|-|—|含)")  # a part of the row above, never added again
+_LESS = re.compile(r"^(?:减|減)\s*[：:]")  # 减：减值准备 is taken off the total (加：应计利息 is added)
+_VALUE = re.compile(r"^[-+−]?[\d,，]*\d(?:\.\d+)?$|^[（(][\d,，]*\d(?:\.\d+)?[）)]$")  # (1,156): a negative amount
 _NOT_ADDED = re.compile(r"率|比例|占比|比重|增[减长長]|同比|%|％|平均|均值|人均|排名|序号|年份|年度|指数")
 
 
@@ -324,13 +324,18 @@ def _number(cell: str) -> tuple[float, int] | None:
     text = cell.strip().replace(" ", "")
     if not _VALUE.match(text):
         return None
+    negative = text[0] in "（("
+    text = text.strip("（()）")
     decimals = len(text.split(".")[1]) if "." in text else 0
-    return float(text.replace(",", "").replace("，", "").replace("−", "-")), decimals
+    value = float(text.replace(",", "").replace("，", "").replace("−", "-"))
+    return (-value if negative else value), decimals
 
 
 def total_mismatches(table: Table) -> list[TotalMismatch]:
-    """Each 合计/总计 row whose figures are not the sum of the rows above it (since the table's start or the last
-    total), column by column — 其中/# sub-items and rate or average columns left out, rounding allowed."""
+    """Each 合计/总计 row whose figures no reading of the rows above it (since the table's start or the last total)
+    adds up to, column by column: 其中/# sub-items, rate, share and average columns and columns headed by a figure
+    (a header read from the data) left out, rounding allowed. Rows that add up in some other way are not flagged:
+    a run of them (the total of one block), or twice or three times the total (parents listed with their parts)."""
     names = column_names(table)
     found: list[TotalMismatch] = []
     start = 0
@@ -339,26 +344,53 @@ def total_mismatches(table: Table) -> list[TotalMismatch]:
         label = row[0].strip() if row else ""
         if not _TOTAL.match(label.replace(" ", "")):
             continue
-        parts = [p for p in table.rows[start:r] if p and not _SUBITEM.match(p[0]) and not _TOTAL.match(p[0].replace(" ", ""))]
+        parts: list[tuple[str, ...]] = []
+        opened = 0  # where the rows a 小计 sums up begin
+        for p in table.rows[start:r]:
+            if not p or _SUBITEM.match(p[0]) or _TOTAL.match(p[0].replace(" ", "")):
+                continue
+            if _SUBTOTAL.match(p[0].replace(" ", "")):
+                del parts[opened:]  # the 小计 stands for the rows it sums
+                parts.append(p)
+                opened = len(parts)
+            else:
+                parts.append(p)
         start = r + 1
         if len(parts) < 2:
             continue
         for c in range(1, len(row)):
             name = names[c] if c < len(names) else ""
             total = _number(row[c])
-            if total is None or _NOT_ADDED.search(name):
+            if total is None or _NOT_ADDED.search(name) or (name and _number(name.split("/")[-1]) is not None):
                 continue
             values = [_number(p[c]) if c < len(p) else None for p in parts]
+            values = [(-abs(v[0]), v[1]) if v is not None and _LESS.match(p[0]) else v for v, p in zip(values, parts)]
             printed = [v for v in values if v is not None]
             if len(printed) < 2 or len(printed) < len(values) - sum(1 for p in parts if c < len(p) and not p[c].strip()):
                 continue  # a row printing words or a dash in this column: not a column of amounts
-            summed = sum(v for v, _ in printed)
             decimals = max([d for _, d in printed] + [total[1]])
-            tolerance = 0.5 * 10 ** -decimals * (len(printed) + 1) + 1e-9
-            if abs(summed - total[0]) > max(tolerance, 0.0005 * abs(total[0])):
+            if not _adds_up([v for v, _ in printed], total[0], decimals):
+                summed = sum(v for v, _ in printed)
                 found.append(TotalMismatch(table.caption, pages[r], label, name, total[0], round(summed, decimals), len(printed)))
                 break  # one column is enough to send the maintainer to the table
     return found
+
+
+def _adds_up(values: list[float], total: float, decimals: int) -> bool:
+    """The values add up to the total: all of them, a run of them, or all of them to a small multiple of it."""
+    def near(summed: float, n: int) -> bool:
+        return abs(summed - total) <= max(0.5 * 10 ** -decimals * (n + 1) + 1e-9, 0.0005 * abs(total))
+
+    summed = sum(values)
+    if near(summed, len(values)) or any(near(summed / k, len(values)) for k in (2, 3)):
+        return True
+    for i in range(len(values)):
+        run = 0.0
+        for j in range(i, len(values)):
+            run += values[j]
+            if j > i and near(run, j - i + 1):
+                return True
+    return False
 
 
 # -- the record ---------------------------------------------------------------------------------------------------------
@@ -483,6 +515,9 @@ def _pages(numbers: tuple[int, ...], limit: int = 12) -> str:
     return f"第{shown}页" + (f"等 {len(numbers)} 页" if len(numbers) > limit else "")
 
 
+_TOTALS_SHOWN = 5  # tables that do not add up, listed one a line; the rest counted
+
+
 def problems(record: DocumentRecord) -> tuple[Problem, ...]:
     """What looks wrong in a document, each with what to do about it."""
     found: list[Problem] = []
@@ -504,9 +539,15 @@ def problems(record: DocumentRecord) -> tuple[Problem, ...]:
     if f.garbage_pages:
         found.append(Problem("garbage-text", f"{_pages(f.garbage_pages)}（文件页）文字层是乱码（字体缺少 Unicode 映射）："
                                              "换一份导出的 PDF 或做文字识别（garbage text layer）"))
-    for mismatch in f.totals:
+    for mismatch in f.totals[:_TOTALS_SHOWN]:
         found.append(Problem("table-total", f"{mismatch.describe()}：核对原表或抽取是否漏行、串列"
                                             "（rows do not add up to the printed total）"))
+    if len(f.totals) > _TOTALS_SHOWN:
+        more = f.totals[_TOTALS_SHOWN:]
+        pages = tuple(sorted({m.page for m in more if m.page is not None}))
+        found.append(Problem("table-total", f"另有 {len(more)} 张表的合计行与各行之和不符"
+                                            + (f"（第{'、'.join(map(str, pages[:12]))}页）" if pages else "")
+                                            + "（more tables whose rows do not add up）"))
     if record.pages > 3 and f.headings == 0:
         found.append(Problem("no-headings", "没有识别出任何标题：引用只能给页码（no headings found）"))
     if record.year is None and record.title_from:
