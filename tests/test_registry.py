@@ -209,6 +209,42 @@ def test_a_labelled_issuer_and_a_letter_spaced_title(tmp_path):
     assert (record.title, record.kind, record.issuer) == ("行政院施政報告", "施政报告", "上海市财政局")
 
 
+def test_an_official_documents_masthead_is_its_issuer_and_its_wrapped_title_one_line(tmp_path):
+    """红头文件: 江岭市教育局文件 in the largest type, the document number, then the title wrapped over two lines."""
+    doc = Pdf(tmp_path / "notice.pdf")
+    doc.text(700, "江岭市教育局文件", 48, centred=True)
+    doc.text(620, "江教财〔2025〕9号 签发人：周立新", 16, centred=True)
+    doc.text(565, "江岭市教育局关于2023年度部门预算执行和其", 22, centred=True)
+    doc.text(535, "他财政收支审计查出问题整改情况的报告", 22, centred=True)
+    doc.text(490, "江岭市审计局：", 16)
+    doc.paragraph(460, "2024年9月10日至11月22日，市审计局对我局2023年度部门预算执行情况进行了审计。" + BODY, 16, width=26)
+    doc.save()
+    record = _record(tmp_path)
+    assert record.title == "江岭市教育局关于2023年度部门预算执行和其他财政收支审计查出问题整改情况的报告"
+    assert (record.issuer, record.kind, record.region) == ("江岭市教育局", "审计", "江岭市")
+
+
+def test_front_matter_headings_are_no_title_a_running_head_over_the_body_is(tmp_path):
+    """A picture cover, 学校简介 and 报告说明 pages with no running head, then the body under its running head."""
+    title = "江岭科技大学2024届毕业生就业质量年度报告"
+    doc = Pdf(tmp_path / "employment.pdf")
+    doc.image()
+    doc.page()
+    for heading in ("学校简介", "报告说明"):
+        doc.text(770, heading, 18, centred=True)
+        doc.paragraph(730, f"{heading}：" + BODY * 3, 12)
+        doc.page()
+    for page in range(1, 4):
+        doc.text(810, title, 9, centred=True)
+        doc.text(770, f"{'一二三'[page - 1]}、第{page}部分", 16)
+        doc.paragraph(730, f"第{page}部分正文。" + BODY * 2, 12)
+        doc.text(40, str(page), 10, centred=True)
+        doc.page()
+    doc.save()
+    record = _record(tmp_path)
+    assert (record.title, record.title_from, record.kind, record.issuer) == (title, FIRST_PAGE, "就业质量报告", "江岭科技大学")
+
+
 def test_metadata_titles_that_are_no_titles():
     for raw in ("Microsoft Word - x.docx", "PowerPoint 演示文稿", "untitled", "文档1", "report_final_v2", "年度报告.pdf",
                 "附件2", "目录", "", "   "):

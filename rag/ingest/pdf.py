@@ -28,6 +28,7 @@ _TOC_TITLE = re.compile(r"^(?:目\s*录|目\s*次|CONTENTS|Contents)$")
 _BYLINE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[二〇一]{4}年[一二三四五六七八九十]{1,3}月")
 _HEADING_RATIO = 1.15  # a line this much larger than its page's body text is a heading
 _COVER_CHARS = 400  # a first page with less text than this is a cover: its large lines are the title, not headings
+_HEAD_PAGES = 30  # pages whose running heads may name the document where nothing else prints its title
 
 
 
@@ -51,9 +52,8 @@ def read_pdf(data: bytes, progress: Progress | None = None) -> ReadText:
     facts = tuple(PageFacts(lay.chars, _garbage_page(lines), folio.label)
                   for lay, lines, folio in zip(layouts, physical, found.folios))
     read = _assemble(pages, numbers, [f.label for f in found.folios], meta)
-    heads = ([lines[k].text for k in sorted(drop) if lines[k].top < 0.15 * lay.height]
-             for lay, lines, drop in zip(layouts[:3], physical, found.drop))
-    head = next((found_head for texts in heads if (found_head := running_head(texts))), "")
+    head = running_head([[lines[k].text for k in sorted(drop) if lines[k].top < 0.15 * lay.height]
+                         for lay, lines, drop in zip(layouts[:_HEAD_PAGES], physical, found.drop)])
     return replace(read, info=replace(read.info, pages=facts, page_numbers=found.basis, author=meta.author,
                                       chinese=is_chinese(read.text), running_head=head))
 
@@ -260,10 +260,13 @@ def _title_page(layout: PageLayout) -> TitlePage:
     middle = layout.width / 2
     left = min((ln.x0 for ln in lines), default=0.0)
 
+    width = max((ln.x1 for ln in lines), default=0.0) - left
+
     def centred(ln: Line) -> bool:  # centred on the page, and set in from the text's left edge
         return abs((ln.x0 + ln.x1) / 2 - middle) <= 0.06 * layout.width and ln.x0 - left >= 2 * ln.size
 
-    return TitlePage(tuple(TitleLine(ln.text, ln.size, ln.bold, centred(ln), ln.top, ln.bottom) for ln in lines),
+    return TitlePage(tuple(TitleLine(ln.text, ln.size, ln.bold, centred(ln), ln.top, ln.bottom,
+                                     ln.x1 - ln.x0 >= max(0.85 * width, 0.6 * layout.width)) for ln in lines),
                      _is_contents(lines))
 
 

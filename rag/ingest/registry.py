@@ -37,7 +37,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("工作报告", r"工作(?:报告|总结)"),
     ("社会责任报告", r"社会责任报告|ESG报告|可持续发展报告"),
     ("年度报告", r"年度报告|年报"),
-    ("发展报告", r"发展报告|研究报告|调研报告|报告"),
+    ("发展报告", r"发展报告|研究报告|调研报告"),
     ("手册", r"手册|指南"),
     ("目录", r"专业目录|产品目录|采购目录|目录$"),
     ("通知", r"通知$"),
@@ -145,7 +145,7 @@ def kind_of(title: str) -> str:
         ends = [m.end() for m in pattern.finditer(simple)]
         if ends and max(ends) > end:
             best, end = kind, max(ends)
-    return best
+    return best or ("报告" if re.search(r"报告$", simple) else "")  # …整改情况的报告 with no kind of its own
 
 
 @functools.cache

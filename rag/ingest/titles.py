@@ -32,13 +32,19 @@ _DATE = re.compile(
     r"|(?:中[華华])?民[國国]\s*[\d一二三四五六七八九十百〇零]{2,5}\s*年(?:\s*[\d一二三四五六七八九十]{1,3}\s*月)?"
     r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?)$")
 _NUMBERS = re.compile(r"^[\d\s\-—–/|·.第页頁共ivxlcdmIVXLCDM]+$")
-_MARKINGS = re.compile(r"^(?:密\s*级|编\s*号|編\s*號|内部资料|內部資料|机密|秘密|绝密|公开|公開|保密|索引号|文号|发布日期)[★:：\s]")
+_MARKINGS = re.compile(r"^(?:密\s*级|编\s*号|編\s*號|内部资料|內部資料|机密|秘密|绝密|公开|公開|保密|索引号|文号|发布日期|签发人|簽發人)[★:：\s]"
+                       r"|〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号")  # 江教财〔2025〕9号 签发人：…
+# 江岭市教育局文件: an official document's masthead (版头), printed above its title in the largest type: who issued it.
+_MASTHEAD = re.compile(r"^(?P<who>[\u4e00-\u9fff（）()]{2,30})文件$")
+# The headings of front matter, never a document's title: 学校简介, 前言, 报告说明, 重要提示.
+_FRONT_MATTER = re.compile(r"^[\u4e00-\u9fff]{0,4}(?:简介|簡介|前言|序言|序|引言|导言|導言|摘要|概述|概况|概況|说明|說明|致辞|致辭|卷首语|"
+                           r"提示|释义|釋義|声明|聲明|后记|後記|附录|附錄|参考文献|參考文獻|基本情况|基本情況)$")
 _BYLINE_VERB = re.compile(r"^(?P<who>\S.*?)\s*(?:编著|主编|编制|编印|编写|编|出品|發布|发布|印发|编製|編著|編製|編印|編)$")
 _DATED = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[二〇一○零]{4}年[一二三四五六七八九十]{1,3}月"
                     r"(?:[一二三四五六七八九十]{1,3}日)?")
 # An organisation named alone: 江川职业技术学院, 某市统计局, 职业教育数字化研究中心, 某某股份有限公司 (课题组).
 ORGANISATION = re.compile(
-    r"^([^\s：:]{2,30}?(?:学院|大学|学校|研究院|研究所|研究中心|中心|委员会|人民政府|政府|办公室|办公厅|办事处|公司|集团|局|厅|部|署|院|"
+    r"^([\u4e00-\u9fff（）()·]{2,30}?(?:学院|大学|学校|研究院|研究所|研究中心|中心|委员会|人民政府|政府|办公室|办公厅|办事处|公司|集团|局|厅|部|署|院|"
     r"出版社|协会|学会|联合会|學院|大學|學校|委員會|協會|學會|辦公室|辦公廳|辦事處|廳))(?:\s*(?:课题组|課題組|编|編))?$")
 # A class of schools, not one that issues anything: 普通高等学校, 中等职业学校, 高职院校.
 _SCHOOL_CLASS = re.compile(r"^(?:普通|全日制|各类|各级|有关|相关|本科|高职|中职)*(?:高等|中等|初等)?(?:职业|专科|本科)?(?:技术)?"
@@ -60,6 +66,7 @@ class TitleLine:
     centred: bool = False
     top: float = 0.0  # points from the top of the page (PDF); the paragraph's position in a DOCX
     bottom: float = 0.0
+    full: bool = False  # it runs the text's whole width: a title that goes on in the line below (wrapped)
 
 
 @dataclass(frozen=True)
@@ -131,7 +138,7 @@ def _label(text: str) -> bool:
     """附件2, 目录, a date, a page number, a security marking: printed above or around a title, never one."""
     flat = squeeze(text).replace(" ", "")
     return bool(_ANNEX.match(flat) or _CONTENTS.match(flat) or _DATE.match(flat) or _NUMBERS.match(flat)
-                or _MARKINGS.match(flat))
+                or _MARKINGS.search(flat) or _MASTHEAD.match(flat) or _FRONT_MATTER.match(flat))
 
 
 def never_title(text: str) -> bool:
@@ -218,7 +225,7 @@ def _title_on(lines: tuple[TitleLine, ...], body: float) -> str:
             gap = there.top - here.bottom if step == 1 else here.top - there.bottom
             same = there.size >= biggest - 0.5
             # A cover spaces its title's lines widely (平安银行股份有限公司 / 2024年年度报告, 1.5 lines apart).
-            close = gap <= (0.9 if not same else 2.0 if cover else 1.2) * max(here.size, there.size, 1)
+            close = gap <= ((2.0 if cover else 1.2) if same else (1.5 if cover else 0.9)) * max(here.size, there.size, 1)
             # Smaller type joins when it is still larger than the body; an organisation only above the title (the
             # school over 质量年度报告): one below it is the by-line.
             smaller = (there.size >= 0.6 * biggest and there.size >= body * 1.15
@@ -227,7 +234,13 @@ def _title_on(lines: tuple[TitleLine, ...], body: float) -> str:
                 break
             group.append(i + step)
             i += step
-    text = " ".join(_printed(order[i].text) for i in sorted(group))
+    text = ""
+    for n, i in enumerate(sorted(group)):
+        piece = _printed(order[i].text)
+        # A wrapped title goes on without a space (…部门预算执行 / 和其他财政收支…); lines set apart keep one
+        # (江川职业技术学院 / 2024年质量年度报告).
+        wrapped = n and order[sorted(group)[n - 1]].full and _CJK.match(text[-1:]) and _CJK.match(piece[:1])
+        text += (piece if wrapped or not text else " " + piece)
     return text[:TITLE_CHARS]
 
 
@@ -241,6 +254,9 @@ def printed_issuer(pages: list[TitlePage], title: str = "") -> str:
             continue
         for line in page.lines:
             text = squeeze(line.text)
+            masthead = _MASTHEAD.match(text.replace(" ", ""))
+            if masthead and organisation(masthead.group("who")):
+                return organisation(masthead.group("who"))
             labelled = _LABELLED.match(text)
             if labelled and is_organisation(labelled.group("who")):  # never 单位：万元
                 return labelled.group("who")
@@ -259,11 +275,23 @@ def printed_issuer(pages: list[TitlePage], title: str = "") -> str:
     return alone
 
 
-def running_head(lines: list[str]) -> str:
-    """A page's running head as a title: its lines that may be a title, joined (湖北省2023年…投档线 printed over
-    every page of a table and nowhere else)."""
-    kept = [_printed(line) for line in lines if not never_title(line) and scheme(line) is None]
-    return " ".join(kept)[:TITLE_CHARS]
+def running_head(pages: list[list[str]]) -> str:
+    """The running head that may be a title, from the heads of the first pages: the lines repeated on the most
+    pages (the document's name, not a chapter's), joined in their order — 江岭科技大学2024届毕业生就业质量年度报告
+    printed over every body page and nowhere else; "" when no line repeats."""
+    counts: dict[str, int] = {}
+    order: list[str] = []
+    for lines in pages:
+        for line in dict.fromkeys(_printed(ln) for ln in lines):
+            if never_title(line) or scheme(line) is not None:
+                continue
+            if line not in counts:
+                order.append(line)
+            counts[line] = counts.get(line, 0) + 1
+    most = max(counts.values(), default=0)
+    if most < 2:
+        return ""
+    return " ".join(line for line in order if counts[line] == most)[:TITLE_CHARS]
 
 
 def is_bare_name(title: str) -> bool:
