@@ -22,7 +22,7 @@ from rag.retrieve.query import asks_quantity, clean_query, expected_unit, named_
 from rag.retrieve.retriever import Filters, Retriever
 from rag.text import english as english_text
 from rag.text import keywords
-from rag.text.figures import answers_unit, extract_figures
+from rag.text.figures import answers_unit, extract_figures, is_grounded
 from rag.text.language import is_english, unsupported_script
 from rag.text.normalize import is_traditional, to_traditional
 
@@ -449,7 +449,8 @@ class Answerer:
             return self.not_found(snapshot, req, hits, req.backend, dropped=citer.dropped + kept)
         unit = expected_unit(req.asked)
         if not citer.citations or (unit and not any(answers_unit(f.unit, unit) for f in extract_figures(text))) \
-                or not holds_kind(req.wants.kind, _CITE_MARK.sub("", text)):
+                or not holds_kind(req.wants.kind, _CITE_MARK.sub("", text)) \
+                or not self._states_asked(req, text, citer.citations):
             # Nothing cited survived (an uncited or ungrounded answer is not presented as the report's), or it
             # was asked for money (or a share) and answered with some other figure (起薪 is not 40%; 1,580臺 is
             # not the 3,465萬元 budgeted), or for a code or a date and gave none ("对应的职业代码是 [1]。"): the
@@ -530,6 +531,26 @@ class Answerer:
             return list(quoted.values())[:len(hits)]
         rest = [p for p in hits if p.id not in quoted]
         return [*quoted.values(), *rest][:len(hits)]
+
+    @staticmethod
+    def _states_asked(req: Request, text: str, cited: list[Passage]) -> bool:
+        """A model's answer to a single quantity states a figure that its cited passage prints in a sentence naming
+        the measure and subjects asked (as a quote must): asked the consortium's 日常运行经费, a sentence of the
+        专项建设经费 does not answer. Comparisons, structure and English questions are left to their own checks."""
+        if req.wants.kind != AMOUNT or req.wants.op != "lookup" or req.intent.comparison or req.intent.structure \
+                or is_english(req.asked):
+            return True
+        terms = asked_terms(unmarked(req.asked))
+        if not any(terms):
+            return True
+        figures = [f for f in extract_figures(_CITE_MARK.sub("", text)) if f.kind == "quantity"]
+        for passage in cited:
+            where = f"{passage.heading_path()} {passage.citation}"
+            for sentence in re.split(r"(?<=[。；！？\n])", passage.text):
+                if any(is_grounded(f, sentence) for f in figures) and names_asked_in(sentence, f"{sentence} {where}",
+                                                                                     terms):
+                    return True
+        return False
 
     def _quotable(self, req: Request, evidence: Evidence) -> bool:
         """A quote answers only with the kind asked (a code, a date, a quantity); a quantity's sentence names the
