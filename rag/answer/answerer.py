@@ -545,7 +545,7 @@ class Answerer:
             return True
         figures = [f for f in extract_figures(_CITE_MARK.sub("", text)) if f.kind == "quantity"]
         for passage in cited:
-            where = f"{passage.heading_path()} {passage.citation}"
+            where = f"{passage.heading_path()} {passage.citation} {passage.document}"
             for sentence in re.split(r"(?<=[。；！？\n])", passage.text):
                 if any(is_grounded(f, sentence) for f in figures) and names_asked_in(sentence, f"{sentence} {where}",
                                                                                      terms):
@@ -561,8 +561,13 @@ class Answerer:
             return False
         if wants.kind != AMOUNT or req.english and is_english(req.asked):
             return True
-        where = f"{sentence} {evidence.passage.heading_path()} {evidence.passage.citation}"
-        if not names_asked_in(sentence, where, asked_terms(unmarked(req.asked))):
+        # The whole sentence the quoted clause is part of (…冷氣機…應優先汰換；一百十三年度編列汰換經費3,465萬元: the
+        # subject is in the clause before the ；), with its headings and its document's title (a slide that never
+        # names the school its cover does).
+        whole = next((s for s in re.split(r"(?<=[。！？\n])", evidence.passage.text) if sentence.strip("。；") in s),
+                     sentence)
+        where = f"{whole} {evidence.passage.heading_path()} {evidence.passage.citation} {evidence.passage.document}"
+        if not names_asked_in(whole, where, asked_terms(unmarked(req.asked))):
             return False
         return wants.op not in RESULT_WORDS or bool(RESULT_WORDS[wants.op].search(sentence))
 

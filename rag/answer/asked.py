@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rag.retrieve.figures import ASKING
 from rag.text.figures import DATE, QUANTITY, extract_figures
 from rag.text.keywords import tokens
+from rag.text.normalize import for_search
 
 CODE, DATE_KIND, NAME, AMOUNT, TEXT = "code", "date", "name", "quantity", "text"
 LOOKUP, DIFFERENCE, SUM, RATIO, SHARE, REMAINDER = "lookup", "difference", "sum", "ratio", "share", "remainder"
@@ -120,6 +121,8 @@ def _followed_by_unit(text: str, end: int) -> bool:
 _ASKS = re.compile(r"(?:是|有|为|达|约|共|总共|一共|合计|分别)?(?:多少|几)")
 _LEVEL = re.compile(r"硕士|博士|本科|专科|研究生|中职|高职|职教本科|普通高中")
 _ENTITY = re.compile(r"(?:学院|学校|大学|专业|专业群|公司|集团|局|厅|委员会|县|市|区|省|州|镇|乡|中心|基地)$")
+_BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:职业技术学院|职业技术大学|职业学院|学院|大学|学校|公司|集团|研究院|委员会|"
+                   r"人民政府|办事处|教育厅|教育局|财政局|统计局)")
 _YEAR_WORD = re.compile(r"(?:19|20)\d\d(?:年|届|级|学年)?")
 
 
@@ -128,7 +131,22 @@ def _atoms_of(text: str) -> set[str]:
     return {w for w in words if not any(w[:i] in words and w[i:] in words for i in range(1, len(w)))}
 
 
-_UNIT_FIRST = re.compile(r"^[万亿千百]?(?:元|人次|人|名|位|家|场|项|个|份|次|所|门|件|部|篇|台|套|天|小时|学时|学分|吨|亩|%|％)")
+_UNIT_FIRST = re.compile(r"^[万亿千百萬億]?(?:元|人次|人|名|位|家|场|项|个|份|次|所|门|件|部|篇|台|套|天|小时|学时|学分|吨|亩|%|％)")
+
+
+_GENERIC_BODY = re.compile(r"^(?:职业|高职|中职|技工|本科|高等|普通|成员|合作|其他|相关|当地|各类|多所|兄弟|重点|示范|优质)+$")
+
+
+def _named_body(m: re.Match[str]) -> str:
+    """A body named by its kind (江川职业技术学院), not one described (来自职业学校, 派到学校): the run after the last
+    function word, with a name of its own before the kind."""
+    text = re.split(r"[的中在自和与及有派到是为对向从由了多少几哪什么各每该本其]", m.group())[-1]
+    suffix = _BODY.fullmatch(text)
+    if suffix is None:
+        return ""
+    name = re.sub(r"(?:职业技术学院|职业技术大学|职业学院|学院|大学|学校|公司|集团|研究院|委员会|人民政府|办事处|教育厅|教育局|"
+                  r"财政局|统计局)$", "", text)
+    return text if len(name) >= 2 and not _GENERIC_BODY.match(name) else ""
 
 
 def asked_terms(question: str) -> tuple[set[str], set[str]]:
@@ -140,6 +158,14 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
     asks = list(_ASKS.finditer(question))
     if not asks:
         return set(), set()
+    ask = asks[-1]
+    # Bodies named by their kind (江川职业技术学院, 机电工程学院): subjects whole, and no part of the measure.
+    bodies = [b for b in map(_named_body, _BODY.finditer(question)) if b]
+    for body in bodies:
+        question = question.replace(body, " ")
+    asks = list(_ASKS.finditer(question))
+    if not asks:
+        return set(), set(bodies)
     ask = asks[-1]
     measure: set[str] = set()
     for each in reversed(asks):  # 共梳理了多少需求、解决了多少: the measure named after an earlier 多少
@@ -156,7 +182,7 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
     subjects = {w for w, flag in jieba.posseg.lcut(question, HMM=False)  # HMM guesses words: 攻关上共梳理 → 上共 (ns)
                 if flag in ("ns", "nt", "nz") and len(w) >= 2 or _ENTITY.search(w) and len(w) >= 3}
     subjects |= set(_LEVEL.findall(question)) | {re.sub(r"\D", "", y) for y in _YEAR_WORD.findall(question)}
-    return measure, subjects - measure
+    return measure, (subjects | set(bodies)) - measure
 
 
 # Words that say only that a quantity is asked, which the figure's unit says for them: 来自职业学校的比例 is 超过40%.
@@ -173,4 +199,5 @@ def names_asked_in(own: str, where: str, terms: tuple[set[str], set[str]]) -> bo
     words, and where (own with its headings, case and document) every subject. Half: 联合体组织了多少场 names its
     measure (对接活动) before the comma, and the clause of 80余场 prints 组织 but not 联合体 (the case's title does)."""
     measure, subjects = terms
+    own, where = for_search(own), for_search(where)  # the words are tokens: simplified, width-folded (冷氣機 is 冷气机)
     return (not measure or sum(w in own for w in measure) >= len(measure) / 2) and all(w in where for w in subjects)

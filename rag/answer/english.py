@@ -1,16 +1,21 @@
 """English answers whose figures and names come from code: the checked Chinese answer is translated with each figure and
 name held in a slot ({F1}, {N1}) the model copies, then filled with the figure in English beside it as printed and the
-name as printed with its glossary rendering; the extractive answer gets an English sentence built around its figure."""
+name as printed with its glossary rendering. A figure asked for is said in an English sentence that says what it is —
+its clause translated by the model around the figure's slot and checked, else the glossary's English for its measure,
+else the question's own words for what is asked — with the report's clause quoted after it."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from rag.answer.glossary import glossary
+from rag.answer.chat import ChatModel
+from rag.answer.glossary import Entry, glossary
 from rag.answer.numeric import clause
+from rag.answer.prompts import template
+from rag.errors import LLMError
 from rag.ingest.facts import Figure as Row
 from rag.text import keywords
-from rag.text.english import outside_brackets, render, render_printed
+from rag.text.english import asked_measure, outside_brackets, render, render_printed
 from rag.passage import Passage
 from rag.text.figures import QUANTITY, Figure, answers_kind, extract_figures, is_grounded
 
@@ -47,7 +52,7 @@ def mask(answer: str) -> Masked:
     spans: list[tuple[int, int, str, str]] = []  # start, end, what fills it, F (figure) or N (name)
     for figure in extract_figures(answer):
         if figure.kind == QUANTITY:
-            spans.append((figure.start, figure.end, f"{render(figure)} ({figure.raw.strip()})", "F"))
+            spans.append((figure.start, figure.end, f"{render(figure)} ({_printed(figure.raw)})", "F"))
     found = []  # the glossary's names first, then titles, then bodies by their endings
     for entry in glossary().names:
         found += [(m.start(), m.end()) for m in re.finditer(re.escape(entry.zh), answer)]
@@ -78,10 +83,16 @@ def unmask(translation: str, masked: Masked) -> str | None:
     return _SLOT.sub(lambda m: masked.slots[f"{{{m.group(1)}{m.group(2)}}}"], translation)
 
 
-def figures_given(answer: str, citations: list[Passage], unit: str | None) -> str:
+def figures_given(answer: str, citations: list[Passage], unit: str | None, question: str = "",
+                  model: ChatModel | None = None) -> str:
     """A checked Chinese answer that gives figures, in English made in code: each figure that answers (of the kind
-    asked) in English beside it as printed, with the clause of its cited passage that prints it — the report's
-    words, not the model's. "" when it gives none."""
+    asked) in an English sentence that says what it is (see say), with the clause of its cited passage that prints
+    it — the report's words, not the model's. "" when it gives none.
+
+    A figure the report labels with another measure than the one the question names is not the answer: asked the
+    daily running costs (日常运行经费), the model's 2000万元 is the 专项建设经费 printed beside the 200万元 asked; the
+    figure of the same clause labelled with the asked measure is given instead, or none."""
+    asked = asked_measures(question)
     out = []
     for sentence in re.split(r"(?<=[。！？；])", answer):
         marks = [int(n) for n in _CITE_MARK.findall(sentence) if 0 < int(n) <= len(citations)]
@@ -89,11 +100,18 @@ def figures_given(answer: str, citations: list[Passage], unit: str | None) -> st
             if figure.kind != QUANTITY or (unit and not answers_kind(figure.unit, unit)):
                 continue
             for n in marks:
-                clause = _printing(figure, citations[n - 1].text)
-                if clause:
-                    out.append(f"The report gives {render(figure)} ({figure.raw.strip()}) [{n}]. "
-                               f"Original text: “{clause.rstrip('。；')}” [{n}].")
-                    break
+                printed = _printing(figure, citations[n - 1].text)
+                if not printed:
+                    continue
+                located = _locate(figure, printed)
+                if located is not None and asked:
+                    located = _labelled(located, printed, asked, unit)
+                    if located is None:
+                        break  # labelled with another measure, and nothing in its clause is the one asked
+                said = say(located, printed, n, question, model, citations) if located is not None else \
+                    _by_label(f"{render(figure)} ({_printed(figure.raw)})", "", "", question, n)
+                out.append(f"{said.text} Original text: “{printed.rstrip('。；')}” [{n}].")
+                break
     return " ".join(dict.fromkeys(out))
 
 
@@ -104,19 +122,25 @@ def _printing(figure: Figure, text: str) -> str | None:
     return next(iter(same or [c for c in clauses if is_grounded(figure, c)]), None)
 
 
-def figure_answer(row: Row) -> str:
-    """A figures-table row for an English question: "The report gives 2 million yuan (200万元) for “日常运行经费”
-    (daily operations) [1]. Original text: “…” [1]." """
-    return (f"The report gives {render_printed(row.printed)} for “{row.label}”{glossary_note(row.label)} [1]. "
-            f"Original text: “{clause(row)}” [1].")
+def figure_answer(row: Row, question: str = "", model: ChatModel | None = None) -> str:
+    """A figures-table row for an English question, said in English (see say), then its clause quoted: "The report
+    gives 2 million yuan (200万元) for daily operating funds (“日常运行经费”) [1]. Original text: “…” [1]." """
+    quoted = clause(row)
+    located = _locate_raw(row.raw, quoted)
+    if located is None or row.kind == "table":  # a table's row line is no clause to translate
+        said = _by_label(render_printed(row.printed), row.label, row.column, question, 1, quote=True)
+    else:
+        said = say(located, quoted, 1, question, model, (), label=row.label)
+    return f"{said.text} Original text: “{quoted}” [1]."
 
 
-def quoted_answer(sentences: list[str], unit: str | None, asks_figure: bool) -> str:
-    """The extract for an English question: an English sentence around the figure that answers (when a figure is
-    asked for), the report's sentences quoted with their [n], and the glossary's English for the names they print."""
+def quoted_answer(sentences: list[str], unit: str | None, asks_figure: bool, question: str = "") -> str:
+    """The extract for an English question: an English sentence saying what the figure that answers is (when a
+    figure is asked for), the report's sentences quoted with their [n], and the glossary's English for the names
+    they print."""
     quoted = [(re.sub(r"\[\d+\]", "", s).rstrip("。"), int(re.findall(r"\[(\d+)\]", s)[-1]))
               for s in sentences if re.search(r"\[\d+\]", s)]
-    opening = lead(unit, quoted) if asks_figure else "The report says"
+    opening = lead(unit, quoted, question) if asks_figure else "The report says"
     body = " ".join(f"“{q}” [{n}]." for q, n in quoted)
     opening += " Original text:" if opening.endswith(".") else " (original Chinese):"
     return " ".join(x for x in (opening, body, names_line(body)) if x)
@@ -156,19 +180,158 @@ def _whole_words(run: str, text: str) -> bool:
     return False
 
 
-def lead(question_unit: str | None, sentences: list[tuple[str, int]]) -> str:
-    """The English sentence an extracted answer opens with, built around the figure that answers: "The report gives
-    2 million yuan (200万元) [1]." sentences: the quoted Chinese sentences with their citation numbers."""
-    for sentence, n in sentences:
-        figure = _answering(sentence, question_unit)
-        if figure is not None:
-            return f"The report gives {render(figure)} ({figure.raw.strip()}) [{n}]."
+def lead(question_unit: str | None, sentences: list[tuple[str, int]], question: str = "") -> str:
+    """The English sentence an extracted answer opens with, saying what the figure that answers is: "The report
+    gives 2 million yuan (200万元) for daily operating funds (日常运行经费) [1]." The figure labelled with the
+    measure the question names comes first (asked the special construction funding, not the 200万元 printed before
+    it). sentences: the quoted Chinese sentences with their citation numbers."""
+    asked = asked_measures(question)
+    found = [(figure, sentence, n) for sentence, n in sentences for figure in _answering(sentence, question_unit)]
+    if asked:
+        found.sort(key=lambda item: _measure_of(item[0], item[1]) not in asked)  # stable: else as printed
+    if found:
+        figure, sentence, n = found[0]
+        return say(figure, sentence, n, question).text
     return "The report says"
 
 
-def _answering(sentence: str, unit: str | None) -> Figure | None:
+def _answering(sentence: str, unit: str | None) -> list[Figure]:
     counts = [f for f in extract_figures(sentence) if f.kind == QUANTITY]
-    return next((f for f in counts if unit is None or answers_kind(f.unit, unit)), None)
+    return [f for f in counts if unit is None or answers_kind(f.unit, unit)]
+
+
+# -- saying what a figure is ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Said:
+    """An English sentence that says what a figure is, the figure placed in code, never typed by the model."""
+    text: str  # "The talent supply platform collected 35,000 (3.5 万个) job vacancies from companies [1]."
+    how: str  # model (its clause translated, checked) | glossary (its measure's English) | question (the question's
+    #           words for what is asked) | figure (nothing says it: the figure alone)
+
+
+_PIECE_END = "，,；;。：:！？!?\n"
+_JOINS = ("以及", "和", "与", "及", "、", "并")
+MAX_CLAUSE = 80  # characters of a clause given to the model: a longer one is a table line or a list, not a clause
+MIN_WORDS = 3  # English words of a translation besides its slots
+
+
+def own_words(text: str, figure: Figure) -> str:
+    """The words of its clause that say what a figure is, the figure included: cut at the clause's commas and at
+    the figures beside it, a 和/与/、 between two figures ending one and beginning the other (每年安排200万元日常运行
+    经费和2000万元专项建设经费: 每年安排200万元日常运行经费 for the first, 2000万元专项建设经费 for the second)."""
+    start, end = figure.start, figure.end
+    left = max(text.rfind(c, 0, start) for c in _PIECE_END) + 1
+    right = min([i for c in _PIECE_END if (i := text.find(c, end)) >= 0] or [len(text)])
+    for other in extract_figures(text[left:right]):
+        o_start, o_end = left + other.start, left + other.end
+        if other.kind != QUANTITY or o_start <= start < o_end:
+            continue
+        if o_end <= start:
+            between = text[o_end:start]
+            joins = [between.rfind(j) + len(j) for j in _JOINS if j in between]
+            left = max(left, o_end + (max(joins) if joins else 0))
+        elif o_start >= end:
+            between = text[end:o_start]
+            joins = [between.find(j) for j in _JOINS if j in between]
+            right = min(right, end + (min(joins) if joins else len(between)))
+    return text[left:right].strip()
+
+
+def _measure_of(figure: Figure, text: str) -> Entry | None:
+    """The glossary measure the figure's own words print, if any."""
+    words = own_words(text, figure)
+    return glossary().measure(words.replace(figure.raw, " "))
+
+
+def asked_measures(question: str) -> list[Entry]:
+    """The glossary measures an English question names (daily running costs → 日常运行经费)."""
+    return [entry for _, entry in glossary().found(question) if entry.measure] if question else []
+
+
+def _labelled(figure: Figure, text: str, asked: list[Entry], unit: str | None) -> Figure | None:
+    """The figure, unless the text labels it with a measure other than the one asked: then the figure of the text
+    (of the kind asked) that it labels with the asked measure, or None."""
+    own = _measure_of(figure, text)
+    if own is None or own in asked:
+        return figure
+    return next((f for f in _answering(text, unit) if _measure_of(f, text) in asked), None)
+
+
+def say(figure: Figure, text: str, n: int, question: str = "", model: ChatModel | None = None,
+        cited: list[Passage] | tuple[Passage, ...] = (), label: str = "") -> Said:
+    """An English sentence saying what the figure is, from the report's clause that prints it (text, where the
+    figure was extracted; cited [n]): the model's translation of the figure's own words with the figure in a slot,
+    checked (the slot copied once, English words, no figure typed); else the glossary's English for the measure its
+    label or own words name; else the English question's own words for what it asks; else the figure alone."""
+    shown = f"{render(figure)} ({_printed(figure.raw)})"
+    if model is not None:
+        translated = translate_clause(model, own_words(text, figure), figure, cited)
+        if translated:
+            return Said(f"{translated} [{n}].", "model")
+    if label:
+        return _by_label(shown, label, "", question, n, quote=True)
+    return _by_label(shown, own_words(text, figure).replace(figure.raw, " "), "", question, n)
+
+
+def _by_label(shown: str, label: str, column: str, question: str, n: int, quote: bool = False) -> Said:
+    """The glossary's English for the measure the label (or column) names; else the question's words for what it
+    asks, the row's label quoted beside them (quote); else the figure alone."""
+    entry = glossary().measure(label) or (glossary().measure(column) if column else None)
+    quoted = f" (“{label.strip()}”)" if quote and label.strip() and len(label.strip()) <= 30 else ""
+    if entry is not None:
+        return Said(f"The report gives {shown} for {entry.en} ({entry.zh}) [{n}].", "glossary")
+    asked = asked_measure(question)
+    if asked:
+        return Said(f"The report gives {shown} for {asked} asked{quoted} [{n}].", "question")
+    return Said(f"The report gives {shown}{quoted} [{n}].", "figure")
+
+
+def translate_clause(model: ChatModel, words: str, figure: Figure, cited=()) -> str | None:
+    """The model's English for a figure's own words, the figure (and any name) in a slot filled in code; None when
+    it cannot be checked: a slot lost or repeated, a figure typed, too few English words, Chinese left outside the
+    names the report prints."""
+    at = words.find(figure.raw)
+    if at < 0 or len(words) > MAX_CLAUSE or len(re.findall(r"[\u4e00-\u9fff]", words.replace(figure.raw, ""))) < 2:
+        return None
+    masked = mask(words)
+    if [k for k in masked.slots if k.startswith("{F")] != ["{F1}"]:
+        return None  # another figure in its own words: which one the sentence is about would be the model's guess
+    try:
+        reply = model.complete([{"role": "user", "content": template("translate_clause").format(clause=masked.text)}],
+                               max_tokens=24 + 2 * len(masked.text), temperature=0.0)
+    except LLMError:
+        return None
+    reply = (reply or "").strip().splitlines()[0].strip() if (reply or "").strip() else ""
+    reply = re.sub(r"^(?:English sentence:|English:)\s*", "", reply).strip().strip("\"“”")
+    if any(len(re.findall(re.escape(slot), reply)) != 1 for slot in masked.slots):
+        return None
+    bare = _SLOT.sub(" ", reply)
+    if re.search(r"\d", bare) or len(re.findall(r"[A-Za-z]{2,}", bare)) < MIN_WORDS or len(bare.split()) > 40:
+        return None
+    filled = unmask(reply, masked)
+    if not filled or (cited and not in_english(filled, list(cited))) or re.search(r"[\u4e00-\u9fff]", outside_brackets(
+            _SLOT.sub(" ", reply))):
+        return None
+    filled = filled.rstrip(" .。")
+    return filled[0].upper() + filled[1:]
+
+
+def _printed(raw: str) -> str:
+    """A figure as an answer writes it: the spaces inside it removed (3.5 万个 → 3.5万个), as the figures table does."""
+    return re.sub(r"(?<=[\d余多万亿])\s+|\s+(?=[\d余多万亿])", "", raw).strip()
+
+
+def _locate(figure: Figure, text: str) -> Figure | None:
+    """The figure as the text prints it (its own position there): same value and unit, else grounded."""
+    found = [f for f in extract_figures(text) if f.kind == QUANTITY]
+    return next((f for f in found if f.value == figure.value and f.unit == figure.unit), None) or next(
+        (f for f in found if is_grounded(figure, f.raw)), None)
+
+
+def _locate_raw(raw: str, text: str) -> Figure | None:
+    at = text.find(raw.strip())
+    return next((f for f in extract_figures(text) if f.kind == QUANTITY and f.start <= at < f.end), None) \
+        if at >= 0 else None
 
 
 def names_line(text: str) -> str:
@@ -178,5 +341,5 @@ def names_line(text: str) -> str:
     return ("Names: " + "; ".join(f"{e.zh} = {e.en}" for e in kept) + ".") if kept else ""
 
 
-__all__ = ["Masked", "mask", "unmask", "named", "glossary_note", "figures_given", "figure_answer", "quoted_answer", "english_sentence",
-           "lead", "names_line"]
+__all__ = ["Masked", "mask", "unmask", "named", "glossary_note", "figures_given", "figure_answer", "quoted_answer",
+           "in_english", "lead", "names_line", "Said", "say", "own_words", "asked_measures", "translate_clause"]
