@@ -18,6 +18,7 @@ from rag.text import keywords
 from rag.text.english import asked_measure, outside_brackets, render, render_printed
 from rag.passage import Passage
 from rag.text.figures import QUANTITY, Figure, answers_kind, extract_figures, is_grounded
+from rag.text.normalize import to_simplified
 
 # Names the glossary may not hold, as the report prints them: titles in 《》 and bodies by their endings.
 _TITLE = re.compile(r"《[^》]{1,30}》")
@@ -182,13 +183,20 @@ def _whole_words(run: str, text: str) -> bool:
 
 def lead(question_unit: str | None, sentences: list[tuple[str, int]], question: str = "") -> str:
     """The English sentence an extracted answer opens with, saying what the figure that answers is: "The report
-    gives 2 million yuan (200万元) for daily operating funds (日常运行经费) [1]." The figure labelled with the
-    measure the question names comes first (asked the special construction funding, not the 200万元 printed before
-    it). sentences: the quoted Chinese sentences with their citation numbers."""
+    gives 2 million yuan (200万元) for daily operating funds (日常运行经费) [1]." sentences: the quoted Chinese
+    sentences with their citation numbers."""
     asked = asked_measures(question)
+    terms = [to_simplified(entry.zh) for _, entry in glossary().found(question)] if question else []
+
+    def fit(item: tuple[Figure, str, int]) -> tuple[bool, int]:
+        figure, sentence, _ = item
+        own = to_simplified(own_words(sentence, figure))
+        return bool(asked) and _measure_of(figure, sentence) in asked, sum(term in own for term in terms)
+
     found = [(figure, sentence, n) for sentence, n in sentences for figure in _answering(sentence, question_unit)]
-    if asked:
-        found.sort(key=lambda item: _measure_of(item[0], item[1]) not in asked)  # stable: else as printed
+    # The figure whose own words name the asked measure, then the most of the question's terms (累计发行238档永续发展
+    # 债券, not the 113 年 of its date), else as printed: the sort is stable.
+    found.sort(key=fit, reverse=True)
     if found:
         figure, sentence, n = found[0]
         return say(figure, sentence, n, question).text

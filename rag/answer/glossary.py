@@ -83,8 +83,9 @@ class Glossary:
         return sorted((p for p in pairs if p[0]), key=lambda p: len(p[0]), reverse=True)
 
     def found(self, english: str) -> list[tuple[str, Entry]]:
-        """The entries an English text names, each with the words it names it by, in order, none overlapping:
-        the fixed entries by their word stems, then the documents' names by their pinyin (Zhoukou → 周口)."""
+        """The entries an English text names, each with the words it names it by, in order, none overlapping: the
+        documents' names by their pinyin (Zhoukou → 周口, Wuhan University → 武汉大学), then the fixed entries by their
+        word stems."""
         words = _stems(english)
         stems = [s for s, _, _ in words]
         taken: list[tuple[int, int, str, Entry]] = []
@@ -92,6 +93,10 @@ class Glossary:
         def free(start: int, end: int) -> bool:
             return not any(start < e and s < end for s, e, _, _ in taken)
 
+        if self.romanised is not None:  # a document's own name first: Wanli Subdistrict (万里街道), not Subdistrict Office
+            for start, end, chinese in latin_names(english, self.romanised):
+                latin = english[start:end]
+                taken.append((start, end, latin, Entry(chinese, latin, (latin,), True)))
         for wording, entry in self._wordings:
             n = len(wording)
             for i in range(len(stems) - n + 1):
@@ -99,11 +104,6 @@ class Glossary:
                     start, end = words[i][1], words[i + n - 1][2]
                     if free(start, end):
                         taken.append((start, end, english[start:end], entry))
-        if self.romanised is not None:
-            for start, end, chinese in latin_names(english, self.romanised):
-                if free(start, end):
-                    latin = english[start:end]
-                    taken.append((start, end, latin, Entry(chinese, latin, (latin,), True)))
         return [(said, entry) for _, _, said, entry in sorted(taken, key=lambda t: t[0])]
 
     def chinese_terms(self, english: str) -> list[str]:
