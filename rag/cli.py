@@ -92,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="评测测试文档（默认 tests/documents/）：每份单独建索引，按版式统计标题、页码、检索、回答、段落大小；"
                          "结果写入 <结果目录>/documents/")
     ev.add_argument("--family", action="append", help="配合 --documents，只评某类版式（可重复），如 word、financial")
+    ev.add_argument("--split", choices=("dev", "test"),
+                    help="配合 --documents，只评开发集（dev，可查看、可据以调整）或测试集（test，每次会话只跑一次，不查看失败题）")
     web = sub.add_parser("serve", parents=[folders], help="网页版问答（the web chat; python app.py is the same）")
     web.add_argument("--host", help="监听地址（默认 127.0.0.1，仅本机可访问；对外开放请经带 HTTPS 的反向代理并设置 --auth）")
     web.add_argument("--port", type=int, help="端口（默认 7860）")
@@ -258,7 +260,8 @@ def _eval_documents(report: Report, args) -> int:
     verbose = os.environ.get("RAG_EVAL_PROGRESS") or sys.stderr.isatty()
     try:
         result = documents.run(report.settings, folder, args.backend or (), args.family or (),
-                               progress=(lambda line: print(line, file=sys.stderr)) if verbose else None)
+                               progress=(lambda line: print(line, file=sys.stderr)) if verbose else None,
+                               split=args.split)
     except (OSError, ValueError, KeyError) as err:
         return _fail(f"测试文档无法评测：{err}（{type(err).__name__}）")
     try:
