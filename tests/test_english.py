@@ -118,6 +118,21 @@ def test_the_figure_a_question_asks_is_the_one_its_clause_labels_with_the_asked_
         "The report gives 20 million yuan (2000万元) for special construction funds")
 
 
+def test_a_figure_labelled_with_another_measure_is_not_claimed_to_answer():
+    budget = "部门预算支出5000万元，其中：办公费12万元、差旅费8万元"
+    row = Row(raw="8万元", value=80000, unit="元", qualifier="", label="差旅费", subject="", sentence=budget,
+              passage_id="d", citation="", kind="text")
+    # The table's row is the travel expenses; the clause labels 12万元 with the office expenses asked.
+    assert figure_answer(row, "What are the office expenses?").startswith(
+        "The report gives 120,000 yuan (12万元) for office expenses (办公费) [1].")
+    assert figure_answer(row, "What are the travel expenses?").startswith("The report gives 80,000 yuan (8万元) for "
+                                                                            "travel expenses (差旅费) [1].")
+    # An extract whose only figure is another measure opens without claiming it.
+    assert lead("元", [("城镇居民人均可支配收入40867元", 1)], "What was the office expenses budget?") == "The report says"
+    assert lead(None, [("本课程计划教学学时为：216学时，计 12 学分", 1), ("项目2 学时 8", 2)],
+                "How many teaching hours does the course plan?").startswith("The report gives 216 class hours")
+
+
 def test_a_figure_s_own_words_end_at_the_figures_beside_it():
     text = FUNDS.text
     first, second = [f for f in extract_figures(text) if f.unit == "元"]

@@ -128,10 +128,23 @@ def figure_answer(row: Row, question: str = "", model: ChatModel | None = None) 
     gives 2 million yuan (200万元) for daily operating funds (“日常运行经费”) [1]. Original text: “…” [1]." """
     quoted = clause(row)
     located = _locate_raw(row.raw, quoted)
+    asked = asked_measures(question)
+    if located is not None and asked and row.kind != "table":
+        # Asked the 政府采购预算, the table's row was the 政府采购服务预算983.05万元 of the clause that prints the
+        # 政府采购预算4821.20万元 first: the clause's figure labelled with the asked measure is the answer.
+        labelled = _labelled(located, quoted, asked, None)
+        if labelled is not None and labelled.start != located.start:
+            return figure_answer_at(labelled, quoted, question, model)
     if located is None or row.kind == "table":  # a table's row line is no clause to translate
         said = _by_label(render_printed(row.printed), row.label, row.column, question, 1, quote=True)
     else:
         said = say(located, quoted, 1, question, model, (), label=row.label)
+    return f"{said.text} Original text: “{quoted}” [1]."
+
+
+def figure_answer_at(figure: Figure, quoted: str, question: str = "", model: ChatModel | None = None) -> str:
+    """A figure of a row's clause for an English question, said in English, then the clause quoted."""
+    said = say(figure, quoted, 1, question, model)
     return f"{said.text} Original text: “{quoted}” [1]."
 
 
@@ -194,6 +207,8 @@ def lead(question_unit: str | None, sentences: list[tuple[str, int]], question: 
         return bool(asked) and _measure_of(figure, sentence) in asked, sum(term in own for term in terms)
 
     found = [(figure, sentence, n) for sentence, n in sentences for figure in _answering(sentence, question_unit)]
+    if asked:  # a figure its own words say is another measure than the one asked is not claimed to answer
+        found = [item for item in found if _measure_of(item[0], item[1]) in (None, *asked)]
     # The figure whose own words name the asked measure, then the most of the question's terms (累计发行238档永续发展
     # 债券, not the 113 年 of its date), else as printed: the sort is stable.
     found.sort(key=fit, reverse=True)
@@ -217,7 +232,7 @@ class Said:
     #           words for what is asked) | figure (nothing says it: the figure alone)
 
 
-_PIECE_END = "，,；;。：:！？!?\n"
+_PIECE_END = "，,；;。！？!?\n"  # not the colon: 本课程计划教学学时为：216学时 labels its figure before it
 _JOINS = ("以及", "和", "与", "及", "、", "并")
 MAX_CLAUSE = 80  # characters of a clause given to the model: a longer one is a table line or a list, not a clause
 MIN_WORDS = 3  # English words of a translation besides its slots
@@ -285,6 +300,8 @@ def _by_label(shown: str, label: str, column: str, question: str, n: int, quote:
     """The glossary's English for the measure the label (or column) names; else the question's words for what it
     asks, the row's label quoted beside them (quote); else the figure alone."""
     entry = glossary().measure(label) or (glossary().measure(column) if column else None)
+    if entry is not None and entry.zh in shown:
+        entry = None  # the measure is the figure's own unit (216 class hours (216学时)): it says nothing more
     quoted = f" (“{label.strip()}”)" if quote and label.strip() and len(label.strip()) <= 30 else ""
     if entry is not None:
         return Said(f"The report gives {shown} for {entry.en} ({entry.zh}) [{n}].", "glossary")
