@@ -149,6 +149,12 @@ class FakeModel:
         return self.reply
 
 
+def test_with_a_model_a_figure_whose_measure_the_glossary_knows_keeps_the_glossary_s_english():
+    model = FakeModel("Each year {F1} is arranged for the running of daily things.")
+    said = say(extract_figures(FUNDS.text)[0], FUNDS.text, 1, "How much?", model, [FUNDS])
+    assert said.how == "glossary" and model.prompts == []  # fixed English, and no model call (seconds) spent
+
+
 def test_with_a_model_the_figure_s_clause_is_translated_around_its_slot_and_checked():
     figure = extract_figures(PLATFORM.text)[0]
     model = FakeModel("The talent platform collected {F1} job vacancies from companies.")

@@ -283,17 +283,17 @@ def _labelled(figure: Figure, text: str, asked: list[Entry], unit: str | None) -
 def say(figure: Figure, text: str, n: int, question: str = "", model: ChatModel | None = None,
         cited: list[Passage] | tuple[Passage, ...] = (), label: str = "") -> Said:
     """An English sentence saying what the figure is, from the report's clause that prints it (text, where the
-    figure was extracted; cited [n]): the model's translation of the figure's own words with the figure in a slot,
-    checked (the slot copied once, English words, no figure typed); else the glossary's English for the measure its
-    label or own words name; else the English question's own words for what it asks; else the figure alone."""
+    figure was extracted; cited [n]): the glossary's English for the measure its label or own words name (fixed,
+    never left to the model); else the model's translation of the figure's own words with the figure in a slot,
+    checked (the slot copied once, English words, no figure typed); else the English question's own words for what
+    it asks; else the figure alone."""
     shown = f"{render(figure)} ({_printed(figure.raw)})"
-    if model is not None:
-        translated = translate_clause(model, own_words(text, figure), figure, cited)
-        if translated:
-            return Said(f"{translated} [{n}].", "model")
-    if label:
-        return _by_label(shown, label, "", question, n, quote=True)
-    return _by_label(shown, own_words(text, figure).replace(figure.raw, " "), "", question, n)
+    words = label or own_words(text, figure).replace(figure.raw, " ")
+    said = _by_label(shown, words, "", question, n, quote=bool(label))
+    if said.how == "glossary" or model is None:
+        return said
+    translated = translate_clause(model, own_words(text, figure), figure, cited)
+    return Said(f"{translated} [{n}].", "model") if translated else said
 
 
 def _by_label(shown: str, label: str, column: str, question: str, n: int, quote: bool = False) -> Said:
