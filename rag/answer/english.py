@@ -1,8 +1,8 @@
 """English answers whose figures and names come from code: the checked Chinese answer is translated with each figure and
 name held in a slot ({F1}, {N1}) the model copies, then filled with the figure in English beside it as printed and the
 name as printed with its glossary rendering. A figure asked for is said in an English sentence that says what it is —
-its clause translated by the model around the figure's slot and checked, else the glossary's English for its measure,
-else the question's own words for what is asked — with the report's clause quoted after it."""
+the glossary's English for its measure, else its clause translated by the model around the figure's slot and checked,
+else the question's own words for what is asked, never a measure made up — with the report's clause quoted after it."""
 from __future__ import annotations
 
 import re
@@ -39,12 +39,6 @@ def named(name: str) -> str:
     """A name as printed with its English rendering, when the glossary gives one."""
     english = glossary().rendering(name.strip("《》"))
     return f"{name} ({english})" if english else name
-
-
-def glossary_note(label: str) -> str:
-    """' (daily operations)' after a label the glossary renders; '' otherwise."""
-    english = next((e.en for e in glossary().entries if e.zh == label), None)
-    return f" ({english})" if english else ""
 
 
 def mask(answer: str) -> Masked:
@@ -125,7 +119,7 @@ def _printing(figure: Figure, text: str) -> str | None:
 
 def figure_answer(row: Row, question: str = "", model: ChatModel | None = None) -> str:
     """A figures-table row for an English question, said in English (see say), then its clause quoted: "The report
-    gives 2 million yuan (200万元) for daily operating funds (“日常运行经费”) [1]. Original text: “…” [1]." """
+    gives 2 million yuan (200万元) for daily operating funds (日常运行经费) [1]. Original text: “…” [1]." """
     quoted = clause(row)
     located = _locate_raw(row.raw, quoted)
     asked = asked_measures(question)
@@ -366,5 +360,5 @@ def names_line(text: str) -> str:
     return ("Names: " + "; ".join(f"{e.zh} = {e.en}" for e in kept) + ".") if kept else ""
 
 
-__all__ = ["Masked", "mask", "unmask", "named", "glossary_note", "figures_given", "figure_answer", "quoted_answer",
+__all__ = ["Masked", "mask", "unmask", "named", "figures_given", "figure_answer_at", "figure_answer", "quoted_answer",
            "in_english", "lead", "names_line", "Said", "say", "own_words", "asked_measures", "translate_clause"]
