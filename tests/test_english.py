@@ -133,6 +133,15 @@ def test_a_figure_labelled_with_another_measure_is_not_claimed_to_answer():
                 "How many teaching hours does the course plan?").startswith("The report gives 216 class hours")
 
 
+def test_a_number_the_question_states_is_not_its_answer():
+    row = "院校专业组名称 江岭大学第07组，投档线 598，语数之和 201"
+    table = Passage(id="t", kind="table", text=row + "。")
+    question = "What was the cut-off score of group 07 of Jiangling University?"
+    assert figures_given("江岭大学第07组的投档线为598[1]。", [table], None, question).startswith(
+        "The report gives 598 (598) for cut-off score (投档线) [1].")
+    assert lead(None, [(row, 1)], question) == "The report gives 598 (598) for cut-off score (投档线) [1]."
+
+
 def test_a_figure_s_own_words_end_at_the_figures_beside_it():
     text = FUNDS.text
     first, second = [f for f in extract_figures(text) if f.unit == "元"]
@@ -168,6 +177,15 @@ def test_with_a_model_the_figure_s_clause_is_translated_around_its_slot_and_chec
                   "平台 collected {F1} 岗位.",  # Chinese left
                   "{F1}."):  # no English words
         assert translate_clause(FakeModel(reply), "平台收集企业 3.5 万个岗位需求", figure, [PLATFORM]) is None, reply
+    # What the 1.5B model added on the dev documents: a hedge, a made-up name, the unit twice.
+    for reply in ("The platform collected approximately {F1} job vacancies.",
+                  "The Yiwu platform collected {F1} job vacancies."):
+        assert translate_clause(FakeModel(reply), "平台收集企业 3.5 万个岗位需求", figure, [PLATFORM]) is None, reply
+    hours = extract_figures("本课程计划教学学时为：216学时")[0]
+    assert translate_clause(FakeModel("The plan allocates {F1} hours of teaching."), "本课程计划教学学时为：216学时",
+                            hours) is None
+    assert translate_clause(FakeModel("The course plan sets {F1} of teaching."), "本课程计划教学学时为：216学时",
+                            hours) == "The course plan sets 216 class hours (216学时) of teaching"
     fallback = say(figure, PLATFORM.text, 1, "How many job vacancies were posted?", FakeModel("{F1}."), [PLATFORM])
     assert fallback.how == "question" and "for the number of job vacancies asked [1]" in fallback.text
 

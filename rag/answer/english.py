@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from rag.answer.chat import ChatModel
-from rag.answer.glossary import Entry, glossary
+from rag.answer.glossary import Entry, glossary, stem
 from rag.answer.numeric import clause
 from rag.answer.prompts import template
 from rag.errors import LLMError
@@ -92,7 +93,7 @@ def figures_given(answer: str, citations: list[Passage], unit: str | None, quest
     for sentence in re.split(r"(?<=[。！？；])", answer):
         marks = [int(n) for n in _CITE_MARK.findall(sentence) if 0 < int(n) <= len(citations)]
         for figure in extract_figures(_CITE_MARK.sub("", sentence)):
-            if figure.kind != QUANTITY or (unit and not answers_kind(figure.unit, unit)):
+            if figure.kind != QUANTITY or (unit and not answers_kind(figure.unit, unit)) or _stated(figure, question):
                 continue
             for n in marks:
                 printed = _printing(figure, citations[n - 1].text)
@@ -103,7 +104,8 @@ def figures_given(answer: str, citations: list[Passage], unit: str | None, quest
                     located = _labelled(located, printed, asked, unit)
                     if located is None:
                         break  # labelled with another measure, and nothing in its clause is the one asked
-                said = say(located, printed, n, question, model, citations) if located is not None else \
+                table = citations[n - 1].kind == "table"  # a row line is no clause to translate
+                said = say(located, printed, n, question, None if table else model, citations) if located else \
                     _by_label(f"{render(figure)} ({_printed(figure.raw)})", "", "", question, n)
                 out.append(f"{said.text} Original text: “{printed.rstrip('。；')}” [{n}].")
                 break
@@ -200,7 +202,8 @@ def lead(question_unit: str | None, sentences: list[tuple[str, int]], question: 
         own = to_simplified(own_words(sentence, figure))
         return bool(asked) and _measure_of(figure, sentence) in asked, sum(term in own for term in terms)
 
-    found = [(figure, sentence, n) for sentence, n in sentences for figure in _answering(sentence, question_unit)]
+    found = [(figure, sentence, n) for sentence, n in sentences for figure in _answering(sentence, question_unit)
+             if not _stated(figure, question)]
     if asked:  # a figure its own words say is another measure than the one asked is not claimed to answer
         found = [item for item in found if _measure_of(item[0], item[1]) in (None, *asked)]
     # The figure whose own words name the asked measure, then the most of the question's terms (累计发行238档永续发展
@@ -210,6 +213,12 @@ def lead(question_unit: str | None, sentences: list[tuple[str, int]], question: 
         figure, sentence, n = found[0]
         return say(figure, sentence, n, question).text
     return "The report says"
+
+
+def _stated(figure: Figure, question: str) -> bool:
+    """The question itself states the figure's number: asked group 09's cut-off score, 第09组 is not the answer."""
+    numbers = {Decimal(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", question)}
+    return figure.value in numbers
 
 
 def _answering(sentence: str, unit: str | None) -> list[Figure]:
@@ -286,7 +295,7 @@ def say(figure: Figure, text: str, n: int, question: str = "", model: ChatModel 
     said = _by_label(shown, words, "", question, n, quote=bool(label))
     if said.how == "glossary" or model is None:
         return said
-    translated = translate_clause(model, own_words(text, figure), figure, cited)
+    translated = translate_clause(model, own_words(text, figure), figure, cited, question)
     return Said(f"{translated} [{n}].", "model") if translated else said
 
 
@@ -305,10 +314,17 @@ def _by_label(shown: str, label: str, column: str, question: str, n: int, quote:
     return Said(f"The report gives {shown}{quoted} [{n}].", "figure")
 
 
-def translate_clause(model: ChatModel, words: str, figure: Figure, cited=()) -> str | None:
+# What the 1.5B model added translating a figure's clause, measured on the dev documents' English questions: a hedge
+# the report does not print ("The total area is approximately 4,000.6 m² (measured)"), a name it made up ("the Yiwu
+# Sustainable Development Bond" for 永續發展債券), the unit written twice ("216 class hours (216学时) hours").
+_HEDGES = re.compile(r"\b(?:approximately|approx|about|around|roughly|nearly|almost|over|more than|less than|fewer than"
+                     r"|at least|at most|up to|estimated|calculated|measured|some)\b", re.I)
+
+
+def translate_clause(model: ChatModel, words: str, figure: Figure, cited=(), question: str = "") -> str | None:
     """The model's English for a figure's own words, the figure (and any name) in a slot filled in code; None when
     it cannot be checked: a slot lost or repeated, a figure typed, too few English words, Chinese left outside the
-    names the report prints."""
+    names the report prints, a hedge or a proper name the clause and the question do not give, the unit repeated."""
     at = words.find(figure.raw)
     if at < 0 or len(words) > MAX_CLAUSE or len(re.findall(r"[\u4e00-\u9fff]", words.replace(figure.raw, ""))) < 2:
         return None
@@ -327,12 +343,32 @@ def translate_clause(model: ChatModel, words: str, figure: Figure, cited=()) -> 
     bare = _SLOT.sub(" ", reply)
     if re.search(r"\d", bare) or len(re.findall(r"[A-Za-z]{2,}", bare)) < MIN_WORDS or len(bare.split()) > 40:
         return None
+    if (_HEDGES.search(bare) and not figure.qualifier) or _invented_names(bare, words, question) \
+            or _unit_again(reply, figure):
+        return None
     filled = unmask(reply, masked)
     if not filled or (cited and not in_english(filled, list(cited))) or re.search(r"[\u4e00-\u9fff]", outside_brackets(
             _SLOT.sub(" ", reply))):
         return None
     filled = filled.rstrip(" .。")
     return filled[0].upper() + filled[1:]
+
+
+def _invented_names(english: str, chinese: str, question: str) -> list[str]:
+    """Capitalised words after the first that neither the question says nor the Chinese reads as (its pinyin)."""
+    from rag.text.english import Romanised
+
+    asked = {stem(w) for w in re.findall(r"[A-Za-z]+", question)}
+    words = re.findall(r"(?<![A-Za-z'’])[A-Za-z][a-z]+", english)[1:]
+    said = [w for w in words if w[0].isupper() and stem(w) not in asked]
+    return [w for w in said if not Romanised([chinese]).printed(w)]
+
+
+def _unit_again(reply: str, figure: Figure) -> bool:
+    """The figure's unit written again after its slot: {F1} hours, when {F1} is 216 class hours (216学时)."""
+    after = re.search(r"\{F1\}\s+([A-Za-z]+)", reply)
+    rendered = {stem(w) for w in re.findall(r"[A-Za-z]+", render(figure))}
+    return bool(after) and stem(after.group(1)) in rendered
 
 
 def _printed(raw: str) -> str:
