@@ -334,9 +334,16 @@ def _near_the_memory_limit(memory_mb: int) -> bool:
     """Whether this process came close to its address-space limit: the readers wrap a MemoryError in their own
     error types (pdfminer's PdfminerException), so the peak is what tells a bomb from a damaged file (measured: a
     page inflating to 1.5 GB stopped at a 656 MB peak under 1024 MB; a normal 1-page report peaks near 210 MB)."""
-    import resource
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child of the web app (the embedding model
+    # loaded) would start with the parent's peak; VmHWM belongs to this program's own memory map.
+    try:
+        status = Path("/proc/self/status").read_text()
+        peak = int(re.search(r"^VmHWM:\s*(\d+)\s*kB", status, re.M).group(1))
+    except (OSError, AttributeError):
+        import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 > memory_mb * 1024 * 1024 * 0.5
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak * 1024 > memory_mb * 1024 * 1024 * 0.5
 
 
 def main(argv: list[str]) -> int:
