@@ -46,7 +46,9 @@ def report_pdf(path: Path, encrypt: str | None = None, pages: int = 2) -> Path:
         canvas.setFont("WQY", 9)
         canvas.drawCentredString(A4[0] / 2, 30, str(doc.page))
 
-    SimpleDocTemplate(str(path), pagesize=A4, encrypt=encrypt).build(story, onLaterPages=footer)
+    # The title in the file's properties too, as Word or WPS write it when a report is exported.
+    SimpleDocTemplate(str(path), pagesize=A4, encrypt=encrypt, title=TITLE, author=ISSUER).build(
+        story, onLaterPages=footer)
     return path
 
 
