@@ -26,7 +26,7 @@ LIMITS = upload.Limits(max_bytes=5 * 1024 * 1024, max_pages=20, seconds=60, memo
     ("..\\..\\Windows\\报告.PDF", "报告.pdf"),
     (".hidden.docx", "hidden.docx"),
     ("江川市 2024 年质量报告（终稿）.pdf", "江川市_2024_年质量报告(终稿).pdf"),  # NFKC: full-width to ASCII
-    ("<b>报告</b>.pdf", "b_报告_b.pdf"),
+    ("报告<1>|*?.pdf", "报告_1.pdf"),
     ("<script>alert(1)</script>.pdf", "script.pdf"),  # the last path part only: "script>.pdf"
     ("a;rm -rf ~.pdf", "a_rm_-rf.pdf"),
     ("report.pdf\x00.exe", ""),
