@@ -249,7 +249,7 @@ def add(report, uploads: list[tuple[Path, str]], say: Callable[[str], None]) -> 
     try:
         for path, checked in accepted:
             placed.append(place(path, checked.name, corpus))
-        say("正在更新索引（只为新文件计算向量；其他人可以照常提问，完成后切换到新索引）…")
+        say("正在更新索引（只为新文件计算向量；其他人可以照常提问，新索引就绪后自动切换）…")
         started = time.monotonic()
         result = report.build()
         outcome.version = report.index_version()

@@ -572,7 +572,7 @@ class ChatApp:
             result = outcome[0] if outcome else upload.Outcome()
             added = result.added
             lines.append(f"完成：加入 {len(added)} 份，未收入 {sum(not c.ok for c in result.checked)} 份。"
-                         if result.checked else "完成。")
+                         if result.checked else "完成：没有文件。")
             yield "\n".join(lines), *self.documents_view(kind, year, region, chosen), None
         finally:
             self._uploading.release()
