@@ -3,6 +3,7 @@ its own under time and memory limits, refused by name with the reason in Chinese
 the index rebuilt incrementally (published atomically: visitors keep asking the previous version meanwhile)."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -252,6 +253,18 @@ def add(report, uploads: list[tuple[Path, str]], say: Callable[[str], None]) -> 
         say("正在更新索引（只为新文件计算向量；其他人可以照常提问，新索引就绪后自动切换）…")
         started = time.monotonic()
         result = report.build()
+        # Read alone in the child, a file could still be skipped by the whole build: it leaves the corpus again.
+        indexed = {d.source for d in report.documents()}
+        skipped = {s.name: s.reason for s in result.skipped}
+        lost = [(target, c) for target, (_, c) in zip(placed, accepted) if target.name not in indexed]
+        for target, checked in lost:
+            target.unlink(missing_ok=True)
+            placed.remove(target)
+            why = _plain(skipped.get(target.name, "")) or "建立索引时未能读取"
+            outcome.checked[outcome.checked.index(checked)] = dataclasses.replace(checked, reason=why)
+            say(f"✗ 未收入 {checked.original}：{why}")
+        if lost:
+            result = report.build()  # the corpus as it was, plus the files that were indexed: vectors all reused
         outcome.version = report.index_version()
         say(f"索引已更新：共 {result.passages} 个段落，新增 {result.added} 个，用时 {time.monotonic() - started:.0f} 秒")
     except Exception as err:  # the files go, the previous complete version keeps answering

@@ -494,7 +494,7 @@ class ChatApp:
     def documents_view(self, kind: str, year: str, region: str, chosen: list[str] | None):
         """Everything of the 文档 tab and the header, from the index answering now (on each visit and after an
         upload): the page header, the three filters' choices, the table, its count, the choice of documents
-        (kept where still indexed) and the chat's scope line."""
+        (kept where still indexed), the chat's scope line and 数据一览's document filter."""
         audits = self.report.audit()
         choices = library.filter_choices(audits)
         keep = lambda value, options: value if value in [v for _, v in options] else library.ALL  # noqa: E731
@@ -505,7 +505,9 @@ class ChatApp:
         chosen = [c for c in (chosen or []) if c in {v for _, v in offered}]
         return (library.header(len(audits)), gr.Dropdown(choices=choices["kind"], value=kind),
                 gr.Dropdown(choices=choices["year"], value=year), gr.Dropdown(choices=choices["region"], value=region),
-                table, count, gr.CheckboxGroup(choices=offered, value=chosen), library.scope_line(chosen, audits))
+                table, count, gr.CheckboxGroup(choices=offered, value=chosen), library.scope_line(chosen, audits),
+                gr.Dropdown(choices=(figure_documents := webui.document_choices(self.report.figures())),
+                            visible=len(figure_documents) > 2))
 
     def choose_shown(self, kind: str, year: str, region: str):
         """Ask over the documents the filters show (all of them: no restriction)."""
@@ -538,7 +540,7 @@ class ChatApp:
         """Checks each uploaded file in a process of its own, adds those accepted to the corpus and rebuilds the
         index in a thread (visitors keep asking the current version), streaming progress lines; then the 文档 tab
         and the header from the new version. Every refusal names the file and says why, in Chinese."""
-        keep = (gr.skip(),) * 8
+        keep = (gr.skip(),) * 9
         if not self.allow_upload:
             yield "未开启网页上传（管理员可在 rag.toml 的 [web] 中设置 allow_upload = true）。", *keep, gr.skip()
             return
@@ -550,7 +552,9 @@ class ChatApp:
             yield "另一批文档正在入库，请等它完成后再上传。", *keep, gr.skip()
             return
         try:
-            lines: list[str] = [f"收到 {len(paths)} 份文件（登录用户：{getattr(request, 'username', None) or '本机'}）。"]
+            user = getattr(request, "username", None) or ""
+            log.warning("upload of %s by %s", ", ".join(p.name for p in paths), user or "(no login)")  # for audit
+            lines: list[str] = [f"收到 {len(paths)} 份文件" + (f"（登录用户：{user}）" if user else "") + "。"]
             done = threading.Event()
             outcome: list[upload.Outcome] = []
 
@@ -772,7 +776,7 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
         figures_table.select(app.figure_selected, None, figure_passage, queue=False, **ui)
 
         document_filters = [documents_kind, documents_year, documents_region]
-        view = [header, *document_filters, documents_table, documents_count, chosen, scope]
+        view = [header, *document_filters, documents_table, documents_count, chosen, scope, figures_document]
         demo.load(app.documents_view, [*document_filters, chosen], view, queue=False, **ui)  # a new version's
         for control in document_filters:
             control.change(app.document_table, document_filters, [documents_table, documents_count], queue=False,
