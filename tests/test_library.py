@@ -218,3 +218,47 @@ def test_upload_is_refused_when_not_allowed(report):
     chat = ChatApp(report, "extractive", Path("/nonexistent/feedback.jsonl"))
     (status, *_), = list(chat.upload(["/etc/passwd"], "", "", "", []))
     assert "未开启网页上传" in status
+
+
+def test_the_page_has_the_documents_tab_and_the_upload_only_when_allowed(report, tmp_path):
+    from rag.serve.webapp import build_app
+
+    def props_of(allow: bool) -> dict:
+        config = build_app(report, tmp_path / "feedback.jsonl", "extractive", allow_upload=allow).get_config_file()
+        return {c["props"].get("elem_id"): c["props"] for c in config["components"] if c["props"].get("elem_id")}
+
+    props = props_of(False)
+    assert props["documents-tab"]["label"] == "文档" and "已载入 1 份文档" in props["header"]["value"]
+    assert "2024年度中国职业教育质量报告" not in props["header"]["value"]  # the count, not the titles
+    assert props["documents-table"]["headers"] == library.DOCUMENT_HEADERS
+    assert [tuple(c) for c in props["documents-chosen"]["choices"]] == library.document_choices(report.audit())
+    assert "upload-files" not in props and "upload-button" not in props
+    props = props_of(True)
+    assert props["upload-files"]["file_types"] == [".pdf", ".docx"] and "upload-button" in props
+
+
+def test_asking_goes_on_while_an_upload_is_indexed(made, corpus, index_copy):
+    """The upload's checks and rebuild run beside the chat: questions asked meanwhile are answered from the version
+    answering then, none fails, and the next one after it sees the new document."""
+    import threading
+
+    settings = load_settings(corpus_dir=corpus, index_dir=index_copy, web_allow_upload=True)
+    report = Report(settings=settings, auto_rebuild=True)
+    chat = ChatApp(report, "extractive", corpus.parent / "feedback.jsonl", allow_upload=True)
+    chat.stream("预热", [], "extractive", None, None)  # the embedding model and the index, loaded before
+    good = made / "青禾职业学院2025年质量年度报告.pdf"
+    done = threading.Event()
+    statuses: list[str] = []
+
+    def uploading() -> None:
+        statuses.extend(step[0] for step in chat.upload([str(good)], "", "", "", []))
+        done.set()
+
+    threading.Thread(target=uploading).start()
+    answered_meanwhile = 0
+    while not done.is_set():
+        answer = chat.stream("常州联合体每年的日常运行经费是多少？", [], "extractive", None, None).answer
+        assert answer.found and "200万元" in answer.text
+        answered_meanwhile += not done.is_set()
+    assert answered_meanwhile >= 3 and "完成：加入 1 份" in statuses[-1]
+    assert chat.stream(files.QUESTION, [], "extractive", None, None).answer.citations[0].source == good.name
