@@ -130,11 +130,13 @@ def _who(audit: DocumentAudit, subject: str) -> str:
     name = subject.split("：")[0].strip() if subject else ""
     if name and subject != r.title and len(name) <= 12:
         return name
-    return next((v for v in (*r.short_names, r.issuer, r.region) if v and len(v) <= 12), "")
+    # The issuer as printed before its short names: those are made by rule and may not be how people say it.
+    return next((v for v in (r.issuer, *r.short_names, r.region) if v and len(v) <= 12), "")
 
 
 def _heading(p: Passage) -> str:
-    last = (p.section.split(" / ")[-1] if p.section else "") or p.case.split("：")[0]
+    """The passage's nearest heading without its numbering: its section's last part, else its chapter."""
+    last = (p.section.split(" / ")[-1] if p.section else "") or p.chapter
     return _NUMBERING.sub("", last).strip()
 
 
