@@ -147,15 +147,15 @@ def _digest(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _limit(limits: Limits) -> Callable[[], None]:
-    def apply() -> None:  # in the child, before it runs anything
-        import resource
+def _limit_myself(memory_mb: int, seconds: int) -> None:
+    """In the child, before the file is opened: its address space and CPU time capped, its priority lowered. Set by
+    the child itself, not by a preexec_fn: the web app has threads, and a preexec_fn may deadlock in a forked child."""
+    import resource
 
-        memory = limits.memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CPU, (limits.seconds, limits.seconds + 5))
-        os.nice(5)  # two cores: visitors' questions come first
-    return apply
+    memory = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+    os.nice(5)  # two cores: visitors' questions come first
 
 
 def read_in_child(path: Path, name: str, limits: Limits) -> dict:
@@ -165,14 +165,15 @@ def read_in_child(path: Path, name: str, limits: Limits) -> dict:
                         "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2]),
                                                        os.environ.get("PYTHONPATH", "")])}
     cmd = [sys.executable, "-m", "rag.serve.upload", str(path), name, str(limits.max_pages),
-           str(limits.chunk_max_chars), str(limits.memory_mb)]
+           str(limits.chunk_max_chars), str(limits.memory_mb), str(limits.seconds)]
     try:
-        done = subprocess.run(cmd, capture_output=True, timeout=limits.seconds, env=env, preexec_fn=_limit(limits),
-                              cwd=tempfile.gettempdir())
+        done = subprocess.run(cmd, capture_output=True, timeout=limits.seconds, env=env, cwd=tempfile.gettempdir())
     except subprocess.TimeoutExpired:
         raise UploadRefused(f"读取超过时限（{limits.seconds} 秒），文件过大或结构异常") from None
     lines = [ln for ln in done.stdout.decode("utf-8", "replace").splitlines() if ln.startswith("{")]
     if done.returncode != 0 or not lines:
+        log.warning("reading the upload %s ended with %s: %s", name, done.returncode,
+                    done.stderr.decode("utf-8", "replace")[-2000:])
         if done.returncode in (-9, -24, 152):  # SIGKILL / SIGXCPU: the CPU limit
             raise UploadRefused(f"读取超过时限（{limits.seconds} 秒），文件过大或结构异常")
         if b"MemoryError" in done.stderr:
@@ -206,6 +207,7 @@ def check(path: Path, original: str, limits: Limits, corpus_dir: Path) -> Checke
     except UploadRefused as err:
         return Checked(original, safe_name(original), str(err))
     except Exception as err:  # never a traceback to the page: the reason, and the log has the rest
+        log.exception("checking the upload %s failed", original)
         return Checked(original, safe_name(original), f"检查时出错（{type(err).__name__}），未收入")
     return Checked(original, name, reason, found.get("title", ""), int(found.get("pages") or 0),
                    int(found.get("passages") or 0))
@@ -360,8 +362,8 @@ def _near_the_memory_limit(memory_mb: int) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    path, name, max_pages, max_chars = Path(argv[0]), argv[1], int(argv[2]), int(argv[3])
-    memory_mb = int(argv[4]) if len(argv) > 4 else 0
+    path, name, max_pages, max_chars, memory_mb, seconds = Path(argv[0]), argv[1], *map(int, argv[2:6])
+    _limit_myself(memory_mb, seconds)
     try:
         found = read_one(path, name, max_pages, max_chars)
     except UploadRefused as err:
@@ -370,7 +372,7 @@ def main(argv: list[str]) -> int:
         found = {"refused": MEMORY_REFUSAL}
     except Exception as err:  # a reader's own error types: the file cannot be read
         found = {"refused": f"文件无法读取，可能已损坏（{type(err).__name__}）"}
-    if found.get("refused") and memory_mb and _near_the_memory_limit(memory_mb):
+    if found.get("refused") and _near_the_memory_limit(memory_mb):
         found = {"refused": MEMORY_REFUSAL}
     print(json.dumps(found, ensure_ascii=False), flush=True)
     return 0
