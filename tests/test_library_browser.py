@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import upload_files as files
-from helpers import CORPUS, running_app
+from helpers import CORPUS, ROOT, running_app
 from test_webapp_browser import CHROMEDRIVER, CHROMIUM, ask, chromium, shot, sources, tab, wait_for
 
 pytestmark = [
@@ -19,6 +19,7 @@ pytestmark = [
     pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
                        reason="needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)"),
 ]
+DOCS_SHOT = ROOT / "docs" / "img" / "documents.png"  # docs/guide.md and docs/web.md show it (committed)
 UPLOAD_WAIT = 180  # seconds: each file read in its own process, then an incremental rebuild, on two busy cores
 
 
@@ -113,6 +114,9 @@ def test_an_uploaded_report_is_listed_chosen_and_answers_with_its_citation(libra
     checked = driver.find_elements("css selector", "#documents-chosen input[type='checkbox']:checked")
     assert len(checked) == 1
     shot(driver, "13-documents")
+    driver.execute_script("window.scrollTo(0, 0)")
+    time.sleep(0.3)
+    driver.save_screenshot(str(DOCS_SHOT))  # the guide's picture of the tab, refreshed each time it is checked
 
     tab(driver, "问答").click()
     answer, _ = ask(driver, files.QUESTION)
