@@ -262,3 +262,23 @@ def test_asking_goes_on_while_an_upload_is_indexed(made, corpus, index_copy):
         answered_meanwhile += not done.is_set()
     assert answered_meanwhile >= 3 and "完成：加入 1 份" in statuses[-1]
     assert chat.stream(files.QUESTION, [], "extractive", None, None).answer.citations[0].source == good.name
+
+
+def test_a_word_report_is_accepted(corpus):
+    """A real .docx (made with LibreOffice, tests/documents): read in the child like a PDF, pages 0 (Word has none)."""
+    from helpers import ROOT
+
+    word = ROOT / "tests" / "documents" / "make" / "school-quality-report.docx"
+    checked = upload.check(word, word.name, LIMITS, corpus)
+    assert checked.ok, checked.reason
+    assert checked.title and checked.passages > 3 and checked.line.startswith("✓ school-quality-report.docx：《")
+
+
+@pytest.mark.parametrize("setting, host, auth, allowed", [
+    (False, "127.0.0.1", None, False), (True, "127.0.0.1", None, True), (True, "localhost", None, True),
+    (True, "0.0.0.0", None, False), (True, "10.1.2.3", ("admin", "pw"), True), (False, "0.0.0.0", ("a", "b"), False),
+])
+def test_upload_is_never_open_to_a_network_without_a_login(setting, host, auth, allowed):
+    from rag.serve.web import upload_allowed
+
+    assert upload_allowed(setting, host, auth) is allowed
