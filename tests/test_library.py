@@ -255,6 +255,10 @@ def test_asking_goes_on_while_an_upload_is_indexed(made, corpus, index_copy):
         done.set()
 
     threading.Thread(target=uploading).start()
+    while not chat._uploading.locked() and not done.is_set():
+        time.sleep(0.05)
+    (second, *_), = list(chat.upload([str(good)], "", "", "", []))  # one upload at a time
+    assert second == "另一批文档正在入库，请等它完成后再上传。"
     answered_meanwhile = 0
     while not done.is_set():
         answer = chat.stream("常州联合体每年的日常运行经费是多少？", [], "extractive", None, None).answer

@@ -551,36 +551,39 @@ class ChatApp:
         if not self._uploading.acquire(blocking=False):
             yield "另一批文档正在入库，请等它完成后再上传。", *keep, gr.skip()
             return
+        user = getattr(request, "username", None) or ""
+        log.warning("upload of %s by %s", ", ".join(p.name for p in paths), user or "(no login)")  # for audit
+        lines: list[str] = [f"收到 {len(paths)} 份文件" + (f"（登录用户：{user}）" if user else "") + "。"]
+        done = threading.Event()
+        outcome: list[upload.Outcome] = []
+
+        def work() -> None:
+            # The thread, not the page, holds the lock to its end: a visitor who leaves mid-upload closes the
+            # page's generator, and the next upload must still wait for this rebuild.
+            try:
+                outcome.append(upload.add(self.report, [(p, p.name) for p in paths], lines.append))
+            except Exception:  # never a traceback to the page
+                log.exception("upload failed")
+                lines.append("✗ 入库时系统内部出错，原有索引未改动；请联系管理员查看日志。")
+            finally:
+                self._uploading.release()
+                done.set()
+
         try:
-            user = getattr(request, "username", None) or ""
-            log.warning("upload of %s by %s", ", ".join(p.name for p in paths), user or "(no login)")  # for audit
-            lines: list[str] = [f"收到 {len(paths)} 份文件" + (f"（登录用户：{user}）" if user else "") + "。"]
-            done = threading.Event()
-            outcome: list[upload.Outcome] = []
-
-            def work() -> None:
-                try:
-                    outcome.append(upload.add(self.report, [(p, p.name) for p in paths], lines.append))
-                except Exception:  # never a traceback to the page
-                    log.exception("upload failed")
-                    lines.append("✗ 入库时系统内部出错，原有索引未改动；请联系管理员查看日志。")
-                finally:
-                    done.set()
-
             threading.Thread(target=work, name="rag-upload", daemon=True).start()
-            shown = 0
-            while not done.wait(UPLOAD_POLL):
-                if len(lines) != shown:
-                    shown = len(lines)
-                    yield "\n".join(lines), *keep, gr.skip()
-            result = outcome[0] if outcome else upload.Outcome()
-            added = result.added
-            lines.append(f"完成：加入 {len(added)} 份，未收入 {sum(not c.ok for c in result.checked)} 份。"
-                         if result.checked else "完成：没有文件。")
-            yield "\n".join(lines), *self.documents_view(kind, year, region, chosen), None
-        finally:
+        except RuntimeError:  # no thread could be started: nothing runs, the lock is the page's to give back
             self._uploading.release()
-
+            yield "系统繁忙，未能开始上传，请稍后再试。", *keep, gr.skip()
+            return
+        shown = 0
+        while not done.wait(UPLOAD_POLL):
+            if len(lines) != shown:
+                shown = len(lines)
+                yield "\n".join(lines), *keep, gr.skip()
+        result = outcome[0] if outcome else upload.Outcome()
+        lines.append(f"完成：加入 {len(result.added)} 份，未收入 {sum(not c.ok for c in result.checked)} 份。"
+                     if result.checked else "完成：没有文件。")
+        yield "\n".join(lines), *self.documents_view(kind, year, region, chosen), None
 
 def build_app(report: Report, feedback_path: Path, backend: str | None = None, notice: str = "",
               allow_upload: bool | None = None) -> gr.Blocks:
