@@ -132,9 +132,10 @@ class FigureTable:
         return sum(self.idf(w) for w in label if w in words) / weight if weight else 0.0
 
     def select(self, query: str | None = None, case: str | None = None, chapter: str | None = None,
-               document: str | None = None, year: int | None = None) -> list[Figure]:
-        """Rows of the case, chapter, document and year given (parts of names match), whose label, sentence or
-        headings hold every word of query."""
+               document: str | None = None, year: int | None = None,
+               sources: tuple[str, ...] | None = None) -> list[Figure]:
+        """Rows of the case, chapter, document and year given (parts of names match) and of the files chosen
+        (sources, exact), whose label, sentence or headings hold every word of query."""
         wanted = [w for w in keywords.tokens(query)] if query else []
         out = []
         for i, f in enumerate(self.rows):
@@ -146,19 +147,22 @@ class FigureTable:
                 continue
             if year is not None and f.year != year:
                 continue
+            if sources is not None and f.source not in sources:
+                continue
             if wanted and not all(w in self._all[i] for w in wanted):
                 continue
             out.append(f)
         return out
 
     def restricted(self, case: str | None = None, chapter: str | None = None, document: str | None = None,
-                   year: int | None = None) -> "FigureTable":
+                   year: int | None = None, sources: tuple[str, ...] | None = None) -> "FigureTable":
         """The table of the rows a search with these filters may use (itself when there are none)."""
-        key = (case, chapter, document, year)
-        if key == (None, None, None, None):
+        key = (case, chapter, document, year, tuple(sources) if sources is not None else None)
+        if key == (None, None, None, None, None):
             return self
         if key not in self._restricted:
-            self._restricted[key] = FigureTable(tuple(self.select(None, case, chapter, document, year)), self.aliases)
+            self._restricted[key] = FigureTable(tuple(self.select(None, case, chapter, document, year, key[-1])),
+                                                self.aliases)
         return self._restricted[key]
 
     def _case_matches(self, wanted: str, case: str) -> bool:
