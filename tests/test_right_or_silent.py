@@ -10,11 +10,17 @@ from pathlib import Path
 import pytest
 
 from rag.answer.answerer import Answerer
-from rag.answer.asked import CODE, DATE_KIND, DIFFERENCE, NAME, REMAINDER, SHARE, asked, holds_kind
+from rag.answer import numeric
+from rag.answer.asked import (CODE, DATE_KIND, DIFFERENCE, NAME, REMAINDER, SHARE, asked, asked_terms, holds_kind,
+                              names_asked_in)
 from rag.answer.grounding import says_nothing, tidy_lists
 from rag.config import load_settings
 from rag.evaluate.documents import holds_figure
+from rag.ingest.facts import extract
+from rag.passage import Passage
 from rag.report import Report
+from rag.retrieve.figures import FigureTable
+from rag.retrieve.query import expected_unit
 
 REPORT = Path(__file__).resolve().parents[1] / "eval" / "real-documents" / "generated" / "employment-quality-report.pdf"
 
@@ -113,3 +119,43 @@ def test_an_answer_says_something_and_a_list_is_never_shown_with_gaps():
     assert tidy_lists(["原因有以下几点：[1]\n", "4. 积极的就业宣传[1]。\n"]) == ["原因有以下几点：[1]\n", "1. 积极的就业宣传[1]。\n"]
     # Every item dropped: the lead-in alone is not shown.
     assert tidy_lists(["原因有以下几点：\n", "结论如此。"]) == ["结论如此。"]
+
+
+# -- the same rules on a statistical bulletin's and an annual report's sentences (written here, not eval questions) --
+def bulletin(text: str, document: str = "2023年江岭市国民经济和社会发展统计公报") -> FigureTable:
+    passage = Passage(id="p1", text=text, document=document, page=3, page_exact=True, source="bulletin.pdf")
+    return FigureTable(tuple(extract(passage)), {})
+
+
+def test_a_remainder_reads_the_part_from_the_next_sentence_that_opens_with_qizhong():
+    table = bulletin("全年全市共接待海内外游客 1200.50 万人次。其中，接待国内游客 1199.80万人次。旅游综合收入 50.10 亿元。")
+    found = numeric.answer(table, "2023年江岭市接待的游客里，国内游客以外的海外游客有多少万人次？")
+    assert found is not None and "1200.5万人次 − 1199.8万人次 = 0.7万人次" in found.text
+    assert "其中，接待国内游客" in found.text  # both printed figures quoted
+
+
+def test_the_second_side_of_a_comparison_is_measured_as_the_first():
+    table = bulletin("城镇居民人均可支配收入 30500元，比上年增长5.1%。农村居民人均消费支出 12800元。"
+                     "农村居民人均可支配收入 15200元，比上年增长7.2%。")
+    found = numeric.answer(table, "2023年江岭市城镇居民人均可支配收入比农村居民多多少元？")
+    assert found is not None and "30,500元 − 15,200元 = 15,300元" in found.text and "12800" not in found.text
+
+
+def test_a_difference_is_written_in_the_unit_printed():
+    table = bulletin("2024年营业收入 120,500百万元，2023年营业收入 130,700百万元。", "湘岭银行2024年年度报告")
+    found = numeric.answer(table, "湘岭银行2024年营业收入比2023年减少了多少百万元？")
+    assert found is not None and "130,700百万元 − 120,500百万元 = 10,200百万元" in found.text
+
+
+def test_what_is_asked_about_and_whose():
+    measure, subjects = asked_terms("2023年项城市社会消费品零售总额是多少亿元？")
+    assert "项城市" in subjects and "城市" not in subjects | measure  # read as 项 · 城市 by the tokenizer
+    measure, subjects = asked_terms("江岭大学2024届本科毕业生出国（境）的比例是多少？")
+    assert "出国" in measure and "本科" in subjects and "本科" not in measure
+    # 毕业生 is in the document's title: it tells none of its rows apart, and 本科毕业生 91.37% does not answer.
+    assert not names_asked_in("本科毕业生毕业去向落实率为91.37%", "本科毕业生毕业去向落实率为91.37%",
+                              (measure, set()), "江岭大学2024届毕业生就业质量年度报告")
+    assert asked_terms("平安银行年度报告中列示的证券事务代表是谁？")[0] == {"证券", "事务", "代表"}
+    assert asked("本课程对应计算机等级考试的哪个科目？").kind == NAME
+    assert expected_unit("2024年员工离职率是多少？") == "%" and expected_unit("年末新台币对美元汇率是多少？") is None
+    assert expected_unit("社会消费品零售总额是多少亿元？") == "元"

@@ -7,11 +7,11 @@ from collections.abc import Generator, Iterator
 from typing import Protocol
 
 from rag.answer import contents, decompose, english, followup, numeric, prompts
-from rag.answer.asked import AMOUNT, RESULT_WORDS, asked_terms, holds_kind, names_asked_in
+from rag.answer.asked import AMOUNT, RESULT_WORDS, TEXT, asked_terms, holds_kind, names_asked_in
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Evidence, Idf, best_evidence, question_coverage
-from rag.answer.glossary import glossary
+from rag.answer.glossary import Glossary, glossary
 from rag.answer.grounding import Citer, split_answer, tidy_lists
 from rag.answer.types import Answer, Event, Provisional, Queued, Request, Sentence, Sources, StreamingAnswer
 from rag.config import BACKEND_LABELS, BACKENDS, CONTENTS, FIGURES, Settings
@@ -550,31 +550,45 @@ class Answerer:
             where = f"{passage.heading_path()} {passage.citation} {passage.document}"
             for sentence in re.split(r"(?<=[。；！？\n])", passage.text):
                 if any(is_grounded(f, sentence) for f in figures) and names_asked_in(sentence, f"{sentence} {where}",
-                                                                                     terms):
+                                                                                     terms, passage.document):
                     return True
         return False
 
-    def _quotable(self, req: Request, evidence: Evidence) -> bool:
-        """A quote answers only with the kind asked (a code, a date, a quantity); a quantity's sentence names the
-        measure asked and its subjects (as a table row must); a computation's sentence prints its result (增长,
+    def _quotable(self, req: Request, evidence: Evidence, words: Glossary | None = None) -> bool:
+        """A quote answers only with the kind asked (a code, a date, a quantity, in the unit asked: 离职职工79人 is no
+        离职率); its sentence names the measure asked and its subjects (as a table row must: asked the 证券事务代表,
+        a sentence about the auditor's appointment is no answer); a computation's sentence prints its result (增长,
         占, 倍 …) — two printed figures quoted are not their difference."""
         wants, sentence = req.wants, evidence.sentence
         if not holds_kind(wants.kind, sentence):
             return False
-        if wants.kind != AMOUNT or req.english and is_english(req.asked):
+        untranslated = req.english and is_english(req.asked)
+        if wants.kind == TEXT and not untranslated:
             return True
-        # The whole sentence the quoted clause is part of (…冷氣機…應優先汰換；一百十三年度編列汰換經費3,465萬元: the
-        # subject is in the clause before the ；), with its headings and its document's title (a slide that never
-        # names the school its cover does).
         whole = next((s for s in re.split(r"(?<=[。！？\n])", evidence.passage.text) if sentence.strip("。；") in s),
                      sentence)
         where = f"{whole} {evidence.passage.heading_path()} {evidence.passage.citation} {evidence.passage.document}"
-        if not names_asked_in(whole, where, asked_terms(unmarked(req.asked))):
+        if untranslated:
+            # Untranslated (no model): the measure by the glossary's Chinese for it, the names by the documents' pinyin
+            # (the 城镇常住居民人均可支配收入 sentence does not answer the 最低生活保障 asked; 武汉科技大学第09组 is not
+            # Wuhan University's).
+            found = [entry for _, entry in words.found(req.question)] if words else []
+            measure = {e.zh for e in found if e.measure} or {e.zh for e in found if not e.name}
+            return names_asked_in(whole, where, (measure, {e.zh for e in found if e.name}), evidence.passage.document)
+        unit = expected_unit(req.asked) if wants.kind == AMOUNT else None
+        units = [f.unit for f in extract_figures(sentence) if f.kind == "quantity" and f.unit]
+        if unit and units and not any(answers_unit(u, unit) for u in units):
+            return False
+        # The whole sentence the quoted clause is part of (…冷氣機…應優先汰換；一百十三年度編列汰換經費3,465萬元: the
+        # subject is in the clause before the ；), with its headings and its document's title (a slide that never
+        # names the school its cover does).
+        if not names_asked_in(whole, where, asked_terms(unmarked(req.asked)), evidence.passage.document):
             return False
         return wants.op not in RESULT_WORDS or bool(RESULT_WORDS[wants.op].search(sentence))
 
     def _extract(self, snapshot: Retriever, req: Request, hits: list[Passage], notice: str = "") -> Pieces:
-        evidence = [e for e in self._evidence(snapshot, req, hits) if self._quotable(req, e)]
+        words = glossary(snapshot.passages) if req.english and is_english(req.asked) else None
+        evidence = [e for e in self._evidence(snapshot, req, hits) if self._quotable(req, e, words)]
         if not evidence:
             return self.not_found(snapshot, req, hits, "extractive", notice)
         citer = Citer(hits, req.query, snapshot.aliases)

@@ -17,8 +17,7 @@ LOOKUP, DIFFERENCE, SUM, RATIO, SHARE, REMAINDER = "lookup", "difference", "sum"
 _CODE = re.compile(r"代码|编码|编号|代号|识别码|文号|证书号|\bcodes?\b|\bidentifier\b|\bserial\b", re.I)
 _DATE = re.compile(r"什么时候|何时|哪一天|哪天|几月几日|哪一年|哪年|几月|日期|截止时间|截至时间|期限|时限|起止时间|"
                    r"\bwhen\b|\bwhat date\b|\bwhich date\b|\bdeadline\b|\bwhat year\b|\bwhich year\b|\bby when\b", re.I)
-_NAME = re.compile(r"名称|叫什么|是谁|谁|哪个单位|哪家|哪所|哪个部门|哪个机构|哪位|哪个公司|哪个企业|哪个学校|哪个学院|哪个县|"
-                   r"哪个地区|哪个城市|哪个专业|由哪|\bwho\b|\bwhat is the name\b|\bname of\b|"
+_NAME = re.compile(r"名称|叫什么|是谁|谁|哪家|哪所|哪位|由哪|哪(?:个|一个|种|门|项)(?![数项])|\bwho\b|\bwhat is the name\b|\bname of\b|"
                    r"\bwhich (?:company|unit|department|school|college|firm|auditor|body|organi[sz]ation|county|city|"
                    r"programme|program|major|bank|agency)\b", re.I)
 _QUANTITY = re.compile(r"多少|几[个项家名次场所门件部位天年月]?|数量|人数|金额|规模|比例|比重|占比|百分之|率|"
@@ -31,7 +30,7 @@ _SHARE_OP = re.compile(r"占[^，。？?]{1,30}(?:的)?(?:比例|比重|百分�
                        r"\bwhat (?:share|percentage|proportion|fraction) of\b|\bas a (?:share|percentage) of\b", re.I)
 # Only the rest asked as such (其余, 除…以外的): 收集岗位需求之外，联合体办了多少场 and 其他媒体 ask a lookup.
 # … and the part that is not (没有考入“双一流”高校的, 未列入的): a figure printed as such (暂未落实的占27.66%) says 未 too.
-_REMAINDER_OP = re.compile(r"其余|剩余|剩下|除[^，。？?]{1,20}(?:以外|之外)的|没有[^，。？?]{1,20}的|未[^，。？?]{1,12}的|"
+_REMAINDER_OP = re.compile(r"其余|剩余|剩下|除?[^，。？?]{1,20}(?:以外|之外)的|没有[^，。？?]{1,20}的|未[^，。？?]{1,12}的|"
                            r"\bthe rest\b|\bremaining\b|\bdid not\b|\bwere not\b", re.I)
 _DIFFERENCE_OP = re.compile(r"差多少|多多少|少多少|多出多少|高多少|低多少|高出多少|低了多少|相差|差距|差额|差值|"
                             r"(?:增加|减少|增长|下降|提高|降低|上升|回落)了?多少(?!%|个百分点)|"
@@ -119,10 +118,14 @@ def _followed_by_unit(text: str, end: int) -> bool:
 # subjects — places, bodies, levels, years and things named by their kind (硕士; 机电工程学院; 2024届). Other words
 # (重构课程体系时引入的) are context the sentence may carry.
 _ASKS = re.compile(r"(?:是|有|为|达|约|共|总共|一共|合计|分别)?(?:多少|几)")
+# A name, a code or a date is asked by its own words: 证券事务代表是谁, 统一社会信用代码是什么, 何时成立.
+_ASKS_OTHER = re.compile(r"(?:是|为|叫)?(?:谁|什么|哪一天|哪天|哪一年|哪年|何时|什么时候|几月几日|哪个|哪家|哪所|哪位|哪些)")
 _LEVEL = re.compile(r"硕士|博士|本科|专科|研究生|中职|高职|职教本科|普通高中")
 _ENTITY = re.compile(r"(?:学院|学校|大学|专业|专业群|公司|集团|局|厅|委员会|县|市|区|省|州|镇|乡|中心|基地)$")
 _BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:职业技术学院|职业技术大学|职业学院|学院|大学|学校|公司|集团|研究院|委员会|"
                    r"人民政府|办事处|教育厅|教育局|财政局|统计局)")
+# A place opening the question or following its year (2023年项城市…, which the tokenizer reads as 项 · 城市).
+_PLACE = re.compile(r"(?:^|(?<=年)|(?<=[，,、]))[\u4e00-\u9fff]{2,3}(?:省|市|县|区|州|旗)(?=[\u4e00-\u9fff])")
 _YEAR_WORD = re.compile(r"(?:19|20)\d\d(?:年|届|级|学年)?")
 
 
@@ -150,20 +153,21 @@ def _named_body(m: re.Match[str]) -> str:
 
 
 def asked_terms(question: str) -> tuple[set[str], set[str]]:
-    """(measure words, subject words) of a numeric question; both empty when it asks by no 多少/几. The measure is what
+    """(measure words, subject words) of a question; both empty when it asks by no 多少/几 (nor 谁, 什么, 何时 … for a
+    name, a code or a date: 证券事务代表是谁 asks by 证券事务代表). The measure is what
     follows the last 多少 (核销了多少亿元贷款), else the phrase before it after its last 的 (就业率是多少), else — a verb
     before it (联合体组织了多少场) — the phrase the clause before ends with (这类对接活动)."""
     import jieba.posseg
 
-    asks = list(_ASKS.finditer(question))
+    marker = _ASKS if _ASKS.search(question) else _ASKS_OTHER
+    asks = list(marker.finditer(question))
     if not asks:
         return set(), set()
-    ask = asks[-1]
     # Bodies named by their kind (江川职业技术学院, 机电工程学院): subjects whole, and no part of the measure.
     bodies = [b for b in map(_named_body, _BODY.finditer(question)) if b]
     for body in bodies:
         question = question.replace(body, " ")
-    asks = list(_ASKS.finditer(question))
+    asks = list(marker.finditer(question))
     if not asks:
         return set(), set(bodies)
     ask = asks[-1]
@@ -175,18 +179,32 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
             break
     if not measure:
         clauses = re.split(r"[，,；;：:]", _YEAR_WORD.sub(" ", question[:ask.start()]))
-        measure = _measure_words(re.split(r"的|在|中|里", clauses[-1])[-1])
+        # Back over phrases that only say a quantity is asked: 出国（境）的比例是多少 asks about 出国（境）.
+        for phrase in reversed(re.split(r"的|在|中|里", clauses[-1])):
+            measure = _measure_words(phrase)
+            if measure or not _only_generic(phrase):
+                break
         if re.search(r"[了过]\s*$", clauses[-1]) and len(clauses) > 1:
             measure = _measure_words(re.split(r"的", clauses[-2])[-1])
     tokens("")  # jieba initialised once, under keywords' lock
     subjects = {w for w, flag in jieba.posseg.lcut(question, HMM=False)  # HMM guesses words: 攻关上共梳理 → 上共 (ns)
                 if flag in ("ns", "nt", "nz") and len(w) >= 2 or _ENTITY.search(w) and len(w) >= 3}
     subjects |= set(_LEVEL.findall(question)) | {re.sub(r"\D", "", y) for y in _YEAR_WORD.findall(question)}
-    return measure, (subjects | set(bodies)) - measure
+    subjects |= {p for p in _PLACE.findall(question) if not any(p in w and p != w for w in subjects)}
+    subjects |= set(bodies)
+    subjects = {w for w in subjects if not any(w != s and w in s for s in subjects)}  # 项城市, not also 城市
+    # Whose is not what: 本科毕业生出国（境）的比例 asks 本科's 出国, 周口市城镇居民人均可支配收入 周口市's 收入 (and
+    # 项城市, read as 项 · 城市, is not 城市 either).
+    return {w for w in measure if not any(w in s for s in subjects)} or measure, subjects
 
 
 # Words that say only that a quantity is asked, which the figure's unit says for them: 来自职业学校的比例 is 超过40%.
-_GENERIC_MEASURE = frozenset("比例 比重 占比 百分比 数量 数目 人数 金额 规模 数额 情况 数字 具体".split())
+_GENERIC_MEASURE = frozenset("比例 比重 占比 百分比 数量 数目 人数 金额 规模 数额 情况 数字 具体 时候 时间 名称 名字".split())
+
+
+def _only_generic(text: str) -> bool:
+    """The phrase says no more than that a quantity is asked (的比例是, 的人数)."""
+    return all(w in ASKING or w in _GENERIC_MEASURE for w in _atoms_of(text))
 
 
 def _measure_words(text: str) -> set[str]:
@@ -194,10 +212,14 @@ def _measure_words(text: str) -> set[str]:
             if len(w) >= 2 and w not in ASKING and w not in _GENERIC_MEASURE}
 
 
-def names_asked_in(own: str, where: str, terms: tuple[set[str], set[str]]) -> bool:
+def names_asked_in(own: str, where: str, terms: tuple[set[str], set[str]], title: str = "") -> bool:
     """own (where a figure is labelled: a row's label and clause, a quoted sentence) names at least half the measure's
     words, and where (own with its headings, case and document) every subject. Half: 联合体组织了多少场 names its
-    measure (对接活动) before the comma, and the clause of 80余场 prints 组织 but not 联合体 (the case's title does)."""
+    measure (对接活动) before the comma, and the clause of 80余场 prints 组织 but not 联合体 (the case's title does).
+    title: the document's; a measure word it holds tells no row of it from another (毕业生 of a 毕业生就业质量报告:
+    asked 毕业生出国（境）的比例, 本科毕业生 91.37% named half the measure), and is not counted."""
     measure, subjects = terms
     own, where = for_search(own), for_search(where)  # the words are tokens: simplified, width-folded (冷氣機 is 冷气机)
+    title = for_search(title)
+    measure = {w for w in measure if w not in title} or measure
     return (not measure or sum(w in own for w in measure) >= len(measure) / 2) and all(w in where for w in subjects)

@@ -2,6 +2,7 @@
 ratio computed), a ranking, a total — every figure as printed, every row cited, or no table answer at all."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,10 +20,7 @@ _RANK = re.compile(r"最多|最少|最高|最低|最大|最小|排名|排序|排
 _COMPARE = re.compile(r"相比|比较|对比|哪[个项笔类种一][^，。？?]{0,4}(?:多|少|高|低|大|小)|谁多|谁更|差多少|多多少|少多少|相差|"
                       r"差距|差额|(?:增加|减少|增长|下降|提高|降低)了?多少|几倍|多少倍|倍数|分别|各是|各有|各为|各自|各多少|"
                       r"\bcompar|\bversus\b|\bvs\b|\bdifference\b|\btimes\b|\bthan\b", re.I)
-_DIFFERENCE = re.compile(r"差多少|多多少|少多少|多出多少|高多少|低多少|相差|差距|差额|(?:增加|减少|增长|下降|提高|降低)了?多少|"
-                         r"\bdifference\b|how (?:many|much) more", re.I)
 _PERIODS = re.compile(r"\d{4}\s*(?:年度|年|届)")
-_RATIO = re.compile(r"几倍|多少倍|倍数|\bhow many times\b", re.I)
 
 # A figure quoted in the question and asked about (两处“超过40%”分别指什么): every place that prints it.
 _QUOTED_FIGURE = re.compile(r"[“\"「『]([^”\"」』]{1,20})[”\"」』]")
@@ -79,11 +77,11 @@ def _number(value: Decimal) -> str:
 
 def _scaled(row: Figure) -> tuple[Decimal, str]:
     """The value in the unit as printed (200万元 → 200, 万元): arithmetic is shown in the report's own units."""
-    m = re.search(r"([万亿]+)\s*" + re.escape(row.unit) + r"\s*$", row.printed) if row.unit else None
+    m = re.search(r"([十百千万亿]+)\s*" + re.escape(row.unit) + r"\s*$", row.printed) if row.unit else None
     scale = m.group(1) if m else ""
     divisor = Decimal(1)
-    for c in scale:
-        divisor *= 10_000 if c == "万" else 100_000_000
+    for c in scale:  # 146,695百万元 is shown in 百万元, not as 14,669,500万元
+        divisor *= {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}[c]
     return Decimal(str(row.value)) / divisor, scale + row.unit
 
 
@@ -116,6 +114,14 @@ def _same_indicator(a: Figure, b: Figure) -> bool:
     """毕业去向落实率（%） and 去向落实率: one measure, its unit brackets aside, one name inside the other."""
     ka, kb = label_key(a.measure), label_key(b.measure)
     return len(min(ka, kb, key=len)) >= 2 and (ka in kb or kb in ka)
+
+
+def _same_measure(a: Figure, b: Figure) -> bool:
+    """One indicator, or one measure of two subjects: a Chinese label ends in what it measures (城镇居民人均可支配收入
+    and 农村居民人均可支配收入 share 人均可支配收入; 农村居民人均消费支出 shares nothing at its end)."""
+    ka, kb = label_key(a.measure), label_key(b.measure)
+    common = len(os.path.commonprefix([ka[::-1], kb[::-1]]))
+    return _same_indicator(a, b) or common >= max(2, min(len(ka), len(kb)) / 2)
 
 
 def _table(rows: list[Figure], cite: _Citations) -> str:
@@ -201,6 +207,11 @@ def _part_sides(question: str, table: FigureTable, unit: str | None) -> list[Fig
         if not found:
             continue  # 哪一笔更多, 相比之下哪个更多, 怎么样
         best = max(found, key=lambda m: (m.score, -_extra(m.figure, part), -m.figure.ordinal))
+        if sides:  # 城镇居民人均可支配收入比农村居民高出多少: of rows that fit the part as well, one measured as the first
+            same = [m for m in found if _same_measure(m.figure, sides[0]) and m.coverage >= best.coverage - PART_MARGIN
+                    and all(m.figure.id != s.id for s in sides)]
+            found = same or found
+            best = max(found, key=lambda m: (m.score, -_extra(m.figure, part), -m.figure.ordinal))
         # About as good, and said of nothing more than the best: 本科毕业生平均月收入6356元 is asked, not 在省外就业的本科
         # 毕业生平均月收入7243元, whose clause says more than the question does.
         close = [m for m in found if m is not best and m.figure.value != best.figure.value
@@ -261,7 +272,8 @@ def names_asked(row: Figure, terms: tuple[set[str], set[str]]) -> bool:
     case or document. Asked a 硕士 graduates' 就业率, the sentence's 毕业生 40.16% (went abroad) answered on looser
     shares; asked one 学院's rate, a neighbouring 专业 row did."""
     own = f"{row.label} {row.column} {own_clause(row)}"
-    return names_asked_in(own, f"{own} {row.period} {row.section} {row.case} {row.document} {row.chapter}", terms)
+    return names_asked_in(own, f"{own} {row.period} {row.section} {row.case} {row.document} {row.chapter}", terms,
+                          row.document)
 
 
 def _lookup(matches: list[FigureMatch], cite: _Citations, terms: tuple[set[str], set[str]] | None = None
@@ -308,9 +320,10 @@ def _arithmetic(question: str, rows: list[Figure], cite: _Citations) -> str:
         if same and name(a) == name(b):
             out += "".join(f"\n\n{r.printed}，原文：“{clause(r)}”{cite.mark(r)}。" for r in (a, b))
     hi, lo = max(va, vb), min(va, vb)
-    if _DIFFERENCE.search(question):
+    op = asked(question).op  # one reading of the computation asked (高出多少 was missed by a list of its own here)
+    if op == DIFFERENCE:
         out += f"\n\n相差：{_number(hi)}{unit} − {_number(lo)}{unit} = {about}{_number(hi - lo)}{unit}，据{marks}计算{note}。"
-    if _RATIO.search(question) and lo:
+    if op == RATIO and lo:
         ratio = (hi / lo).quantize(Decimal("0.01"))
         sign = "=" if ratio * lo == hi else "≈"
         out += f"\n\n倍数：{_number(hi)}{unit} ÷ {_number(lo)}{unit} {sign} {about}{_number(ratio)}倍，据{marks}计算{note}。"
@@ -446,7 +459,7 @@ def _share(question: str, table: FigureTable, cite: _Citations) -> TableAnswer |
     return TableAnswer(TOTAL, text, tuple(cite.ids), (part, whole))
 
 
-_NOT_PART = re.compile(r"(?:没有|未|除|其余|剩余|剩下|不是)([^，,。？?；;]{2,24}?)(?:以外|之外)?的")
+_NOT_PART = re.compile(r"(?:没有|未|除|其余|剩余|剩下|不是)([^，,。？?；;]{2,24}?)(?:以外|之外)?的|([^，,。？?；;]{2,24}?)(?:以外|之外)的")
 
 
 def _names_part(question: str, after: str) -> bool:
@@ -455,31 +468,44 @@ def _names_part(question: str, after: str) -> bool:
     m = _NOT_PART.search(question)
     if m is None:
         return False
-    words = {w for w in tokens(m.group(1)) if len(w) >= 2}
+    words = {w for w in tokens(m.group(1) or m.group(2)) if len(w) >= 2}
     return bool(words) and sum(w in after for w in words) >= len(words) / 2
+
+
+def _with_part(table: FigureTable, row: Figure) -> str:
+    """The row's sentence, and the next one of its passage when that opens with 其中 (共接待海内外游客3605.61万人次。
+    其中，接待国内游客3605.12万人次。: a statistical bulletin's usual way)."""
+    sentences = list(dict.fromkeys(r.sentence for r in sorted(table.by_passage.get(row.passage_id, []),
+                                                                key=lambda r: r.ordinal)))
+    at = sentences.index(row.sentence) if row.sentence in sentences else -1
+    if 0 <= at < len(sentences) - 1 and "其中" not in row.sentence and sentences[at + 1].startswith("其中"):
+        return row.sentence + sentences[at + 1]
+    return row.sentence
 
 
 def _remainder(question: str, table: FigureTable, unit: str | None, cite: _Citations) -> TableAnswer | None:
     """X，其中Y asked about the rest (共收取X万元，其中2024年Y万元; 考取研究生659人，其中考入“双一流”高校216人 asked who did
     not): X − Y from one sentence — X the last figure before 其中, Y the first after it — in code, both cited."""
-    for m in _distinct(table.match(question, unit, require_label=False)):
+    for m in _distinct(table.match(question, unit, require_label=False, siblings=False)):
         row = m.figure
-        same = sorted((r for r in table.by_passage.get(row.passage_id, []) if r.sentence == row.sentence
-                       and _same_kind(r, row)), key=lambda r: r.start)
-        at = row.sentence.find("其中")
+        sentence = _with_part(table, row)
+        same = sorted((r for r in table.by_passage.get(row.passage_id, []) if r.sentence in sentence
+                       and _same_kind(r, row)), key=lambda r: (sentence.find(r.sentence), r.start))
+        at = sentence.find("其中")
         if at < 0:
             continue
-        before = [r for r in same if 0 <= row.sentence.find(r.raw) < at]
-        after = [r for r in same if row.sentence.find(r.raw) > at]
+        before = [r for r in same if 0 <= sentence.find(r.raw) < at]
+        after = [r for r in same if sentence.find(r.raw) > at]
         if not before or not after or before[-1].value <= after[0].value:
             continue
         total, part = before[-1], after[0]
-        if not _names_part(question, row.sentence[at:]):
+        if not _names_part(question, sentence[at:]):
             continue  # 共286人，其中湘岭重工127人 is not 659人考研，其中“双一流”216人: the part asked about is named
         (vt, vpart), unit_text = _common_scale([total, part])
         marks = cite.mark(total, part)
         text = (f"其余部分：{_number(vt)}{unit_text} − {_number(vpart)}{unit_text} = {_number(vt - vpart)}"
-                f"{unit_text}，据{marks}计算。\n\n原文：“{clause(total)}”{marks}。")
+                f"{unit_text}，据{marks}计算。\n\n原文：“{clause(total)}”"
+                + ("" if part.sentence == total.sentence else f"“{clause(part)}”") + f"{marks}。")
         return TableAnswer(TOTAL, text, tuple(cite.ids), (total, part))
     return None
 

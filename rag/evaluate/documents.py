@@ -449,8 +449,10 @@ def _answer(answerer: Answerer, question: DocQuestion, backend: str, file_pages:
     answer = answerer.ask(question.q, backend=backend)
     seconds = time.perf_counter() - started
     states = answer.found and bool(question.figure) and states_value(answer.text, question.figure)
-    cites = answer.found and bool(question.pages) and all(any(on_page(p, page, file_pages) for p in answer.citations)
-                                                          for page in question.pages)
+    # Every operand's page for a computed figure; any one of the pages that print a looked-up figure (also_pages).
+    proved = all if question.operands else any
+    cites = answer.found and bool(question.pages) and proved(any(on_page(p, page, file_pages) for p in answer.citations)
+                                                             for page in question.pages)
     return AnswerResult(backend, answer.backend, states, cites, round(seconds, 3), answer.text,
                         tuple(p.citation for p in answer.citations), outcome(question, answer.found, states, cites))
 

@@ -211,10 +211,11 @@ class FigureTable:
         return any(j != i and self._label[j] & missing and self._label[j] & label for j in self._passage_rows[passage])
 
     def match(self, question: str, unit: str | None = None, require_label: bool = True,
-              cases: set[str] | None = None) -> list[FigureMatch]:
+              cases: set[str] | None = None, siblings: bool = True) -> list[FigureMatch]:
         """Rows of the cases the question names (any case when it names none) in the unit asked, best first;
         require_label: only rows the question names a label word of; cases: those instead of the ones named
-        (one part of a question is matched within the cases the whole question names)."""
+        (one part of a question is matched within the cases the whole question names); siblings: leave out a row
+        whose neighbour names more of the question (not for a remainder, which needs the total beside its part)."""
         words = self.question_words(question)
         if not words:
             return []
@@ -236,7 +237,7 @@ class FigureTable:
             if asked_years and printed_years and not printed_years & asked_years:
                 continue  # 2024年末…: the table's 2023年 column is the year before, though the report is 2024's
             label = self._label[i]
-            if not label or (require_label and not label & words) or self._sibling(i, words):
+            if not label or (require_label and not label & words) or siblings and self._sibling(i, words):
                 continue
             coverage = sum(self.idf(w) for w in words if w in self._all[i]) / weight
             named_share = max(self._share(label, words), self._share(self._plain[i], words),

@@ -20,11 +20,12 @@ COMPARISON_INTENT = re.compile(r"分别|各自|各是|各有|各为|各多少|�
 QUANTITY_INTENT = re.compile(r"多少|几[个项家名次场批所年月天人份]|多大|比例|比重|占比|金额|规模|数量|how (?:many|much)|"
                              r"what (?:share|percentage|proportion|number|amount)|number of|percentage|\bsum\b", re.I)
 YEAR_INTENT = re.compile(r"哪一?年|何时|什么时候|年份|\bwhen\b|\bwhat year\b", re.I)
-_MONEY = re.compile(r"经费|资金|钱|金额|投入|薪|工资|收入|产值|合同额|登记额|预算|經費|資金|金額|預算|萬元|money|fund|budget|salary|income|revenue|yuan|worth", re.I)
+_MONEY = re.compile(r"经费|资金|钱|金额|投入|薪|工资|收入|产值|合同额|登记额|预算|經費|資金|金額|預算|[万亿萬億千百]元|多少元|money|fund|budget|salary|income|revenue|yuan|worth", re.I)
 # Where one asked-about thing ends and the next begins: 占比与相关系数, 收入、支出.
 _PART = re.compile(r"[，,；;、与和及跟同]|\band\b|\bwith\b")
 _EACH = re.compile(r"各|分别|respectively|\beach\b", re.I)
-_SHARE = re.compile(r"比例|比率|比重|占比|百分|[就升]业率|覆盖率|落实率|通过率|优良率|满意度|完成率|留任率|报到率|"
+# Any 率 but a rate that is no share (汇率 is 7.1884, 频率 and 功率 have units of their own).
+_SHARE = re.compile(r"比例|比率|比重|占比|百分|(?<![汇频功])率(?!先)|满意度|"
                     r"share|percentage|proportion|\brate\b", re.I)
 # A follow-up points back (它/此/这个联合体/为此/那…呢, it/its/this) or is too short to stand alone (那晋江呢？).
 _POINTS_BACK = re.compile(
