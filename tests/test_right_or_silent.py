@@ -157,5 +157,11 @@ def test_what_is_asked_about_and_whose():
                               (measure, set()), "江岭大学2024届毕业生就业质量年度报告")
     assert asked_terms("平安银行年度报告中列示的证券事务代表是谁？")[0] == {"证券", "事务", "代表"}
     assert asked("本课程对应计算机等级考试的哪个科目？").kind == NAME
+    assert asked_terms("江岭市统计公报中的金融数据来自哪个机构？")[0] == {"金融", "数据", "来自"}  # 机构 is the answer's kind
+    assert asked_terms("服务中心新建工程的地下建筑面积是多少平方米？")[0] == {"地下", "建筑", "面积"}  # 平方米 is its unit
+    # A row of another level does not answer, though its table's caption names both (表2 本科、专科毕业生…).
+    terms = asked_terms("江岭大学2024届专科毕业生的毕业去向落实率是多少？")
+    assert not names_asked_in("专业名称 环境设计，层次 本科，毕业去向落实率 88.98%", "表2 本科、专科毕业生专业分布", terms)
+    assert names_asked_in("层次 专科，毕业去向落实率 93.04%", "江岭大学 2024届 表2 本科、专科毕业生专业分布", terms)
     assert expected_unit("2024年员工离职率是多少？") == "%" and expected_unit("年末新台币对美元汇率是多少？") is None
     assert expected_unit("社会消费品零售总额是多少亿元？") == "元"

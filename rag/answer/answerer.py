@@ -7,7 +7,8 @@ from collections.abc import Generator, Iterator
 from typing import Protocol
 
 from rag.answer import contents, decompose, english, followup, numeric, prompts
-from rag.answer.asked import AMOUNT, RESULT_WORDS, TEXT, asked_terms, holds_kind, names_asked_in
+from rag.answer.asked import (AMOUNT, RESULT_WORDS, SUM, TEXT, asked_terms, asks_ranking, holds_kind, names_asked_in,
+                              prints_ranking, prints_total)
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Evidence, Idf, best_evidence, question_coverage
@@ -24,7 +25,7 @@ from rag.text import english as english_text
 from rag.text import keywords
 from rag.text.figures import answers_unit, extract_figures, is_grounded
 from rag.text.language import is_english, unsupported_script
-from rag.text.normalize import is_traditional, to_traditional
+from rag.text.normalize import for_search, is_traditional, to_traditional
 
 NOT_FOUND_MARK = "NOT_FOUND"
 _CITE_MARK = re.compile(r"\[\d{1,2}\]")
@@ -573,7 +574,10 @@ class Answerer:
             # (the 城镇常住居民人均可支配收入 sentence does not answer the 最低生活保障 asked; 武汉科技大学第09组 is not
             # Wuhan University's).
             found = [entry for _, entry in words.found(req.question)] if words else []
-            measure = {e.zh for e in found if e.measure} or {e.zh for e in found if not e.name}
+            measure = {e.zh for e in found if e.measure}
+            if not measure and wants.kind != AMOUNT:
+                return True  # Which CCTV programmes…, Who is Zheng Yangpeng: no measure to name, any quote may answer
+            measure = measure or {e.zh for e in found if not e.name}
             return names_asked_in(whole, where, (measure, {e.zh for e in found if e.name}), evidence.passage.document)
         unit = expected_unit(req.asked) if wants.kind == AMOUNT else None
         units = [f.unit for f in extract_figures(sentence) if f.kind == "quantity" and f.unit]
@@ -584,7 +588,12 @@ class Answerer:
         # names the school its cover does).
         if not names_asked_in(whole, where, asked_terms(unmarked(req.asked)), evidence.passage.document):
             return False
-        return wants.op not in RESULT_WORDS or bool(RESULT_WORDS[wants.op].search(sentence))
+        if asks_ranking(req.asked) and not prints_ranking(sentence):
+            return False  # two groups' cut-off scores quoted are not the lowest of four
+        counted = re.search(r"(?:几|多少)([\u4e00-\u9fff])", req.asked)  # 一共分几级: counted in 级
+        if wants.op == SUM and not prints_total(sentence, asked_unit(req.asked) or (counted and counted.group(1))):
+            return False
+        return wants.op not in RESULT_WORDS or bool(RESULT_WORDS[wants.op].search(for_search(sentence)))
 
     def _extract(self, snapshot: Retriever, req: Request, hits: list[Passage], notice: str = "") -> Pieces:
         words = glossary(snapshot.passages) if req.english and is_english(req.asked) else None

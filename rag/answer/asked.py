@@ -23,6 +23,8 @@ _NAME = re.compile(r"名称|叫什么|是谁|谁|哪家|哪所|哪位|由哪|哪
 _QUANTITY = re.compile(r"多少|几[个项家名次场所门件部位天年月]?|数量|人数|金额|规模|比例|比重|占比|百分之|率|"
                        r"\bhow (?:many|much)\b|\bwhat (?:share|percentage|proportion|rate|amount|number)\b|\btotal\b",
                        re.I)
+# 哪个多, 哪一笔更高: a comparison of figures (the table names the larger), not a name asked.
+_WHICH_MORE = re.compile(r"哪[个项笔类种一位家所][^，。？?]{0,6}(?:多|少|高|低|大|小|长|短|快|慢)")
 _RANKING = re.compile(r"最多|最少|最高|最低|最大|最小|排名|\bmost\b|\bhighest\b|\blargest\b|\bfewest\b|\blowest\b", re.I)
 
 # Computations, tested in this order (a share's 占 before a difference's 比).
@@ -30,7 +32,7 @@ _SHARE_OP = re.compile(r"占[^，。？?]{1,30}(?:的)?(?:比例|比重|百分�
                        r"\bwhat (?:share|percentage|proportion|fraction) of\b|\bas a (?:share|percentage) of\b", re.I)
 # Only the rest asked as such (其余, 除…以外的): 收集岗位需求之外，联合体办了多少场 and 其他媒体 ask a lookup.
 # … and the part that is not (没有考入“双一流”高校的, 未列入的): a figure printed as such (暂未落实的占27.66%) says 未 too.
-_REMAINDER_OP = re.compile(r"其余|剩余|剩下|除?[^，。？?]{1,20}(?:以外|之外)的|没有[^，。？?]{1,20}的|未[^，。？?]{1,12}的|"
+_REMAINDER_OP = re.compile(r"其余|剩余|剩下|除?[^，。？?]{1,20}(?:以外|之外)的|没有[^，。？?]{1,20}的|未[^，。？?]{1,12}(?:的|[？?]?$)|"
                            r"\bthe rest\b|\bremaining\b|\bdid not\b|\bwere not\b", re.I)
 _DIFFERENCE_OP = re.compile(r"差多少|多多少|少多少|多出多少|高多少|低多少|高出多少|低了多少|相差|差距|差额|差值|"
                             r"(?:增加|减少|增长|下降|提高|降低|上升|回落)了?多少(?!%|个百分点)|"
@@ -40,12 +42,14 @@ _RATIO_OP = re.compile(r"几倍|多少倍|倍数|\bhow many times\b", re.I)
 
 
 # A sentence that prints a computation's result says so: 比上年增长8.1%, 占全部的36.4%, 是上年的2倍, 合计, 其余.
+# A difference is printed as a change by a figure (减少4410万通), not as a change to one (从5080万通降至670万通).
 RESULT_WORDS = {
-    DIFFERENCE: re.compile(r"增|减|降|升|提高|下降|多|少|差|高出|低于|超出|\bmore\b|\bless\b|\bfewer\b|\bup\b|\bdown\b",
-                           re.I),
+    DIFFERENCE: re.compile(r"(?:增加|增长|减少|下降|降低|提高|上升|回落|多|少|差|高出|低于|超出|增|减|降|升)(?![至到])了?"
+                           r"(?:约|近|超过)?\s*\d|\bmore\b|\bless\b|\bfewer\b|\bup\b|\bdown\b", re.I),
     RATIO: re.compile(r"倍|\btimes\b", re.I),
     SHARE: re.compile(r"占|比重|比例|%|％|百分之|\bshare\b|\bpercent", re.I),
-    REMAINDER: re.compile(r"其余|其他|剩余|以外|之外|未|没有|不|非|\bother\b|\brest\b|\bnot\b", re.I),
+    # (Not a bare 不 or 非: 不合格1,631家 is the whole, not the rest.)
+    REMAINDER: re.compile(r"其余|其他|剩余|以外|之外|未|没有|\bother\b|\brest\b|\bnot\b", re.I),
 }
 
 
@@ -71,8 +75,8 @@ def asked(question: str) -> Asked:
         kind = CODE
     elif _DATE.search(question) and not _RANKING.search(question):
         kind = DATE_KIND
-    elif _NAME.search(question) and not _RANKING.search(question) and not re.search(r"多少|几|how (?:many|much)",
-                                                                                 question, re.I):
+    elif _NAME.search(question) and not _RANKING.search(question) and not _WHICH_MORE.search(question) \
+            and not re.search(r"多少|几|how (?:many|much)", question, re.I):
         kind = NAME
     elif re.search(r"哪几|哪些|\bwhich\b", question, re.I) and not _RANKING.search(question):
         kind = TEXT  # 由哪几部分组成 asks for a list of things, not a count
@@ -95,6 +99,23 @@ _DATE_TOKEN = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s
                          r"\d{4}\s*年(?:底|末|前|内|上半年|下半年)|\d{4}\s*年|[一二三四五六七八九十]+月|月底|年底|年末|"
                          r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
                          r"December)\b", re.I)
+
+
+def prints_total(sentence: str, unit: str | None) -> bool:
+    """A sentence quoted for a sum prints one (合计, 共, 累计 …) or a single figure in the unit asked (三级组织架构 for
+    一共分几级): the four quarters' profits quoted are not the first half's."""
+    if re.search(r"合计|总计|共计|一共|总共|累计|共|总|全年|\btotal\b|\bin all\b", sentence, re.I):
+        return True
+    return len([f for f in extract_figures(sentence) if f.kind == QUANTITY and (not unit or f.unit == unit)]) <= 1
+
+
+def asks_ranking(question: str) -> bool:
+    """最高, 最少, 排名: which is first, which a quote answers only when it prints the ranking (最高的是…)."""
+    return bool(_RANKING.search(question))
+
+
+def prints_ranking(sentence: str) -> bool:
+    return bool(re.search(r"最|第一|首位|居首|排名|排第|\bmost\b|\bhighest\b|\blowest\b|\blargest\b", sentence, re.I))
 
 
 def holds_kind(kind: str, text: str) -> bool:
@@ -124,6 +145,9 @@ _LEVEL = re.compile(r"硕士|博士|本科|专科|研究生|中职|高职|职教
 _ENTITY = re.compile(r"(?:学院|学校|大学|专业|专业群|公司|集团|局|厅|委员会|县|市|区|省|州|镇|乡|中心|基地)$")
 _BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:职业技术学院|职业技术大学|职业学院|学院|大学|学校|公司|集团|研究院|委员会|"
                    r"人民政府|办事处|教育厅|教育局|财政局|统计局)")
+# A thing named with its number (学习情境3, 项目6, 第二批): which one, not what is measured.
+_NUMBERED = re.compile(r"[\u4e00-\u9fff]{2,6}(?:[0-9]{1,3}|[一二三四五六七八九十]{1,3}(?=[（(“\"，,、的中里]))"
+                       r"(?![0-9年届级月日号%％.．万亿千百元人个项所家名场次])")
 # A place opening the question or following its year (2023年项城市…, which the tokenizer reads as 项 · 城市).
 _PLACE = re.compile(r"(?:^|(?<=年)|(?<=[，,、]))[\u4e00-\u9fff]{2,3}(?:省|市|县|区|州|旗)(?=[\u4e00-\u9fff])")
 _YEAR_WORD = re.compile(r"(?:19|20)\d\d(?:年|届|级|学年)?")
@@ -134,7 +158,8 @@ def _atoms_of(text: str) -> set[str]:
     return {w for w in words if not any(w[:i] in words and w[i:] in words for i in range(1, len(w)))}
 
 
-_UNIT_FIRST = re.compile(r"^[万亿千百萬億]?(?:元|人次|人|名|位|家|场|项|个|份|次|所|门|件|部|篇|台|套|天|小时|学时|学分|吨|亩|%|％)")
+_UNIT_FIRST = re.compile(r"^[万亿千百萬億]?(?:元|人次|人|名|位|家|场|项|个|份|次|所|门|件|部|篇|台|套|天|小时|学时|学分|吨|亩|%|％|"
+                         r"平方米|平方千米|平方公里|立方米|公顷|公里|千米|米|千瓦时|千瓦|辆|座|张|床|册|株|户|分|通|届|年|月|岁)")
 
 
 _GENERIC_BODY = re.compile(r"^(?:职业|高职|中职|技工|本科|高等|普通|成员|合作|其他|相关|当地|各类|多所|兄弟|重点|示范|优质)+$")
@@ -172,7 +197,8 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
         return set(), set(bodies)
     ask = asks[-1]
     measure: set[str] = set()
-    for each in reversed(asks):  # 共梳理了多少需求、解决了多少: the measure named after an earlier 多少
+    # (After 哪个 comes the kind of answer, not what is asked: 金融数据来自哪个机构 asks by 金融数据来自.)
+    for each in reversed(asks if marker is _ASKS else []):  # 共梳理了多少需求、解决了多少: the measure after an earlier 多少
         after = re.split(r"[，,。？?；;！!、]", question[each.end():])[0]
         measure = _measure_words(_UNIT_FIRST.sub("", after))
         if measure:
@@ -191,6 +217,7 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
                 if flag in ("ns", "nt", "nz") and len(w) >= 2 or _ENTITY.search(w) and len(w) >= 3}
     subjects |= set(_LEVEL.findall(question)) | {re.sub(r"\D", "", y) for y in _YEAR_WORD.findall(question)}
     subjects |= {p for p in _PLACE.findall(question) if not any(p in w and p != w for w in subjects)}
+    subjects |= {m.group() for m in _NUMBERED.finditer(question) if not _YEAR_WORD.search(m.group())}
     subjects |= set(bodies)
     subjects = {w for w in subjects if not any(w != s and w in s for s in subjects)}  # 项城市, not also 城市
     # Whose is not what: 本科毕业生出国（境）的比例 asks 本科's 出国, 周口市城镇居民人均可支配收入 周口市's 收入 (and
@@ -208,7 +235,7 @@ def _only_generic(text: str) -> bool:
 
 
 def _measure_words(text: str) -> set[str]:
-    return {w for w in _atoms_of(re.sub(r"这类|这些|这个|那些|该|此", " ", text))
+    return {w for w in _atoms_of(re.sub(r"这一|这项|这种|这类|这些|这个|那些|该|此", " ", text))
             if len(w) >= 2 and w not in ASKING and w not in _GENERIC_MEASURE}
 
 
@@ -220,6 +247,12 @@ def names_asked_in(own: str, where: str, terms: tuple[set[str], set[str]], title
     asked 毕业生出国（境）的比例, 本科毕业生 91.37% named half the measure), and is not counted."""
     measure, subjects = terms
     own, where = for_search(own), for_search(where)  # the words are tokens: simplified, width-folded (冷氣機 is 冷气机)
+    levels = {w for w in subjects if _LEVEL.fullmatch(w)}
+    printed = set(_LEVEL.findall(own))
+    if levels and printed and not printed & levels:
+        return False  # asked 专科's rate, a row of 层次 本科 does not answer though its table's caption says 本科、专科
     title = for_search(title)
     measure = {w for w in measure if w not in title} or measure
+    # Half, not all: 本地就业的比例 is printed 当地就业率 (requiring both words refused it; 国有企业 asked is still
+    # answered by a clause of 企业就业 — the measured cost of the synonym).
     return (not measure or sum(w in own for w in measure) >= len(measure) / 2) and all(w in where for w in subjects)
