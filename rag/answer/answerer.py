@@ -6,7 +6,7 @@ import re
 from collections.abc import Generator, Iterator
 from typing import Protocol
 
-from rag.answer import contents, decompose, english, followup, numeric, prompts
+from rag.answer import contents, decompose, english, followup, library, numeric, prompts
 from rag.answer.asked import AMOUNT, RESULT_WORDS, asked_terms, holds_kind, names_asked_in
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
@@ -254,6 +254,7 @@ class Answerer:
 
     def _pieces(self, req: Request, snapshot: Retriever) -> Pieces:
         model, notice = None, ""
+        snapshot = library.scoped(snapshot, req)  # a question naming documents is answered from them only
         if req.backend != "extractive":
             try:
                 model = self.models(req.backend)
@@ -299,6 +300,11 @@ class Answerer:
                   whole: bool = True, shown: bool = False) -> Pieces:
         """The standalone question answered: by the table, the contents, part by part, or from passages.
         whole: not a part of a question; shown: a provisional extract is on screen already."""
+        across = library.across(snapshot, req.asked, req.english, bool(req.wants.figure_kind), library.previous(req))
+        if across.text:  # several documents answer: per document, or ranked, totalled, compared across them in code
+            return (yield from self._written(self._coded(snapshot, req, across.text, across.passage_ids, FIGURES,
+                                                         notice + across.notice)))
+        snapshot = across.snapshot  # the one document whose figures answer, or as it was
         table = self._from_table(snapshot, req, notice) or self._from_contents(snapshot, req, notice)
         if table is not None:
             return (yield from self._written(table))

@@ -161,6 +161,13 @@ class FigureTable:
             self._restricted[key] = FigureTable(tuple(self.select(None, case, chapter, document, year)), self.aliases)
         return self._restricted[key]
 
+    def of_sources(self, sources: frozenset[str]) -> "FigureTable":
+        """The table of the rows of those documents only (cached, as restricted tables are)."""
+        key = ("sources", frozenset(sources))
+        if key not in self._restricted:
+            self._restricted[key] = FigureTable(tuple(f for f in self.rows if f.source in key[1]), self.aliases)
+        return self._restricted[key]
+
     def _case_matches(self, wanted: str, case: str) -> bool:
         key = for_search(wanted.strip())
         return bool(key) and (key in for_search(case) or key in self.aliases.get(case, ()))
