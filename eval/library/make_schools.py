@@ -9,6 +9,7 @@ reportlab, in WenQuanYi Zen Hei, invariant (the same bytes every run): an unnumb
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,8 +68,17 @@ def write(school: School, path: Path) -> Path:
         pdf.drawString(x, y, text)
 
     def paragraph(y: float, text: str, size: float = 10.5, width: int = 40) -> float:
-        for start in range(0, len(text), width):
-            line(y, text[start:start + width], size)
+        """Lines of at most `width` characters broken after punctuation only: a figure or a measure's name is never
+        cut between two lines (毕业\n生3912人 left the figure without its label)."""
+        lines, current = [], ""
+        for clause in re.findall(r"[^，。；]+[，。；]?", text):
+            if current and len(current) + len(clause) > width:
+                lines.append(current)
+                current = ""
+            current += clause
+        lines.append(current)
+        for text_line in lines:
+            line(y, text_line, size)
             y -= size * 1.6
         return y - size
 

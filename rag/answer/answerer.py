@@ -88,11 +88,12 @@ class Answerer:
         self.source = source
         self.settings = settings or source.settings
         self.models = models or _no_models
-        self._idf: tuple[Retriever, Idf] | None = None
+        self._idf: tuple[object, Idf] | None = None
 
     def idf(self, snapshot: Retriever) -> Idf:
-        if self._idf is None or self._idf[0] is not snapshot:  # rebuilt when a new index is published
-            self._idf = (snapshot, Idf(list(snapshot.passages)))
+        # Rebuilt when a new index is published; not for a view of it scoped to some documents (the same passages).
+        if self._idf is None or self._idf[0] is not snapshot.index:
+            self._idf = (snapshot.index, Idf(list(snapshot.passages)))
         return self._idf[1]
 
     # -- the request -----------------------------------------------------------------

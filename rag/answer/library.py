@@ -114,7 +114,9 @@ def per_document(snapshot: Retriever, question: str) -> list[DocumentAnswer]:
     """Each document's own figures-table answer to the question (those that answer), in registry order."""
     out = []
     for source in sources_of(snapshot):
-        found = numeric.answer(snapshot.figures.of_sources(frozenset({source})), question)
+        cases = {c: names for c, names in snapshot.aliases.items()
+                 if source in snapshot.library.case_sources.get(c, frozenset())}  # the cases this document prints
+        found = numeric.answer(snapshot.figures.of_sources(frozenset({source}), cases), question)
         if found is None or not found.figures:
             continue
         record = snapshot.library.record(source)
@@ -129,7 +131,7 @@ def measure_question(question: str) -> str:
     text = _PREVIOUS_WORDS.sub("", question)
     for pattern in (_WHICH, _EACH, _RANK, _TOTAL, _CHANGE, _ASKING):
         text = pattern.sub("", text)
-    text = re.sub(r"^[，,、的]+|[，,、的]+$", "", text.strip())
+    text = re.sub(r"[，,、]", "", text.strip()).strip("的")
     return f"{text}是多少" if text else ""
 
 

@@ -175,7 +175,10 @@ class Retriever:
 
             view = copy.copy(self)
             view.scope, view._scoped = sources, {}
-            view.__dict__["figures"] = self.figures.of_sources(sources)
+            # Only the cases of those documents are named: 常州 in 常州工院 is no case of the school's report.
+            view.aliases = {c: names for c, names in self.aliases.items()
+                            if self.library.case_sources.get(c, frozenset()) & sources}
+            view.__dict__["figures"] = self.figures.of_sources(sources, view.aliases)
             self._scoped[sources] = view
         return self._scoped[sources]
 

@@ -50,16 +50,16 @@ def _region_names(region: str) -> set[str]:
 
 
 def _places(question: str) -> set[str]:
-    """Places the question names as places (jieba's ns, with their 省/市/区 stripped too): 上海交通大学 is a university,
-    not 上海, and names no Shanghai budget."""
-    import jieba.posseg
+    """The question's words that can be places, whole (with their 省/市/区 stripped too): 周口 in 周口2023年末 is one,
+    上海 in 上海交通大学 is not (jieba keeps the university one word), and names no Shanghai budget."""
+    import jieba
 
     from rag.text import keywords
 
     keywords.words("")  # jieba initialised once, under keywords' lock
     out = set()
-    for word, flag in jieba.posseg.lcut(question):
-        if flag == "ns" and len(word) >= 2:
+    for word in jieba.lcut(question):
+        if len(word) >= 2:
             out |= {for_search(word), for_search(word.rstrip(_SUFFIX))}
     return {p for p in out if len(p) >= 2}
 
@@ -110,7 +110,7 @@ class Library:
             if hit:
                 who.add(source)
                 said += hit
-        for case in cases:
+        for case in cases if not who else ():  # 常州工院 names the school, not the 常州 case inside it
             found = (self.case_sources or {}).get(case, frozenset())
             who |= found
             said += [case] if found else []
