@@ -159,8 +159,18 @@ def build(files: list[tuple[str, Path]], workspace: Path, settings: Settings) ->
                 path.read_bytes()).digest():
             shutil.copy2(path, target)
     report = Report(corpus, Path(workspace) / "index", settings=settings, auto_rebuild=False)
-    report.build()
+    report.build(reuse_from=tuple(alone_indexes(files)))
     return report
+
+
+def alone_indexes(files: list[tuple[str, Path]]) -> list[Path]:
+    """The index folders where the documents evaluation keeps each document indexed alone (RAG_EVAL_INDEXES): the
+    library reuses their vectors, so that only passages never embedded are (the 296-page report takes minutes)."""
+    kept = os.environ.get("RAG_EVAL_INDEXES")
+    if not kept:
+        return []
+    folders = [Path(kept) / hashlib.sha256(path.read_bytes()).hexdigest()[:16] / "index" for _, path in files]
+    return [f for f in folders if f.is_dir()]
 
 
 # -- asking ----------------------------------------------------------------------------------------

@@ -8,10 +8,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.ingest import DocumentRecord
+from rag.ingest import DocumentRecord, short_names
 from rag.text.normalize import for_search
 
 _SUFFIX = "省市州县区盟旗"
+_COMPANY = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|股份公司)$")
 # A year names a document only when it is said of one (2023年的报告, 2024年度质量报告, 2023年公报): a bare 2023年 is
 # mostly the period a figure is printed for (2023年末常住人口), and a report of 2024 prints 2023's figures too.
 _DOCUMENT_NOUN = r"(?:报告|公报|年报|预算|决算|文件|文档|资料|白皮书|标准|清单|手册|规划|计划|方案)"
@@ -77,12 +78,24 @@ class Library:
         out: dict[str, set[str]] = {}
         for r in self.records:
             names = {r.issuer, *r.short_names, r.title} if r.issuer else {r.title}
+            if r.issuer:  # 平安银行 for 平安银行股份有限公司: a company is named without its legal form
+                names.add(_COMPANY.sub("", r.issuer))
             out[r.source] = {for_search(n) for n in names if n and len(n) >= 3}
         return out
 
     @functools.cached_property
     def _regions(self) -> dict[str, set[str]]:
         return {r.source: {for_search(n) for n in _region_names(r.region)} if r.region else set() for r in self.records}
+
+    @functools.cached_property
+    def _region_whole(self) -> dict[str, set[str]]:
+        """A region printed with its 省/市/州 (周口市, 黔东南苗族侗族自治州) or shortened by the registry's rule (黔东南州)
+        names it anywhere in the question: 黔东南州60周岁 is not cut into words as a place."""
+        out = {}
+        for r in self.records:
+            names = {r.region, *short_names(r.region)} if r.region else set()
+            out[r.source] = {for_search(n) for n in names if len(n) >= 3 and n[-1] in _SUFFIX}
+        return out
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -106,7 +119,7 @@ class Library:
                 said += hit
         places = _places(question) if any(self._regions.values()) else set()
         for source, names in self._regions.items():
-            hit = [n for n in names if n in places]
+            hit = [n for n in names if n in places] + [n for n in self._region_whole[source] if n in key]
             if hit:
                 who.add(source)
                 said += hit
@@ -122,6 +135,11 @@ class Library:
         kinds = [kind for kind, words in _KIND_WORDS.items() if re.search(words, question)]
         if kinds:
             groups.append(({r.source for r in self.records if r.kind in kinds}, kinds))
+        # A bare year (2023年湖北…投档线) tells apart the named issuer's or region's reports of several years, and
+        # nothing else: it is mostly a figure's period.
+        bare = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", question)} - years
+        if who and bare:
+            groups.append(({s for s in who if (self.record(s) and self.record(s).year) in bare}, []))
         chosen: set[str] | None = None
         names: list[str] = []
         for sources, words in groups:
