@@ -196,3 +196,25 @@ def test_the_measure_asked_of_each_document():
     assert library.measure_question("哪所学校的毕业去向落实率最高？") == "毕业去向落实率是多少"
     assert library.measure_question("各校专任教师数") == "专任教师数是多少"
     assert library.measure_question("常州工院与上一年的报告相比，专任教师增加了多少？") == "常州工院专任教师是多少"
+
+
+# ---------------------------------------------------------------- 4. the library evaluation
+def test_the_unnamed_questions_are_answered_by_several_documents():
+    from rag.evaluate.library import LIBRARY_DIR, UNNAMED_FILE, load_unnamed
+
+    questions = load_unnamed(LIBRARY_DIR / UNNAMED_FILE)
+    assert len(questions) >= 30 and all(len({a.file for a in q.answers}) >= 2 for q in questions)
+
+
+def test_an_unnamed_question_is_right_only_with_every_document_on_its_page(shelf):
+    from rag.evaluate.library import Expected, UnnamedQuestion, ask_unnamed
+
+    answerer = Answerer(shelf)
+    every = UnnamedQuestion("专任教师有多少人？", "per-document", (
+        Expected("changzhou-2024.pdf", "612", 1), Expected("changzhou-2023.pdf", "587", 1),
+        Expected("shenzhen-2024.pdf", "1205", 1), Expected("zhejiang-finance-2024.pdf", "498", 1)))
+    result = ask_unnamed(answerer, every, "extractive")
+    assert result.right and result.answered == 4, result.text
+    wrong_page = UnnamedQuestion("专任教师有多少人？", "per-document", (
+        Expected("changzhou-2024.pdf", "612", 2), Expected("shenzhen-2024.pdf", "1205", 1)))
+    assert ask_unnamed(answerer, wrong_page, "extractive").answered == 1
