@@ -119,6 +119,23 @@ class Settings:
     log_identity: bool = setting(False, "RAG_WEB_LOG_IDENTITY",
                                  "问答记录含用户 · also record the login name and client address in the question log",
                                  table="web", key="log_identity")
+    # Off by default: an upload changes what every visitor is answered from; on, it sits behind web_auth.
+    web_allow_upload: bool = setting(False, "RAG_WEB_ALLOW_UPLOAD",
+                                     "网页上传文档 · maintainers may add PDF/DOCX files to the corpus from the 文档 tab "
+                                     "(behind the login; refused on a non-loopback address without auth)",
+                                     table="web", key="allow_upload")
+    web_upload_max_mb: int = setting(50, "RAG_WEB_UPLOAD_MAX_MB", "上传文件大小上限（MB）· largest file accepted",
+                                     table="web", key="upload_max_mb")
+    # A 300-page PDF reads in about 2 minutes on two cores; more is a job for `python -m rag index`.
+    web_upload_max_pages: int = setting(300, "RAG_WEB_UPLOAD_MAX_PAGES", "上传文件页数上限 · most PDF pages accepted",
+                                        table="web", key="upload_max_pages")
+    web_upload_timeout: int = setting(180, "RAG_WEB_UPLOAD_TIMEOUT",
+                                      "每份上传文件的检查时限（秒）· seconds (wall and CPU) a file may take to be read "
+                                      "in its own process before it is refused", table="web", key="upload_timeout")
+    # The reading process of a 300-page PDF peaks near 400 MB; 1 GB of address space leaves room, and stops a bomb.
+    web_upload_memory_mb: int = setting(1024, "RAG_WEB_UPLOAD_MEMORY_MB",
+                                        "检查进程内存上限（MB）· address space of the process that reads an upload",
+                                        table="web", key="upload_memory_mb")
     extra: dict = field(default_factory=dict)  # rag.toml tables other than [rag] and [web], as read
 
 
@@ -229,6 +246,10 @@ def load_settings(path: Path | None = None, **overrides) -> Settings:
     if settings.page_width <= 0 or settings.question_log_max_mb < 0:
         raise RagError("page_width 应为正整数，question_log_max_mb 不能为负数（page_width must be positive, "
                        "question_log_max_mb not negative）")
+    if min(settings.web_upload_max_mb, settings.web_upload_max_pages, settings.web_upload_timeout,
+           settings.web_upload_memory_mb) <= 0:
+        raise RagError("upload_max_mb、upload_max_pages、upload_timeout、upload_memory_mb 应为正整数"
+                       "（upload limits must be positive）")
     if not 0 < settings.web_port < 65536:
         raise RagError(f"web_port 应在 1–65535 之间，实际为 {settings.web_port}（port out of range）")
     return settings

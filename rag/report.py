@@ -205,16 +205,19 @@ class Report:
     # -- reading -----------------------------------------------------------------
     def search(self, query: str, k: int = 5, case: str | None = None, chapter: str | None = None,
                kind: str | None = None, mode: str = "hybrid", document: str | None = None,
-               year: int | None = None) -> list[Hit]:
-        """Passages that answer the question, best first: each Hit is its passage (citation, text…) and scores."""
-        filters = Filters(case=case, chapter=chapter, kind=kind, document=document, year=year)
+               year: int | None = None, sources: tuple[str, ...] | None = None) -> list[Hit]:
+        """Passages that answer the question, best first: each Hit is its passage (citation, text…) and scores;
+        sources keeps only the passages of those corpus files (Passage.source, exactly)."""
+        filters = Filters(case=case, chapter=chapter, kind=kind, document=document, year=year, sources=sources)
         return self.retriever().search(query, k=k, filters=filters, mode=mode)
 
     def figures(self, query: str | None = None, case: str | None = None, chapter: str | None = None,
-                document: str | None = None, year: int | None = None) -> list[Figure]:
+                document: str | None = None, year: int | None = None,
+                sources: tuple[str, ...] | None = None) -> list[Figure]:
         """Rows of the figures table: every figure printed in the index, with its label, subject, period and
         citation; query keeps the rows whose label, sentence or headings hold all its words."""
-        return self.retriever().figures.select(query, case=case, chapter=chapter, document=document, year=year)
+        return self.retriever().figures.select(query, case=case, chapter=chapter, document=document, year=year,
+                                               sources=sources)
 
     def passages(self) -> list[Passage]:
         return list(self.retriever().passages)

@@ -283,3 +283,24 @@ def test_a_heading_bracket_that_is_no_unit_never_breaks_extraction():
     rows = extract(Passage(id="t", text=text, kind="table", document="银行年报"))
     assert [(f.label, f.value, f.unit) for f in rows if f.label.startswith("股本")] == [
         ("股本（万股）", 1940592, ""), ("股本（万股）", 1940592, "")]
+
+
+def test_two_passages_of_the_same_text_keep_their_own_rows_across_rebuilds(tmp_path):
+    # A table header printed again on each page gives passages of one text: reusing the earlier version's rows by
+    # text gave each both passages' rows, and every rebuild doubled them (709,600 rows in a 296-page report).
+    paragraph = ("本年度学校招生计划为3200人，实际录取3150人，报到率为96.5%，较上年提高1.2个百分点，其中省外生源占比为12.4%，"
+                 "新生中来自农村家庭的学生占比为61.3%，来自中职学校的学生为870人，来自普通高中的学生为2280人。")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "school.txt").write_text(f"# 招生情况\n\n{paragraph}\n\n{paragraph}\n", encoding="utf-8")
+    report = Report(corpus, tmp_path / "index", auto_rebuild=False)
+    report.build()
+    passages = [p for p in report.passages() if "3200人" in p.text]
+    assert len(passages) >= 2 and len({p.text for p in passages}) == 1  # the case this test is about
+    first = len(report.figures())
+    for _ in range(3):
+        (corpus / "other.txt").write_text(f"# 其他\n\n变更{_}次。\n", encoding="utf-8")  # a change: a new version
+        report.build()
+        assert len(report.figures()) == first + len([f for f in report.figures() if f.source == "other.txt"])
+    assert all(len({(f.raw, f.label) for f in report.figures() if f.passage_id == p.id})
+               == len([f for f in report.figures() if f.passage_id == p.id]) for p in passages)

@@ -425,3 +425,13 @@ def test_an_index_built_before_the_registry_still_opens(audited, tmp_path):
     records = {r.source: r for r in Report(folder, copy).documents()}
     assert records["budget.pdf"].title == "江川市教育局2024年部门预算" and records["budget.pdf"].kind == "预算"
     assert records["budget.pdf"].title_from == ""
+
+
+def test_a_printed_title_is_kept_when_the_file_is_named_after_it():
+    """A file named after its title (as uploads from the web page usually are) keeps the printed title, not its name
+    with the extension; a bare file name printed large is still no title."""
+    from rag.ingest.registry import FIRST_PAGE, choose_title
+
+    title = "青禾职业学院2025年质量年度报告"
+    assert choose_title("", "", title, "", f"{title}.pdf") == (title, FIRST_PAGE)
+    assert choose_title("", "", "report_final_v2", "", "report_final_v2.pdf")[1] == "file name"

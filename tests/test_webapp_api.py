@@ -1,4 +1,4 @@
-"""The real app.py in a subprocess, called through gradio_client: /ask, /search and /figures, errors, auth,
+"""The real app.py in a subprocess, called through gradio_client: /ask, /search, /figures and /documents, errors, auth,
 start-up."""
 from __future__ import annotations
 
@@ -36,15 +36,32 @@ def client(served) -> Client:
     return Client(served[0], verbose=False)
 
 
-def test_only_ask_search_figures_and_page_are_offered(client):
+def test_only_ask_search_figures_page_and_documents_are_offered(client):
     api = client.view_api(return_format="dict", print_info=False)
-    assert set(api["named_endpoints"]) == {"/ask", "/search", "/figures", "/page"} and not api["unnamed_endpoints"]
+    assert set(api["named_endpoints"]) == {"/ask", "/search", "/figures", "/page", "/documents"}
+    assert not api["unnamed_endpoints"]  # the upload is a page event only, never an endpoint
     assert [p["parameter_name"] for p in api["named_endpoints"]["/page"]["parameters"]] == ["passage_id", "width"]
+    assert api["named_endpoints"]["/documents"]["parameters"] == []
     names = [p["parameter_name"] for p in api["named_endpoints"]["/ask"]["parameters"]]
-    assert names == ["question", "history", "backend", "case", "chapter"]
+    assert names == ["question", "history", "backend", "case", "chapter", "documents"]
+    names = [p["parameter_name"] for p in api["named_endpoints"]["/search"]["parameters"]]
+    assert names == ["query", "k", "case", "chapter", "documents"]
     figures = api["named_endpoints"]["/figures"]["parameters"]
     assert [(p["parameter_name"], p["parameter_default"]) for p in figures] == [
         ("query", ""), ("case", ""), ("chapter", ""), ("document", ""), ("year", "")]
+
+
+def test_documents_and_asking_over_chosen_documents(client, report):
+    records = client.predict(api_name="/documents")
+    assert [(r["source"], r["title"], r["year"]) for r in records] == [
+        (d.source, d.title, d.year) for d in report.documents()]
+    assert records[0]["audit"] == "✓" and records[0]["problems"] == [] and records[0]["figures"] > 20
+    source = records[0]["source"]
+    assert client.predict(FUNDS, None, "", "", "", f'["{source}"]', api_name="/ask")["found"]
+    elsewhere = client.predict(FUNDS, None, "", "", "", "another.pdf", api_name="/ask")
+    assert not elsewhere["found"] and elsewhere["citations"] == []
+    assert client.predict("日常运行经费", 3, "", "", source, api_name="/search")
+    assert client.predict("日常运行经费", 3, "", "", "another.pdf, other.docx", api_name="/search") == []
 
 
 def test_page_of_a_text_source_or_an_unknown_id_is_a_one_line_error(client):

@@ -99,7 +99,7 @@ class Answerer:
     # -- the request -----------------------------------------------------------------
     def request(self, question: str, history=None, backend: str | None = None, k: int | None = None,
                 case: str | None = None, chapter: str | None = None, document: str | None = None,
-                year: int | None = None) -> Request:
+                year: int | None = None, sources: tuple[str, ...] | None = None) -> Request:
         """The question checked once: bad input raises QueryError with a message for the user."""
         question = clean_query(question)
         if unsupported_script(question):
@@ -109,7 +109,7 @@ class Answerer:
             raise QueryError(f"未知的回答方式 {backend!r}，可选：{'、'.join(BACKENDS)}（unknown backend）")
         return Request(question=question, history=tuple(followup.clean_history(history)), backend=backend,
                        k=k or self.settings.answer_passages,
-                       filters=Filters(case=case, chapter=chapter, document=document, year=year),
+                       filters=Filters(case=case, chapter=chapter, document=document, year=year, sources=sources),
                        english=is_english(question), asked=question, query=question)
 
     def standalone(self, req: Request, model: ChatModel | None) -> Request:
@@ -204,8 +204,8 @@ class Answerer:
             closest = (f" The closest section: {hits[0].citation}." if english else f"最接近的内容见：{hits[0].citation}。")
         else:
             closest = ""
-        half = numeric.one_side(snapshot.figures.restricted(req.filters.case, req.filters.chapter, req.filters.document,
-                                                               req.filters.year), req.asked) \
+        f = req.filters
+        half = numeric.one_side(snapshot.figures.restricted(f.case, f.chapter, f.document, f.year, f.sources), req.asked) \
             if req.wants.op in RESULT_WORDS and not english else None
         if half is not None:  # a computation with one of its two figures printed: which one is missing, said
             row, missing = half
@@ -245,9 +245,11 @@ class Answerer:
     # -- answering -----------------------------------------------------------------
     def stream(self, question: str, history=None, backend: str | None = None, k: int | None = None,
                case: str | None = None, chapter: str | None = None, document: str | None = None,
-               year: int | None = None) -> StreamingAnswer:
-        """The answer as checked text pieces, then `.answer`; bad input raises QueryError here, at once."""
-        req = self.request(question, history, backend, k, case=case, chapter=chapter, document=document, year=year)
+               year: int | None = None, sources: tuple[str, ...] | None = None) -> StreamingAnswer:
+        """The answer as checked text pieces, then `.answer`; bad input raises QueryError here, at once. sources:
+        only the passages of these corpus files (the documents chosen on the page)."""
+        req = self.request(question, history, backend, k, case=case, chapter=chapter, document=document, year=year,
+                           sources=sources)
         return StreamingAnswer(self._pieces(req, self.source.retriever()))  # one index snapshot per answer
 
     def ask(self, question: str, history=None, backend: str | None = None, **filters) -> Answer:
@@ -369,7 +371,7 @@ class Answerer:
         # An English question is matched by its translation, or without a model by the glossary's Chinese for its
         # words and the kind it asks for (常州新能源产教联合体 日常运行经费 多少元).
         asked = self._evidence_query(req) if req.english and is_english(req.asked) else req.asked
-        found = numeric.answer(snapshot.figures.restricted(f.case, f.chapter, f.document, f.year), asked)
+        found = numeric.answer(snapshot.figures.restricted(f.case, f.chapter, f.document, f.year, f.sources), asked)
         if found is None:
             return None
         if req.english:  # one figure, framed in English in code; several rows are left to the passages path
@@ -384,7 +386,7 @@ class Answerer:
     def _from_contents(self, snapshot: Retriever, req: Request, notice: str = "") -> Answer | None:
         """A question about the report's structure (a chapter's title or cases, where a case is, the parts of a
         case) read from the tables of contents and headings in code; None sends it down the passages path."""
-        if req.filters.case or req.filters.document:
+        if req.filters.case or req.filters.document or req.filters.sources is not None:
             return None  # a filter may leave out the contents page cited
         found = contents.answer(snapshot, req.question if req.english else req.asked, english=req.english)
         return found and self._coded(snapshot, req, found.text, found.passage_ids, CONTENTS, notice + self._say(

@@ -331,6 +331,8 @@ def scoped(snapshot: Retriever, req) -> Retriever:
     earlier question named); as it was when it names none, or a document filter is given."""
     if req.filters.document is not None:
         return snapshot
+    if req.filters.sources is not None:  # the documents chosen on the page: names choose among them only
+        snapshot = snapshot.scoped(frozenset(req.filters.sources))
     cases = snapshot.cases_named(req.question)
     scope = snapshot.library.named(req.question, cases)
     if not scope.named and req.history:

@@ -167,11 +167,14 @@ def page_label(p: Passage) -> str | None:
     return str(label) if label else None
 
 
-def on_page(p: Passage, page: int | str) -> bool:
-    """The passage cites the printed page: the exact page number, or the printed label (roman numerals)."""
+def on_page(p: Passage, page: int | str, file_pages: bool = False) -> bool:
+    """The passage cites the printed page: the exact page number, or the printed label (roman numerals).
+    file_pages: the document prints no page numbers and is cited by the file's own (第28页 is the PDF's 28th)."""
     if isinstance(page, int):
         return p.page_exact and p.page == page
     if str(page).startswith("pdf:"):  # a page that prints no number: the file's own page
+        if file_pages:  # what the citation says; page_index only places the highlight (a row printed in two tables
+            return p.page == int(str(page)[4:])  # of a budget is placed on either page)
         return p.page_index is not None and p.page_index + 1 == int(str(page)[4:])
     label = page_label(p)
     return label is not None and label.strip().lower() == str(page).strip().lower()
@@ -441,12 +444,12 @@ def target_checks(rows: list[Summary]) -> list[TargetCheck]:
     return checks
 
 
-def _answer(answerer: Answerer, question: DocQuestion, backend: str) -> AnswerResult:
+def _answer(answerer: Answerer, question: DocQuestion, backend: str, file_pages: bool = False) -> AnswerResult:
     started = time.perf_counter()
     answer = answerer.ask(question.q, backend=backend)
     seconds = time.perf_counter() - started
     states = answer.found and bool(question.figure) and states_value(answer.text, question.figure)
-    cites = answer.found and bool(question.pages) and all(any(on_page(p, page) for p in answer.citations)
+    cites = answer.found and bool(question.pages) and all(any(on_page(p, page, file_pages) for p in answer.citations)
                                                           for page in question.pages)
     return AnswerResult(backend, answer.backend, states, cites, round(seconds, 3), answer.text,
                         tuple(p.citation for p in answer.citations), outcome(question, answer.found, states, cites))
@@ -459,10 +462,10 @@ def _result(question: DocQuestion, rank: int | None, cited: str, exact: bool,
 
 
 def ask_question(report: Report, answerer: Answerer, question: DocQuestion, passages: list[Passage],
-                 backends: Iterable[str]) -> QuestionResult:
+                 backends: Iterable[str], file_pages: bool = False) -> QuestionResult:
     """Rank of the figure among the hybrid results, the page its best passage cites, and each backend's answer.
     Retrieval is measured for a figure printed on one page; a computed or not-covered question has only answers."""
-    answers = tuple(_answer(answerer, question, b) for b in backends)
+    answers = tuple(_answer(answerer, question, b, file_pages) for b in backends)
     if question.page is None:
         return _result(question, None, "—", False, answers)
     hits = [h.passage for h in report.search(question.q, k=max(1, min(RANKED, len(passages))), mode="hybrid")]
@@ -471,7 +474,7 @@ def ask_question(report: Report, answerer: Answerer, question: DocQuestion, pass
     # Page-exactness is a property of the passage that carries the figure, not of retrieval: when no result holds
     # it, the first passage of the document that does is judged.
     best = holding[0][1] if holding else next((p for p in passages if holds_figure(p.text, question.figure)), None)
-    exact = best is not None and any(on_page(best, page) for page in question.pages)
+    exact = best is not None and any(on_page(best, page, file_pages) for page in question.pages)
     return _result(question, rank, cited_page(best), exact, answers)
 
 
@@ -519,7 +522,8 @@ def evaluate_document(spec: DocSpec, folder: Path, settings: Settings, backends:
             return _failed(spec, reason, time.perf_counter() - started)
         passages = sorted(report.passages(), key=lambda p: p.ordinal)
         answerer = Answerer(report, models=provider(settings))
-        questions = tuple(ask_question(report, answerer, q, passages, backends) for q in spec.questions)
+        file_pages = {d.findings.page_numbers for d in report.documents()} == {"file"}
+        questions = tuple(ask_question(report, answerer, q, passages, backends, file_pages) for q in spec.questions)
     sizes = [len(p.text) for p in passages]
     return DocumentResult(spec.file, spec.family, "", len(passages), max(sizes), sum(s > MAX_PASSAGE for s in sizes),
                           tuple(figure_splits(passages)), len(spec.headings),

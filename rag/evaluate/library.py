@@ -217,11 +217,26 @@ def alone_outcomes(specs: list[DocSpec], folder: Path, settings: Settings, backe
                     out[(d["file"], q["q"], a["backend"])] = a["outcome"]
         return out
     for spec in specs:
-        result = alone_eval.evaluate_document(spec, folder, settings, backends)
-        for q in result.questions:
-            for a in q.answers:
-                out[(spec.file, q.q, a.backend)] = a.outcome
+        for q, backend, result in alone_answers(spec, folder, settings, backends):
+            out[(spec.file, q.q, backend)] = result
     return out
+
+
+def alone_answers(spec: DocSpec, folder: Path, settings: Settings, backends: tuple[str, ...]):
+    """(question, backend, outcome) with the document indexed alone, as the documents evaluation answers and scores
+    them (its index kept under RAG_EVAL_INDEXES), without its retrieval ranks: the 200-deep searches of every
+    question cost the 296-page report over 20 minutes on 2 shared cores."""
+    path = Path(folder) / spec.file
+    if not path.is_file():
+        return []
+    with alone_eval._workspace(path) as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir(exist_ok=True)
+        if not (corpus / path.name).is_file() or (corpus / path.name).read_bytes() != path.read_bytes():
+            shutil.copy2(path, corpus / path.name)
+        report = Report(corpus, Path(tmp) / "index", settings=settings, auto_rebuild=True)
+        answerer = Answerer(report, models=provider(settings))
+        return [(q, b, alone_eval._answer(answerer, q, b).outcome) for q in spec.questions for b in backends]
 
 
 # -- the run ---------------------------------------------------------------------------------------
@@ -280,8 +295,13 @@ def run(settings: Settings, folder: Path = REAL_DOCUMENTS, backends: Iterable[st
     asked = [s for s in specs if split is None or s.split == split]
     files = library_files(folder, specs, Path(library_dir) / EXTRA)
     started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    alone_by = alone_outcomes(asked, Path(folder), settings, chosen, alone_json) if alone or alone_json else {}
-    say(f"alone: {len(alone_by)} answers")
+    alone_by = {}
+    if alone or alone_json:
+        for spec in asked if alone_json is None else []:
+            alone_by.update(alone_outcomes([spec], Path(folder), settings, chosen))
+            say(f"alone: {spec.file}")
+        if alone_json is not None:
+            alone_by = alone_outcomes(asked, Path(folder), settings, chosen, alone_json)
     with _workspace(files) as workspace:
         report = build(files, Path(workspace), settings)
         answerer = Answerer(report, models=provider(settings))

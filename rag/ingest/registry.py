@@ -404,8 +404,10 @@ def choose_title(sidecar: str, meta: str, printed: str, cover: str, name: str, c
     if sidecar.strip():
         return sidecar.strip(), SIDECAR
     real = metadata_title(meta, name, chinese)
+    # A printed title is never refused for being the file's own name: a file named after its title (青禾职业学院
+    # 2025年质量年度报告.pdf, as uploads from the web page usually are) keeps it, rather than the name with .pdf.
     printed = next((own for own in (printed, cover, head)
-                    if own and not looks_like_file_name(own, name) and not is_bare_name(own)), "")
+                    if own and not looks_like_file_name(own) and not is_bare_name(own)), "")
     if real and not is_bare_name(real) and not (printed and _cut_off(real, printed)):
         return real, METADATA
     if printed:

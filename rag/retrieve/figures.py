@@ -132,9 +132,10 @@ class FigureTable:
         return sum(self.idf(w) for w in label if w in words) / weight if weight else 0.0
 
     def select(self, query: str | None = None, case: str | None = None, chapter: str | None = None,
-               document: str | None = None, year: int | None = None) -> list[Figure]:
-        """Rows of the case, chapter, document and year given (parts of names match), whose label, sentence or
-        headings hold every word of query."""
+               document: str | None = None, year: int | None = None,
+               sources: tuple[str, ...] | None = None) -> list[Figure]:
+        """Rows of the case, chapter, document and year given (parts of names match) and of the files chosen
+        (sources, exact), whose label, sentence or headings hold every word of query."""
         wanted = [w for w in keywords.tokens(query)] if query else []
         out = []
         for i, f in enumerate(self.rows):
@@ -146,19 +147,22 @@ class FigureTable:
                 continue
             if year is not None and f.year != year:
                 continue
+            if sources is not None and f.source not in sources:
+                continue
             if wanted and not all(w in self._all[i] for w in wanted):
                 continue
             out.append(f)
         return out
 
     def restricted(self, case: str | None = None, chapter: str | None = None, document: str | None = None,
-                   year: int | None = None) -> "FigureTable":
+                   year: int | None = None, sources: tuple[str, ...] | None = None) -> "FigureTable":
         """The table of the rows a search with these filters may use (itself when there are none)."""
-        key = (case, chapter, document, year)
-        if key == (None, None, None, None):
+        key = (case, chapter, document, year, tuple(sources) if sources is not None else None)
+        if key == (None, None, None, None, None):
             return self
         if key not in self._restricted:
-            self._restricted[key] = FigureTable(tuple(self.select(None, case, chapter, document, year)), self.aliases)
+            self._restricted[key] = FigureTable(tuple(self.select(None, case, chapter, document, year, key[-1])),
+                                                self.aliases)
         return self._restricted[key]
 
     def of_sources(self, sources: frozenset[str], aliases: dict[str, set[str]] | None = None) -> "FigureTable":
@@ -199,16 +203,21 @@ class FigureTable:
             out.setdefault(f.passage_id, []).append(i)
         return out
 
+    @functools.cached_property
+    def _passage_labels(self) -> dict[str, set[str]]:
+        """The label words of all the rows of each passage."""
+        return {p: set().union(*(self._label[i] for i in rows)) for p, rows in self._passage_rows.items()}
+
     def _sibling(self, i: int, words: set[str]) -> bool:
         """Another row of the passage shares this row's label but also labels itself with a question word this row
         lacks: 铁路旅客运输量 is asked, and 旅客运输总量 4448.38万人 is printed beside 铁路旅客运输量 148.62万人
         (鲜菜类 beside 居民消费价格指数) — that one answers, not this."""
         missing = words - self._all[i]
-        if not missing:
-            return False
+        passage = self.rows[i].passage_id
+        if not missing or not self._passage_labels[passage] & missing:
+            return False  # (a table of 1,000 rows in one passage: row against row took minutes a question)
         label = self._label[i]
-        return any(j != i and self._label[j] & missing and self._label[j] & label
-                   for j in self._passage_rows[self.rows[i].passage_id])
+        return any(j != i and self._label[j] & missing and self._label[j] & label for j in self._passage_rows[passage])
 
     def match(self, question: str, unit: str | None = None, require_label: bool = True,
               cases: set[str] | None = None) -> list[FigureMatch]:
@@ -235,10 +244,8 @@ class FigureTable:
             printed_years = set(re.findall(r"\d{4}年", f.period))
             if asked_years and printed_years and not printed_years & asked_years:
                 continue  # 2024年末…: the table's 2023年 column is the year before, though the report is 2024's
-            if self._sibling(i, words):
-                continue
             label = self._label[i]
-            if not label or (require_label and not label & words):
+            if not label or (require_label and not label & words) or self._sibling(i, words):
                 continue
             coverage = sum(self.idf(w) for w in words if w in self._all[i]) / weight
             named_share = max(self._share(label, words), self._share(self._plain[i], words),

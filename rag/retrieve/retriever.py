@@ -28,14 +28,18 @@ MODES = ("hybrid", "dense", "bm25")
 
 @dataclass(frozen=True)
 class Filters:
-    """What a search may return: passages of one case, chapter, kind, document or year (None: any)."""
+    """What a search may return: passages of one case, chapter, kind, document or year, and of the documents chosen
+    by file name (None: any)."""
     case: str | None = None
     chapter: str | None = None
     kind: str | None = None
     document: str | None = None
     year: int | None = None
+    sources: tuple[str, ...] | None = None  # files of the corpus folder, exactly as Passage.source (the 文档 tab)
 
     def __post_init__(self) -> None:
+        if self.sources is not None and not isinstance(self.sources, tuple):
+            object.__setattr__(self, "sources", tuple(self.sources))
         if self.kind is not None and self.kind not in KINDS:
             raise QueryError(f"未知的段落类型 {self.kind!r}，可选：{'、'.join(KINDS)}（unknown kind）")
         if self.year is not None and (isinstance(self.year, bool) or not isinstance(self.year, int)):
@@ -43,7 +47,7 @@ class Filters:
 
     @property
     def empty(self) -> bool:
-        return all(v is None for v in (self.case, self.chapter, self.kind, self.document, self.year))
+        return all(v is None for v in (self.case, self.chapter, self.kind, self.document, self.year, self.sources))
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,10 @@ class Retriever:
             documents = frozenset((source, title) for source, title in self.index.facets.documents
                                   if document_matches(filters.document, source, title)
                                   and (documents is None or (source, title) in documents))
+        if filters.sources is not None:
+            chosen = frozenset((source, title) for source, title in self.index.facets.documents
+                               if source in filters.sources)
+            documents = chosen if documents is None else documents & chosen
         return RowFilter(cases, chapters, filters.kind, documents, filters.year)
 
     def search(self, query: str, k: int = 5, filters: Filters = Filters(), mode: str = "hybrid") -> list[Hit]:

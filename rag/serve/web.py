@@ -36,6 +36,12 @@ def is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
+def upload_allowed(setting: bool, host: str, auth: tuple[str, str] | None) -> bool:
+    """Uploads as [web] allow_upload says, but never on a network address without a login: anyone there could
+    change what every visitor is answered from."""
+    return setting and (auth is not None or is_loopback(host))
+
+
 def serve(report: Report, options: WebOptions) -> None:
     """Load everything once, start the server, say where it is, and serve until interrupted."""
     auth = parse_auth(options.auth)
@@ -45,7 +51,10 @@ def serve(report: Report, options: WebOptions) -> None:
     from rag.serve import webapp  # only here: the other commands need no gradio import
 
     backend, notice, loaded = webapp.warm_up(report, options.backend or report.settings.llm_backend)
-    demo = webapp.build_app(report, options.feedback, backend=backend, notice=notice)
+    allow_upload = upload_allowed(report.settings.web_allow_upload, options.host, auth)
+    if report.settings.web_allow_upload and not allow_upload:
+        print(f"警告：监听 {options.host} 而未设置 --auth，网页上传（allow_upload）已关闭。", file=sys.stderr)
+    demo = webapp.build_app(report, options.feedback, backend=backend, notice=notice, allow_upload=allow_upload)
     try:
         url = webapp.launch(demo, options.host, options.port, auth)
     except OSError:
@@ -54,6 +63,8 @@ def serve(report: Report, options: WebOptions) -> None:
     for line in loaded:
         print(f"已载入 {line}")
     print(f"反馈记录：{options.feedback.resolve()}")
+    if allow_upload:
+        print(f"网页上传：已开启（文档页；写入 {report.settings.corpus_dir.resolve()}）")
     where = "" if is_loopback(options.host) else f"（监听 {options.host}:{options.port}）"
     print(f"网页地址：{url}{where}" + ("（需登录）" if auth else ""), flush=True)
     demo.block_thread()

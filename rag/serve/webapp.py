@@ -1,5 +1,6 @@
-"""The Gradio web page (the chat with printed pages and take-away files, and 数据一览: the figures table with
-CSV/Excel export) and its API endpoints (/ask, /search, /figures, /page) over one Report loaded once per process."""
+"""The Gradio web page (the chat with printed pages and take-away files, 数据一览: the figures table with CSV/Excel
+export, 文档: the registry, the documents to ask over and, for maintainers, uploads) and its API endpoints (/ask,
+/search, /figures, /page, /documents) over one Report loaded once per process."""
 # No `from __future__ import annotations`: gr.api reads the endpoints' type hints as real types.
 
 import html
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from rag.serve import export, feedback, question_log
+from rag.serve import export, feedback, library, question_log, upload
 from rag.answer import takeaway
 from rag.answer import prompts
 from rag.serve import webui
@@ -56,7 +57,10 @@ mark { background:#fde68a; color:inherit; padding:0 .1em; border-radius:.2em; }
 .page-pdf { font-size:.9em; }
 .page-missing { font-size:.9em; color:#991b1b; background:#fee2e2; border-radius:.4em; padding:.2em .6em; margin:.4em 0; }
 #figures-count { align-self:center; }
+#documents-count, #scope { font-size:.9em; color:#374151; }
+#upload-status { white-space:pre-line; }
 """
+UPLOAD_POLL = 0.5  # seconds between progress lines while an upload is checked and indexed
 
 
 @dataclass
@@ -170,8 +174,11 @@ def _prime(model) -> None:
 class ChatApp:
     """The event handlers, bound to one report, one backend and one feedback file."""
 
-    def __init__(self, report: Report, backend: str, feedback_path: Path):
+    def __init__(self, report: Report, backend: str, feedback_path: Path, allow_upload: bool = False):
         self.report, self.backend, self.feedback_path = report, backend, feedback_path
+        self.allow_upload = allow_upload  # [web] allow_upload, and not refused by web.serve (no login off loopback)
+        self._uploading = threading.Lock()  # one upload (checks, then the rebuild) at a time
+        self._examples: tuple[str, dict[str, list[str]]] | None = None  # (index version, questions per language)
         self.answerer = Answerer(report, models=provider(report.settings))
         settings = report.settings
         self.question_log = settings.question_log if settings.log_questions else None  # fixed at start-up
@@ -187,8 +194,9 @@ class ChatApp:
         return Path(self._exports.name)
 
     def stream(self, question: str, history: list, backend: str | None, case: str | None,
-               chapter: str | None) -> StreamingAnswer:
-        return self.answerer.stream(question, history, backend or self.backend, case=case, chapter=chapter)
+               chapter: str | None, sources: tuple[str, ...] | None = None) -> StreamingAnswer:
+        return self.answerer.stream(question, history, backend or self.backend, case=case, chapter=chapter,
+                                    sources=sources)
 
     # -- the chat page -------------------------------------------------------------
     def add_question(self, text: str, turns: list[Turn], language: str = "zh"):
@@ -201,7 +209,8 @@ class ChatApp:
         turns = turns + [Turn(text, history_of(turns))]
         return "", turns, chat_messages(turns)
 
-    def first_look(self, turns: list[Turn], chapter: str, case: str, request: gr.Request = None):
+    def first_look(self, turns: list[Turn], chapter: str, case: str, chosen: list[str] | None = None,
+                   request: gr.Request = None):
         """The answer without the model (milliseconds), before the model is asked: an answer written in code (the
         figures table, the contents) is the answer; a quoted extract is shown, with its sources, while the model
         writes."""
@@ -209,7 +218,8 @@ class ChatApp:
             return chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
         turn = turns[-1]
         try:
-            quick = self.stream(turn.question, turn.history, "extractive", _filter(case), _filter(chapter)).answer
+            quick = self.stream(turn.question, turn.history, "extractive", _filter(case), _filter(chapter),
+                                library.chosen_sources(chosen)).answer
         except RagError as err:  # bad input: said now, the model is not asked
             turn.error = str(err)
             return chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
@@ -227,7 +237,8 @@ class ChatApp:
         return (chat_messages(turns), webui.source_cards(quick, self.report.passages()),
                 webui.PROVISIONAL.of(quick.language), None, turns)
 
-    def respond(self, turns: list[Turn], chapter: str, case: str, request: gr.Request = None):
+    def respond(self, turns: list[Turn], chapter: str, case: str, chosen: list[str] | None = None,
+                request: gr.Request = None):
         """The first look, then the model's checked sentences streamed into the last turn, replacing the extract
         shown; the final Answer replaces the streamed text."""
         if not turns or turns[-1].started:
@@ -235,12 +246,13 @@ class ChatApp:
         turn = turns[-1]
         turn.started = True
         yield chat_messages(turns), gr.skip(), gr.skip(), gr.skip(), turns
-        yield self.first_look(turns, chapter, case, request)
+        yield self.first_look(turns, chapter, case, chosen, request)
         if turn.done:  # answered in code or extracted, or refused as bad input: its sources (or none) beside it
             yield chat_messages(turns), *self.sources(turns, len(turns) - 1), turns
             return
         try:
-            stream = self.stream(turn.question, turn.history, None, _filter(case), _filter(chapter))
+            stream = self.stream(turn.question, turn.history, None, _filter(case), _filter(chapter),
+                                 library.chosen_sources(chosen))
             for event in stream.events():
                 if isinstance(event, Queued | Sentence):
                     turn.ahead = event.ahead if isinstance(event, Queued) else 0
@@ -391,20 +403,22 @@ class ChatApp:
 
     # -- the API -------------------------------------------------------------------
     def api_ask(self, question: str, history: list | str | None = None, backend: str = "", case: str = "",
-                chapter: str = "") -> Iterator[dict]:
+                chapter: str = "", documents: str = "") -> Iterator[dict]:
         """A cited answer, streamed as typed events, each with "stage": "sources" (the passages found: "sources", a
         list of passages), "provisional" (a quoted extract while the model writes: "provisional", an Answer),
         "queued" (waiting for the local model, which answers one question at a time: "ahead", how many are before
         it), "sentence" (the model's checked text so far: "text"), all with "partial": true; the last result is the whole
         Answer (text, citations with chapter/case/section/page/citation, found, backend, notice, …) with
         "partial": false and "stage": "final". history: [[question, answer], …] or that list as JSON; backend:
-        local, openai or extractive (empty: the app's); case, chapter: optional filters such as 常州, 第三章."""
+        local, openai or extractive (empty: the app's); case, chapter: optional filters such as 常州, 第三章;
+        documents: only these corpus files (their "source" in /documents), as a JSON list or separated by commas."""
         if backend and backend not in BACKENDS:
             raise gr.Error(f"未知的回答方式 {backend!r}，可选：{'、'.join(BACKENDS)}（unknown backend）",
                            print_exception=False)
         text = ""
         try:
-            stream = self.stream(question, parse_history(history), backend, _filter(case), _filter(chapter))
+            stream = self.stream(question, parse_history(history), backend, _filter(case), _filter(chapter),
+                                 library.parse_documents(documents))
             for event in stream.events():
                 if isinstance(event, Sources):
                     yield {"text": text, "partial": True, "stage": event.kind,
@@ -427,10 +441,12 @@ class ChatApp:
             language = webui.language_of(question) if isinstance(question, str) else "zh"
             raise gr.Error(webui.INTERNAL_ERROR.of(language), print_exception=False) from None
 
-    def api_search(self, query: str, k: int = 5, case: str = "", chapter: str = "") -> list[dict]:
-        """Passages that answer the query, best first, each with its citation; case/chapter filter them."""
+    def api_search(self, query: str, k: int = 5, case: str = "", chapter: str = "", documents: str = "") -> list[dict]:
+        """Passages that answer the query, best first, each with its citation; case/chapter filter them, documents
+        (corpus files, a JSON list or separated by commas) keeps only theirs."""
         try:
-            return [p.to_dict() for p in self.report.search(query, k=k, case=_filter(case), chapter=_filter(chapter))]
+            return [p.to_dict() for p in self.report.search(query, k=k, case=_filter(case), chapter=_filter(chapter),
+                                                            sources=library.parse_documents(documents))]
         except RagError as err:
             raise gr.Error(str(err), print_exception=False) from None
         except Exception:
@@ -454,23 +470,140 @@ class ChatApp:
             log.exception("API figures for %r failed", query)
             raise gr.Error(INTERNAL_ERROR, print_exception=False) from None
 
+    # -- 文档: the registry, the documents to ask over, uploads --------------------------------------
+    def api_documents(self) -> list[dict]:
+        """The document registry: per indexed file its source (the file), title, issuer, kind, year, region,
+        short names, pages and where each came from (*_from), what ingestion found (findings), its rows of the
+        figures table (figures, table_figures), and the audit: problems (each a line) and audit (✓, or ✗ and
+        the problems)."""
+        try:
+            return [library.record_dict(a) for a in self.report.audit()]
+        except RagError as err:
+            raise gr.Error(str(err), print_exception=False) from None
+        except Exception:
+            log.exception("API documents failed")
+            raise gr.Error(INTERNAL_ERROR, print_exception=False) from None
 
-def build_app(report: Report, feedback_path: Path, backend: str | None = None, notice: str = "") -> gr.Blocks:
-    """The page (chat and 数据一览) plus the /ask, /search and /figures endpoints; call warm_up first so no visitor
-    waits for loading."""
+    def document_table(self, kind: str, year: str, region: str):
+        """(table, count line) for the filters."""
+        audits = self.report.audit()
+        rows = library.shown(audits, kind, year, region)
+        table = {"data": library.document_rows(rows), "headers": library.DOCUMENT_HEADERS}
+        return table, library.count_line(len(rows), len(audits))
+
+    def documents_view(self, kind: str, year: str, region: str, chosen: list[str] | None):
+        """Everything of the 文档 tab and the header, from the index answering now (on each visit and after an
+        upload): the page header, the three filters' choices, the table, its count, the choice of documents
+        (kept where still indexed), the chat's scope line and 数据一览's document filter."""
+        audits = self.report.audit()
+        choices = library.filter_choices(audits)
+        keep = lambda value, options: value if value in [v for _, v in options] else library.ALL  # noqa: E731
+        kind, year, region = (keep(kind, choices["kind"]), keep(str(year or ""), choices["year"]),
+                              keep(region, choices["region"]))
+        table, count = self.document_table(kind, year, region)
+        offered = library.document_choices(audits)
+        chosen = [c for c in (chosen or []) if c in {v for _, v in offered}]
+        return (library.header(len(audits)), gr.Dropdown(choices=choices["kind"], value=kind),
+                gr.Dropdown(choices=choices["year"], value=year), gr.Dropdown(choices=choices["region"], value=region),
+                table, count, gr.CheckboxGroup(choices=offered, value=chosen), library.scope_line(chosen, audits),
+                gr.Dropdown(choices=(figure_documents := webui.document_choices(self.report.figures())),
+                            visible=len(figure_documents) > 2))
+
+    def choose_shown(self, kind: str, year: str, region: str):
+        """Ask over the documents the filters show (all of them: no restriction)."""
+        audits = self.report.audit()
+        rows = library.shown(audits, kind, year, region)
+        chosen = [] if len(rows) == len(audits) else [a.record.source for a in rows]
+        return chosen, library.scope_line(chosen, audits)
+
+    def scope(self, chosen: list[str] | None) -> str:
+        return library.scope_line(chosen, self.report.audit())
+
+    def examples(self, language: str) -> list[str]:
+        """Example questions of the index answering now: the curated ones while the corpus is the one report they
+        were written for, else drawn from the loaded documents' own figures and headings (cached per version)."""
+        version = self.report.index_version()
+        if self._examples is None or self._examples[0] != version:
+            passages = self.report.passages()
+            audits = self.report.audit()
+            cases = [value for _, value in webui.case_choices(passages) if value]
+            drawn = library.example_questions(audits, self.report.figures(), passages)
+            by_language = {}
+            for wanted in webui.LANGUAGES:
+                curated = webui.example_questions(cases, wanted)
+                by_language[wanted] = (curated if len(audits) <= 1 and curated else drawn or curated)
+            self._examples = (version, by_language)
+        return self._examples[1].get(language) or self._examples[1]["zh"]
+
+    def upload(self, files: list | None, kind: str, year: str, region: str, chosen: list[str] | None,
+               request: gr.Request = None):
+        """Checks each uploaded file in a process of its own, adds those accepted to the corpus and rebuilds the
+        index in a thread (visitors keep asking the current version), streaming progress lines; then the 文档 tab
+        and the header from the new version. Every refusal names the file and says why, in Chinese."""
+        keep = (gr.skip(),) * 9
+        if not self.allow_upload:
+            yield "未开启网页上传（管理员可在 rag.toml 的 [web] 中设置 allow_upload = true）。", *keep, gr.skip()
+            return
+        paths = [Path(f if isinstance(f, str) else getattr(f, "name", "")) for f in (files or [])]
+        if not paths:
+            yield "请先选择要上传的 PDF 或 Word（.docx）文件。", *keep, gr.skip()
+            return
+        if not self._uploading.acquire(blocking=False):
+            yield "另一批文档正在入库，请等它完成后再上传。", *keep, gr.skip()
+            return
+        user = getattr(request, "username", None) or ""
+        log.warning("upload of %s by %s", ", ".join(p.name for p in paths), user or "(no login)")  # for audit
+        lines: list[str] = [f"收到 {len(paths)} 份文件" + (f"（登录用户：{user}）" if user else "") + "。"]
+        done = threading.Event()
+        outcome: list[upload.Outcome] = []
+
+        def work() -> None:
+            # The thread, not the page, holds the lock to its end: a visitor who leaves mid-upload closes the
+            # page's generator, and the next upload must still wait for this rebuild.
+            try:
+                outcome.append(upload.add(self.report, [(p, p.name) for p in paths], lines.append))
+            except Exception:  # never a traceback to the page
+                log.exception("upload failed")
+                lines.append("✗ 入库时系统内部出错，原有索引未改动；请联系管理员查看日志。")
+            finally:
+                self._uploading.release()
+                done.set()
+
+        try:
+            threading.Thread(target=work, name="rag-upload", daemon=True).start()
+        except RuntimeError:  # no thread could be started: nothing runs, the lock is the page's to give back
+            self._uploading.release()
+            yield "系统繁忙，未能开始上传，请稍后再试。", *keep, gr.skip()
+            return
+        shown = 0
+        while not done.wait(UPLOAD_POLL):
+            if len(lines) != shown:
+                shown = len(lines)
+                yield "\n".join(lines), *keep, gr.skip()
+        result = outcome[0] if outcome else upload.Outcome()
+        lines.append(f"完成：加入 {len(result.added)} 份，未收入 {sum(not c.ok for c in result.checked)} 份。"
+                     if result.checked else "完成：没有文件。")
+        yield "\n".join(lines), *self.documents_view(kind, year, region, chosen), None
+
+def build_app(report: Report, feedback_path: Path, backend: str | None = None, notice: str = "",
+              allow_upload: bool | None = None) -> gr.Blocks:
+    """The page (chat, 数据一览 and 文档) plus the /ask, /search, /figures, /page and /documents endpoints; call
+    warm_up first so no visitor waits for loading. allow_upload (None: the setting [web] allow_upload) offers
+    maintainers the upload in the 文档 tab."""
     backend = backend or report.settings.llm_backend
-    app = ChatApp(report, backend, Path(feedback_path))
+    allow_upload = report.settings.web_allow_upload if allow_upload is None else allow_upload
+    app = ChatApp(report, backend, Path(feedback_path), allow_upload=allow_upload)
     passages = report.passages()
-    cases = [value for _, value in webui.case_choices(passages) if value]
-    titles = "、".join(dict.fromkeys(f"《{s.title}》" for s in report.manifest().sources if s.title))
+    audits = report.audit()
     answering = {"concurrency_limit": answer_concurrency(backend), "concurrency_id": "answer"}
     documents = webui.document_choices(report.figures())
-    examples_in = {language: webui.example_questions(cases, language) for language in webui.LANGUAGES}
+    examples_in = {language: app.examples(language) for language in webui.LANGUAGES}
+    limits = upload.Limits.of(report.settings)
 
     # Every export is copied into Gradio's cache: files older than a day go, checked hourly.
     with gr.Blocks(title="职业教育质量报告问答", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
-        gr.Markdown(f"## 职业教育质量报告问答\n只依据{titles or '报告'}已收入索引的内容回答，不作推测。"
-                    "回答中每个 [1]、[2] 都对应右侧同号的来源，可核对原文、页码和整节内容。")
+        # The count, not every title: a library of reports would fill the screen (the 文档 tab lists them).
+        header = gr.Markdown(library.header(len(audits)), elem_id="header")
         gr.Markdown(f"注意：{notice}", elem_id="notice", visible=bool(notice))
         turns = gr.State([])
         shown = gr.State(None)  # the turn whose sources are on the right; feedback is about it
@@ -491,7 +624,8 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
                         examples_heading = gr.Markdown(webui.EXAMPLES_HEADING.zh, elem_id="examples-heading")
                         with gr.Row():
                             # As many buttons as the longer list: the shorter one hides the rest.
-                            slots = max(len(questions) for questions in examples_in.values())
+                            # Five at least: an upload may bring questions drawn from more documents.
+                            slots = max(5, *(len(questions) for questions in examples_in.values()))
                             examples = [gr.Button(q, size="sm", elem_classes=["example"], visible=bool(q))
                                         for q in examples_in["zh"] + [""] * (slots - len(examples_in["zh"]))]
                     with gr.Column(scale=2):
@@ -500,6 +634,7 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
                                                   elem_id="chapter")
                             case = gr.Dropdown(webui.case_choices(passages), value=webui.ALL, label="只看某个案例",
                                                elem_id="case")
+                        scope = gr.Markdown(library.scope_line([], audits), elem_id="scope")
                         backend_line = gr.Markdown(elem_id="backend")
                         sources = gr.HTML(webui.sources_empty(), label="来源", elem_id="sources")
                         with gr.Group(elem_id="feedback"):
@@ -547,9 +682,42 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
                                              column_widths=["18%", "8%", "8%", "10%", "44%", "12%"])
                 figure_passage = gr.HTML(webui.FIGURE_PASSAGE_EMPTY, elem_id="figure-passage")
 
+            with gr.Tab("文档", elem_id="documents-tab"):
+                gr.Markdown("已收入索引的文档：标题、发布单位、类型、年份、地区、页数、段落数、数字条数，以及审计发现的问题"
+                            "（✓ 表示未见问题）。在下面勾选文档后，“问答”只依据所选文档回答；不勾选则依据全部文档。")
+                choices = library.filter_choices(audits)
+                with gr.Row():
+                    documents_kind = gr.Dropdown(choices["kind"], value=library.ALL, label="类型",
+                                                 elem_id="documents-kind")
+                    documents_year = gr.Dropdown(choices["year"], value=library.ALL, label="年份",
+                                                 elem_id="documents-year")
+                    documents_region = gr.Dropdown(choices["region"], value=library.ALL, label="地区",
+                                                   elem_id="documents-region")
+                documents_count = gr.Markdown(library.count_line(len(audits), len(audits)), elem_id="documents-count")
+                documents_table = gr.Dataframe(
+                    value={"data": library.document_rows(audits), "headers": library.DOCUMENT_HEADERS},
+                    headers=library.DOCUMENT_HEADERS, datatype="str", interactive=False, wrap=True,
+                    elem_id="documents-table", max_height=480)
+                chosen = gr.CheckboxGroup(library.document_choices(audits), value=[], elem_id="documents-chosen",
+                                          label="只依据这些文档回答（不选：全部文档）")
+                with gr.Row():
+                    choose_shown = gr.Button("选中筛选出的文档", size="sm", elem_id="choose-shown", min_width=120)
+                    choose_all = gr.Button("依据全部文档", size="sm", elem_id="choose-all", min_width=120)
+                if allow_upload:
+                    with gr.Group(elem_id="upload"):
+                        gr.Markdown(f"**添加文档**（维护人员）：PDF 或 Word（.docx），每份不超过 "
+                                    f"{limits.max_bytes // 1048576} MB、{limits.max_pages} 页。每份文件先单独检查"
+                                    f"（最多 {limits.seconds} 秒）：加密、扫描件（没有文字层）、损坏或异常的文件不收入，"
+                                    "并说明原因；通过的文件加入语料目录，索引增量更新，完成后自动切换，其间可照常提问。")
+                        upload_files = gr.File(file_count="multiple", file_types=list(upload.ACCEPTED),
+                                               type="filepath", label="选择文件", elem_id="upload-files")
+                        upload_button = gr.Button("上传并加入索引", variant="primary", elem_id="upload-button")
+                        upload_status = gr.Markdown(elem_id="upload-status")
+
         def in_language(wanted: str) -> dict:
             """The chat's own words and example questions in one language (only the props named change)."""
-            offered = examples_in[wanted] + [""] * (len(examples) - len(examples_in[wanted]))
+            asked = app.examples(wanted)[:len(examples)]  # of the index answering now: an upload brings new ones
+            offered = asked + [""] * (len(examples) - len(asked))
             return {
                 language: wanted, examples_heading: webui.EXAMPLES_HEADING.of(wanted),
                 chatbot: gr.Chatbot(label=webui.CHAT_LABEL.of(wanted), placeholder=webui.CHAT_PLACEHOLDER.of(wanted)),
@@ -577,7 +745,7 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
         demo.load(opening, browser, relabelled + [sources], js=BROWSER_LANGUAGE_JS, queue=False, **ui)
         asked = {"fn": app.add_question, "outputs": [question, turns, chatbot], "queue": False, **ui}
         relabel = {"fn": following, "inputs": [turns, language], "outputs": relabelled, "queue": False, **ui}
-        answer = {"fn": app.respond, "inputs": [turns, chapter, case],
+        answer = {"fn": app.respond, "inputs": [turns, chapter, case, chosen],
                   "outputs": [chatbot, sources, backend_line, shown, turns], **answering, **ui}
         exporting = {"fn": app.answer_files, "inputs": [turns, shown], "outputs": export_buttons, "queue": False, **ui}
         for trigger in (question.submit, send.click):
@@ -610,11 +778,27 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
                                figures_chapter, figures_case, queue=False, **ui).then(**listing)
         figures_table.select(app.figure_selected, None, figure_passage, queue=False, **ui)
 
+        document_filters = [documents_kind, documents_year, documents_region]
+        view = [header, *document_filters, documents_table, documents_count, chosen, scope, figures_document]
+        demo.load(app.documents_view, [*document_filters, chosen], view, queue=False, **ui)  # a new version's
+        for control in document_filters:
+            control.change(app.document_table, document_filters, [documents_table, documents_count], queue=False,
+                           **ui)
+        chosen.change(app.scope, chosen, scope, queue=False, **ui)
+        choose_shown.click(app.choose_shown, document_filters, [chosen, scope], queue=False, **ui)
+        choose_all.click(lambda: ([], app.scope([])), None, [chosen, scope], queue=False, **ui)
+        if allow_upload:
+            # One upload at a time (its own line): asking, searching and the figures table go on meanwhile.
+            upload_button.click(app.upload, [upload_files, *document_filters, chosen],
+                                [upload_status, *view, upload_files], concurrency_limit=1,
+                                concurrency_id="upload", **ui)
+
         # Several /ask calls at once, the model's line taking them one at a time: each caller gets its passages, the
         # quoted extract and its place in the line at once, not after the answers queued before it.
         gr.api(app.api_ask, api_name="ask", concurrency_limit=answer_concurrency(backend), concurrency_id="ask")
         gr.api(app.api_search, api_name="search", concurrency_limit=SEARCH_CONCURRENCY)
         gr.api(app.api_figures, api_name="figures", concurrency_limit=SEARCH_CONCURRENCY)
+        gr.api(app.api_documents, api_name="documents", concurrency_limit=SEARCH_CONCURRENCY)
         page_button.click(app.api_page, [page_id, page_width], page_png, api_name="page",
                           concurrency_limit=SEARCH_CONCURRENCY)
     demo.queue(default_concurrency_limit=SEARCH_CONCURRENCY)
@@ -661,9 +845,12 @@ def add_page_routes(demo: gr.Blocks) -> None:
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None) -> str:
     """Starts serving without blocking; returns the page's address (demo.block_thread() keeps it up)."""
+    app = getattr(demo, "rag_app", None)
+    # Gradio refuses a larger upload itself, before a byte reaches the checks (the page offers no other upload).
+    largest = f"{app.report.settings.web_upload_max_mb}mb" if app is not None and app.allow_upload else None
     demo.launch(server_name=host, server_port=port, auth=auth, auth_message="请输入账号和密码", quiet=True,
                 prevent_thread_lock=True, show_error=False, footer_links=["api"], theme=gr.themes.Default(),
-                css=CSS)
+                css=CSS, max_file_size=largest)
     if getattr(demo, "rag_app", None) is not None:
         add_page_routes(demo)
     return demo.local_url

@@ -31,8 +31,9 @@ class Figure:
 # Full-width digits, and Traditional 萬/億 read as 万/亿 (one character each: positions stay those of the text).
 _WIDTH = str.maketrans("０１２３４５６７８９％，．　萬億", "0123456789%,. 万亿")
 
+# One separator throughout a number: "2,107 782,727 587,695" is three table cells, not 2107782727587695.
 _ARABIC = (
-    r"(?<![\d.])(?:\d{1,3}(?:(?:,|[ \u00a0\u2009\u202f])\d{3}(?!\d))+(?:\.\d+)?"
+    r"(?<![\d.])(?:\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3}(?!\d))+(?:\.\d+)?"
     r"|\d+(?:\.\d+)?)"
 )
 _ZH_DIGITS = "〇零一二两三四五六七八九"
