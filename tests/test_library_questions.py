@@ -218,3 +218,12 @@ def test_an_unnamed_question_is_right_only_with_every_document_on_its_page(shelf
     wrong_page = UnnamedQuestion("专任教师有多少人？", "per-document", (
         Expected("changzhou-2024.pdf", "612", 2), Expected("shenzhen-2024.pdf", "1205", 1)))
     assert ask_unnamed(answerer, wrong_page, "extractive").answered == 1
+
+
+@pytest.mark.parametrize("question, sources", [
+    ("How many people lived in Zhoukou at the end of 2023?", {"zk.pdf"}),  # the region's pinyin, as a word
+    ("What did the Shanghai finance bureau budget for 2025?", {"sh.pdf"}),
+    ("深圳职业技术学院2024年一般公共预算收入是多少？", {"sz.pdf"}),  # 2024年一般公共预算 is a measure, not a budget
+])
+def test_english_names_and_measures_of_a_year(question, sources):
+    assert set(SHELF.named(question).sources) == sources

@@ -16,7 +16,10 @@ _COMPANY = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|�
 # A year names a document only when it is said of one (2023年的报告, 2024年度质量报告, 2023年公报): a bare 2023年 is
 # mostly the period a figure is printed for (2023年末常住人口), and a report of 2024 prints 2023's figures too.
 _DOCUMENT_NOUN = r"(?:报告|公报|年报|预算|决算|文件|文档|资料|白皮书|标准|清单|手册|规划|计划|方案)"
-_YEAR_OF_DOCUMENT = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?:的|版|发布的|印发的)?[^，。？?、的]{0,8}?" + _DOCUMENT_NOUN)
+# Only a document's own noun after it: 2025年一般公共预算基本支出 is a measure of the 2025 budget, and a question about
+# the 2025 budget of one body named every budget of 2025 (measured on the dev split: 1 cross-document citation).
+_YEAR_OF_DOCUMENT = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?:的|版|发布的|印发的)?[^，。？?、的]{0,6}?"
+                               r"(?:报告|公报|年报|文件|文档|白皮书|预算报告|决算报告|部门预算|单位预算)")
 # The report of the year before the one named (与上一年的报告相比): both are in scope.
 _PREVIOUS = re.compile(r"上一年(?:度)?的?" + _DOCUMENT_NOUN + r"|上年(?:度)?的?" + _DOCUMENT_NOUN + r"|前一年的?"
                        + _DOCUMENT_NOUN + r"|上一份" + _DOCUMENT_NOUN)
@@ -48,6 +51,11 @@ def _region_names(region: str) -> set[str]:
     for part in re.findall(rf"[^{_SUFFIX}]+[{_SUFFIX}]?", region):
         names |= {part, part.rstrip(_SUFFIX)}
     return {n for n in names if len(n) >= 2 and n not in ("全国", "中国")}
+
+
+def _latin_words(question: str) -> set[str]:
+    """The English words of a question, lower case: Zhoukou's -> zhoukou."""
+    return {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
 
 
 def _places(question: str) -> set[str]:
@@ -88,6 +96,19 @@ class Library:
         return {r.source: {for_search(n) for n in _region_names(r.region)} if r.region else set() for r in self.records}
 
     @functools.cached_property
+    def _region_pinyin(self) -> dict[str, set[str]]:
+        """A region as an English question names it: its pinyin without 省/市/州/区 (周口市 -> zhoukou, 黔东南苗族侗族自治州
+        -> qiandongnan by its short form 黔东南州), two syllables at least."""
+        from pypinyin import lazy_pinyin
+
+        out = {}
+        for r in self.records:
+            names = {r.region, *short_names(r.region)} if r.region else set()
+            out[r.source] = {"".join(lazy_pinyin(n.rstrip(_SUFFIX))) for n in names
+                             if 2 <= len(n.rstrip(_SUFFIX)) <= 4 and "族" not in n}
+        return out
+
+    @functools.cached_property
     def _region_whole(self) -> dict[str, set[str]]:
         """A region printed with its 省/市/州 (周口市, 黔东南苗族侗族自治州) or shortened by the registry's rule (黔东南州)
         names it anywhere in the question: 黔东南州60周岁 is not cut into words as a place."""
@@ -117,9 +138,15 @@ class Library:
             if hit:
                 who.add(source)
                 said += hit
-        places = _places(question) if any(self._regions.values()) else set()
+        # A region inside a body's name already matched names nothing more: 江岭 in 江岭科技大学 is not 江岭市's audit.
+        rest = key
+        for name in sorted(set(said), key=len, reverse=True):
+            rest = rest.replace(name, " ")
+        places = _places(rest) if any(self._regions.values()) else set()
+        english = _latin_words(question)
         for source, names in self._regions.items():
-            hit = [n for n in names if n in places] + [n for n in self._region_whole[source] if n in key]
+            hit = [n for n in names if n in places] + [n for n in self._region_whole[source] if n in rest]
+            hit += [n for n in self._region_pinyin[source] if n in english]
             if hit:
                 who.add(source)
                 said += hit
