@@ -164,7 +164,7 @@ class Library:
             groups.append(({r.source for r in self.records if r.kind in kinds}, kinds))
         # A bare year (2023年湖北…投档线) tells apart the named issuer's or region's reports of several years, and
         # nothing else: it is mostly a figure's period.
-        bare = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", question)} - years
+        bare = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", question)} - years  # 2023 in English too
         if who and bare:
             groups.append(({s for s in who if (self.record(s) and self.record(s).year) in bare}, []))
         chosen: set[str] | None = None
