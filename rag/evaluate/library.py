@@ -295,6 +295,7 @@ def run(settings: Settings, folder: Path = REAL_DOCUMENTS, backends: Iterable[st
     asked = [s for s in specs if split is None or s.split == split]
     files = library_files(folder, specs, Path(library_dir) / EXTRA)
     started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    commit = _commit()  # the code that runs: read now, not after a commit made while it ran
     alone_by = {}
     if alone or alone_json:
         for spec in asked if alone_json is None else []:
@@ -319,7 +320,7 @@ def run(settings: Settings, folder: Path = REAL_DOCUMENTS, backends: Iterable[st
         unnamed = [ask_unnamed(answerer, q, b) for q in (load_unnamed(unnamed_path) if unnamed_path.is_file() else [])
                    for b in chosen]
     rows = split_rows(answers, chosen)
-    return LibraryRun(started_at, _commit(), f"{os.cpu_count()} cores, {platform.machine()}, Python "
+    return LibraryRun(started_at, commit, f"{os.cpu_count()} cores, {platform.machine()}, Python "
                       f"{platform.python_version()}", tuple(s for s, _ in files), chosen, tuple(answers),
                       tuple(unnamed), tuple(rows), tuple(target_checks(rows, unnamed)),
                       round(time.perf_counter() - started, 1))
