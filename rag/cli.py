@@ -91,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--documents", nargs="?", const="tests/documents", metavar="FOLDER",
                     help="评测测试文档（默认 tests/documents/）：每份单独建索引，按版式统计标题、页码、检索、回答、段落大小；"
                          "结果写入 <结果目录>/documents/")
+    ev.add_argument("--library", nargs="?", const="eval/real-documents", metavar="FOLDER",
+                    help="文档库评测：FOLDER 的全部文档（及 eval/library/schools）合建一个索引，每题向整个库提问，与单独建索引对照；"
+                         "另评 eval/library/questions.toml 中不指明文档的问题；结果写入 <结果目录>/library/")
+    ev.add_argument("--alone", metavar="JSON", help="配合 --library：单独建索引的结果取自此文档评测 JSON，不重跑")
     ev.add_argument("--family", action="append", help="配合 --documents，只评某类版式（可重复），如 word、financial")
     ev.add_argument("--split", choices=("dev", "test"),
                     help="配合 --documents，只评开发集（dev，可查看、可据以调整）或测试集（test，每次会话只跑一次，不查看失败题）")
@@ -275,7 +279,27 @@ def _eval_documents(report: Report, args) -> int:
     return 1 if any(c.passed is False for c in result.checks) else 0
 
 
+def _eval_library(report: Report, args) -> int:
+    from rag.evaluate import library
+
+    folder = Path(args.library)
+    folder = folder if folder.is_absolute() or folder.exists() else PROJECT_ROOT / folder
+    verbose = os.environ.get("RAG_EVAL_PROGRESS") or sys.stderr.isatty()
+    try:
+        result = library.run(report.settings, folder, args.backend or (), args.split,
+                             alone_json=Path(args.alone) if args.alone else None,
+                             progress=(lambda line: print(line, file=sys.stderr)) if verbose else None)
+        json_path, md_path = library.write(result, Path(args.results) / "library")
+    except (OSError, ValueError, KeyError) as err:
+        return _fail(f"文档库无法评测：{err}（{type(err).__name__}）")
+    print("\n".join(library.table(result)) + "\n\n" + "\n".join(library.check_lines(result)))
+    print(f"结果：{json_path}\n报告：{md_path}（用时 {result.seconds} 秒）")
+    return 0
+
+
 def _eval(report: Report, args) -> int:
+    if args.library:
+        return _eval_library(report, args)
     if args.documents:
         return _eval_documents(report, args)
     from rag.evaluate import results as eval_report

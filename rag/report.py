@@ -82,8 +82,9 @@ class Report:
         return self._embedder
 
     # -- building --------------------------------------------------------------
-    def build(self, progress: bool = False) -> BuildResult:
-        """Write a new index version, embedding only passages whose embedded text is not in the current one."""
+    def build(self, progress: bool = False, reuse_from: tuple[Path, ...] = ()) -> BuildResult:
+        """Write a new index version, embedding only passages whose embedded text is not in the current one (nor in
+        the current versions of the index folders reuse_from: a library built of documents indexed alone before)."""
         started = time.perf_counter()
         corpus = ingest(self.settings.corpus_dir, self.settings.chunk_max_chars, progress)
         passages = list(corpus.passages)
@@ -93,6 +94,10 @@ class Report:
         if previous is not None and not self._model_reasons(read_manifest(previous)):
             old_ids, reuse = index_io.previous_vectors(previous, self.address)
             known_figures = index_io.previous_figures(previous, self.address)
+        for other in reuse_from:  # the same model's vectors only, by the embedded text's hash
+            version = current_version(Path(other))
+            if version is not None and not self._model_reasons(read_manifest(version)):
+                reuse = {**index_io.previous_vectors(version, self.address)[1], **reuse}
         options = index_io.WriteOptions(batch=self.settings.embed_batch, progress=progress,
                                         vector_store=self.settings.vector_store, pg_dsn=self.settings.pg_dsn,
                                         workers=self.settings.embed_workers, engine=self.settings.embed_engine,

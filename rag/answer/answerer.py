@@ -6,7 +6,7 @@ import re
 from collections.abc import Generator, Iterator
 from typing import Protocol
 
-from rag.answer import contents, decompose, english, followup, numeric, prompts
+from rag.answer import contents, decompose, english, followup, library, numeric, prompts
 from rag.answer.asked import (AMOUNT, RESULT_WORDS, SUM, TEXT, asked_terms, asks_ranking, holds_kind, names_asked_in,
                               prints_ranking, prints_total)
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
@@ -89,11 +89,12 @@ class Answerer:
         self.source = source
         self.settings = settings or source.settings
         self.models = models or _no_models
-        self._idf: tuple[Retriever, Idf] | None = None
+        self._idf: tuple[object, Idf] | None = None
 
     def idf(self, snapshot: Retriever) -> Idf:
-        if self._idf is None or self._idf[0] is not snapshot:  # rebuilt when a new index is published
-            self._idf = (snapshot, Idf(list(snapshot.passages)))
+        # Rebuilt when a new index is published; not for a view of it scoped to some documents (the same passages).
+        if self._idf is None or self._idf[0] is not snapshot.index:
+            self._idf = (snapshot.index, Idf(list(snapshot.passages)))
         return self._idf[1]
 
     # -- the request -----------------------------------------------------------------
@@ -257,6 +258,7 @@ class Answerer:
 
     def _pieces(self, req: Request, snapshot: Retriever) -> Pieces:
         model, notice = None, ""
+        snapshot = library.scoped(snapshot, req)  # a question naming documents is answered from them only
         if req.backend != "extractive":
             try:
                 model = self.models(req.backend)
@@ -302,6 +304,11 @@ class Answerer:
                   whole: bool = True, shown: bool = False) -> Pieces:
         """The standalone question answered: by the table, the contents, part by part, or from passages.
         whole: not a part of a question; shown: a provisional extract is on screen already."""
+        across = library.across(snapshot, req.asked, req.english, bool(req.wants.figure_kind), library.previous(req))
+        if across.text:  # several documents answer: per document, or ranked, totalled, compared across them in code
+            return (yield from self._written(self._coded(snapshot, req, across.text, across.passage_ids, FIGURES,
+                                                         notice + across.notice)))
+        snapshot = across.snapshot  # the one document whose figures answer, or as it was
         table = self._from_table(snapshot, req, notice) or self._from_contents(snapshot, req, notice)
         if table is not None:
             return (yield from self._written(table))

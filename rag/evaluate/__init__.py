@@ -7,6 +7,6 @@ from outside. Add to it deliberately: everything not in it may change without te
 from rag import seam
 
 SEAM = {"load_questions": "rag.evaluate.metrics"}  # name -> the module that defines it
-MODULES = ("run", "documents", "results")  # the command line's eval and eval --documents
+MODULES = ("run", "documents", "results", "library")  # the command line's eval, eval --documents and eval --library
 __all__ = [*SEAM, *MODULES]
 __getattr__ = seam.loader(__name__, SEAM, MODULES)  # `from rag.evaluate import X` loads X's module on first use

@@ -13,7 +13,7 @@ SEAM = {  # name -> the module that defines it
     "Skipped": "rag.ingest.corpus", "corpus_hash": "rag.ingest.corpus", "sidecar_of": "rag.ingest.corpus",
     "Cell": "rag.ingest.table", "cells": "rag.ingest.table", "label_key": "rag.ingest.table",
     "DocumentRecord": "rag.ingest.registry", "DocumentAudit": "rag.ingest.registry", "audit": "rag.ingest.registry",
-    "from_source": "rag.ingest.registry",
+    "from_source": "rag.ingest.registry", "short_names": "rag.ingest.registry",
 }
 MODULES = ("facts",)  # the figures table's rows (Figure), read by index, retrieve, answer and serve
 __all__ = [*SEAM, *MODULES]

@@ -9,7 +9,8 @@ from rag import seam
 SEAM = {  # name -> the module that defines it
     "Retriever": "rag.retrieve.retriever", "Filters": "rag.retrieve.retriever", "Hit": "rag.retrieve.retriever",
     "FigureTable": "rag.retrieve.figures", "FigureMatch": "rag.retrieve.figures", "asked_unit": "rag.retrieve.figures",
-    "ASKING": "rag.retrieve.figures",
+    "ASKING": "rag.retrieve.figures", "Library": "rag.retrieve.scope", "Scope": "rag.retrieve.scope",
+    "asks_previous": "rag.retrieve.scope",
 }
 MODULES = ("query",)  # every rule about what a question asks, which the answer stage asks too
 __all__ = [*SEAM, *MODULES]

@@ -165,6 +165,15 @@ class FigureTable:
                                                 self.aliases)
         return self._restricted[key]
 
+    def of_sources(self, sources: frozenset[str], aliases: dict[str, set[str]] | None = None) -> "FigureTable":
+        """The table of the rows of those documents only (cached, as restricted tables are); aliases: the cases a
+        question may name there (those of the version when None)."""
+        key = ("sources", frozenset(sources))
+        if key not in self._restricted:
+            self._restricted[key] = FigureTable(tuple(f for f in self.rows if f.source in key[1]),
+                                                self.aliases if aliases is None else aliases)
+        return self._restricted[key]
+
     def _case_matches(self, wanted: str, case: str) -> bool:
         key = for_search(wanted.strip())
         return bool(key) and (key in for_search(case) or key in self.aliases.get(case, ()))

@@ -18,6 +18,7 @@ from rag.ingest.pipeline import OutlineEntry
 from rag.passage import KINDS, Passage
 from rag.retrieve.figures import FigureTable
 from rag.retrieve.fusion import ReciprocalRankFusion
+from rag.retrieve.scope import Library, library_of
 from rag.retrieve.query import (asks_structure, case_aliases, cases_named, chapter_matches, clean_query,
                                 document_matches, mentions)
 from rag.text.normalize import for_search
@@ -127,6 +128,8 @@ class Retriever:
         self.index, self.embedder, self.candidates = index, embedder, candidates
         self.fusion = ReciprocalRankFusion(rrf_k)
         self.ranking: Ranking = InEngine(index, rrf_k) if index.engine is not None else InProcess(index, self.fusion)
+        self.scope: frozenset[str] | None = None  # the only documents searched (a question named them); None: all
+        self._scoped: dict[frozenset[str], Retriever] = {}
         self.aliases: dict[str, set[str]] = {}
         for entry in self.outline:
             self.aliases[entry.title] = case_aliases(entry.title)
@@ -154,15 +157,47 @@ class Retriever:
         """The tables of contents: every case with its chapter and start page, text indexed or not."""
         return self.index.manifest.outline
 
+    @functools.cached_property
+    def library(self) -> Library:
+        """The document registry as questions name documents (rag.retrieve.scope), with the cases each prints."""
+        cases: dict[str, set[str]] = {}
+        for p in self.passages:
+            if p.case:
+                cases.setdefault(p.case, set()).add(p.source)
+        return library_of(self.index.manifest.registry(), {c: frozenset(s) for c, s in cases.items()})
+
+    def scoped(self, sources: frozenset[str]) -> "Retriever":
+        """This version searched only in those documents (their passages and figures rows), the same object for the
+        same documents; itself when they are all of its documents or none."""
+        sources = frozenset(sources)
+        if self.scope is not None:
+            sources &= self.scope
+        if not sources or sources == frozenset(self.library.sources) or sources == self.scope:
+            return self
+        if sources not in self._scoped:
+            import copy
+
+            view = copy.copy(self)
+            view.scope, view._scoped = sources, {}
+            # Only the cases of those documents are named: 常州 in 常州工院 is no case of the school's report.
+            view.aliases = {c: names for c, names in self.aliases.items()
+                            if self.library.case_sources.get(c, frozenset()) & sources}
+            view.__dict__["figures"] = self.figures.of_sources(sources, view.aliases)
+            self._scoped[sources] = view
+        return self._scoped[sources]
+
     def cases_named(self, query: str) -> set[str]:
         return cases_named(query, self.aliases)
 
     def _where(self, filters: Filters) -> RowFilter:
         """The filters as exact values: case names through their aliases, a chapter by number or part of its
         title, a document by file name or part of its title, each matched against the version's Facets."""
-        if filters.empty:
+        if filters.empty and self.scope is None:
             return RowFilter()
         cases = chapters = documents = None
+        if self.scope is not None:
+            documents = frozenset((source, title) for source, title in self.index.facets.documents
+                                  if source in self.scope)
         if filters.case is not None:
             key = for_search(filters.case.strip())
             cases = frozenset(c for c, names in self.aliases.items() if key and (key in for_search(c) or key in names))
@@ -170,7 +205,8 @@ class Retriever:
             chapters = frozenset(c for c in self.index.facets.chapters if chapter_matches(filters.chapter, c))
         if filters.document is not None:
             documents = frozenset((source, title) for source, title in self.index.facets.documents
-                                  if document_matches(filters.document, source, title))
+                                  if document_matches(filters.document, source, title)
+                                  and (documents is None or (source, title) in documents))
         if filters.sources is not None:
             chosen = frozenset((source, title) for source, title in self.index.facets.documents
                                if source in filters.sources)
