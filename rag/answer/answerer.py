@@ -585,7 +585,9 @@ class Answerer:
             if not measure and wants.kind != AMOUNT:
                 return True  # Which CCTV programmes…, Who is Zheng Yangpeng: no measure to name, any quote may answer
             measure = measure or {e.zh for e in found if not e.name}
-            return names_asked_in(whole, where, (measure, {e.zh for e in found if e.name}), evidence.passage.document)
+            # A city's name is printed with or without its 市 (Changzhou City is 常州市; the case says 常州).
+            names = {re.sub(r"(?<=..)[市省县区]$", "", e.zh) for e in found if e.name}
+            return names_asked_in(whole, where, (measure, names), evidence.passage.document)
         unit = expected_unit(req.asked) if wants.kind == AMOUNT else None
         units = [f.unit for f in extract_figures(sentence) if f.kind == "quantity" and f.unit]
         if unit and units and not any(answers_unit(u, unit) for u in units):
