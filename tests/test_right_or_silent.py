@@ -12,7 +12,7 @@ import pytest
 from rag.answer.answerer import Answerer
 from rag.answer import numeric
 from rag.answer.asked import (CODE, DATE_KIND, DIFFERENCE, NAME, REMAINDER, SHARE, asked, asked_terms, holds_kind,
-                              names_asked_in)
+                              names_asked_in, printed_against)
 from rag.answer.grounding import says_nothing, tidy_lists
 from rag.config import load_settings
 from rag.evaluate.documents import holds_figure
@@ -39,11 +39,12 @@ def ask(answerer: Answerer, question: str):
     return answerer.ask(question, backend="extractive")
 
 
-def right_or_silent(answer, figure: str, page: int) -> bool:
-    """Refused, or the figure stated with a citation of the page that prints it."""
+def right_or_silent(answer, figure: str, page: int | None) -> bool:
+    """Refused, or the figure stated with a citation of the page that prints it (None: a document with no pages)."""
     if not answer.found:
         return True
-    return holds_figure(answer.text, figure) and any(p.page == page and p.page_exact for p in answer.citations)
+    return holds_figure(answer.text, figure) and (page is None or any(p.page == page and p.page_exact
+                                                                      for p in answer.citations))
 
 
 def test_a_look_alike_row_of_the_same_table_or_a_neighbouring_one_is_never_the_answer(answerer):
@@ -165,3 +166,52 @@ def test_what_is_asked_about_and_whose():
     assert names_asked_in("层次 专科，毕业去向落实率 93.04%", "江岭大学 2024届 表2 本科、专科毕业生专业分布", terms)
     assert expected_unit("2024年员工离职率是多少？") == "%" and expected_unit("年末新台币对美元汇率是多少？") is None
     assert expected_unit("社会消费品零售总额是多少亿元？") == "元"
+    # A part of a whole is asked by its own words: the whole's row names half of 教育支出 and does not answer.
+    terms = asked_terms("2023年江岭市一般公共预算支出中教育支出是多少亿元？")
+    assert terms[0] == {"教育"}
+    assert not names_asked_in("一般公共预算支出：绝对数 492.40亿元", "一般公共预算支出：绝对数 492.40亿元 2023 江岭市", terms)
+
+
+def test_a_printed_change_answers_a_difference_only_against_what_is_asked():
+    asked_question = "2023年江岭市城镇常住居民人均消费支出比农村常住居民多多少元？"
+    assert not printed_against(asked_question, "农村常住居民人均消费支出13478元，比上年增长8.3%")
+    assert printed_against(asked_question, "城镇常住居民人均消费支出比农村常住居民多13466元")
+    assert printed_against("国际来话话务量每月减少了多少万通？", "较112年5月减少4410万通")  # no base asked: any
+    assert printed_against("2024年营业收入比2023年增加了多少百万元？", "营业收入比上年增长5%")  # a time against a time
+
+
+BULLETIN = """# 统计公报
+
+## 一、综合
+
+全年全市地区生产总值1234.5亿元，比上年增长5.1%。全年全市人均生产总值48210元。
+
+## 二、回顾
+
+2022年全市地区生产总值1180.2亿元。
+"""
+
+
+@pytest.fixture(scope="module")
+def lishui(tmp_path_factory) -> Answerer:
+    corpus = tmp_path_factory.mktemp("bulletin") / "corpus"
+    corpus.mkdir()
+    (corpus / "lishui-2023.md").write_text(BULLETIN, encoding="utf-8")
+    # A title that names neither place nor year (as the 黔东南 bulletin's metadata title names no year): the issuer
+    # and year say them.
+    (corpus / "lishui-2023.meta.toml").write_text('title = "国民经济和社会发展统计公报"\nissuer = "丽水市统计局"\n'
+                                                  'year = 2023\n', encoding="utf-8")
+    report = Report(corpus, corpus.parent / "index", settings=load_settings(), auto_rebuild=False)
+    report.build()
+    return Answerer(report)
+
+
+def test_a_sentence_is_about_its_documents_place_and_year_though_it_says_quanshi_and_quannian(lishui):
+    # The bulletin's sentences say 全市 and 全年: the region and year are the document's (its registry record).
+    assert right_or_silent(answer := ask(lishui, "2023年丽水市人均生产总值是多少元？"), "48210", None) \
+        and answer.found
+    # …but a sentence printing a year of its own is about that year, and no sentence is about a year not printed.
+    gdp = ask(lishui, "2023年丽水市地区生产总值是多少亿元？")
+    assert gdp.found and holds_figure(gdp.text.split("2022")[0], "1234.5")
+    assert not holds_figure(gdp.text, "1180.2")
+    assert not ask(lishui, "2021年丽水市地区生产总值是多少亿元？").found

@@ -7,8 +7,8 @@ from collections.abc import Generator, Iterator
 from typing import Protocol
 
 from rag.answer import contents, decompose, english, followup, library, numeric, prompts
-from rag.answer.asked import (AMOUNT, RESULT_WORDS, SUM, TEXT, asked_terms, asks_ranking, holds_kind, names_asked_in,
-                              prints_ranking, prints_total)
+from rag.answer.asked import (AMOUNT, DIFFERENCE, RESULT_WORDS, SUM, TEXT, asked_terms, asks_ranking, holds_kind,
+                              names_asked_in, printed_against, prints_ranking, prints_total)
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Evidence, Idf, best_evidence, question_coverage
@@ -71,6 +71,11 @@ def _queued(model: ChatModel) -> Iterator[Queued]:
     while ahead:
         yield Queued(ahead)
         ahead = line.wait_shorter(ahead, QUEUE_CHECK)
+
+
+def _own(snapshot: Retriever):
+    """What a passage's document says of each of its sentences without printing it (rag.retrieve.scope)."""
+    return lambda passage, text: snapshot.library.context(passage.source, text)
 
 
 def drain(pieces: Pieces) -> Answer:
@@ -460,7 +465,7 @@ class Answerer:
         unit = expected_unit(req.asked)
         if not citer.citations or (unit and not any(answers_unit(f.unit, unit) for f in extract_figures(text))) \
                 or not holds_kind(req.wants.kind, _CITE_MARK.sub("", text)) \
-                or not self._states_asked(req, text, citer.citations):
+                or not self._states_asked(snapshot, req, text, citer.citations):
             # Nothing cited survived (an uncited or ungrounded answer is not presented as the report's), or it
             # was asked for money (or a share) and answered with some other figure (起薪 is not 40%; 1,580臺 is
             # not the 3,465萬元 budgeted), or for a code or a date and gave none ("对应的职业代码是 [1]。"): the
@@ -526,7 +531,7 @@ class Answerer:
         named = snapshot.cases_named(req.query)
         aliases = set().union(*(snapshot.aliases[c] for c in named)) if named else set()
         return best_evidence(self._evidence_query(req), hits, self.idf(snapshot), cases=named,
-                             structural=req.intent.structure, aliases=aliases)
+                             structural=req.intent.structure, aliases=aliases, context=_own(snapshot))
 
     def model_passages(self, snapshot: Retriever, req: Request, hits: list[Passage]) -> list[Passage]:
         """The model's passages, those that extraction quotes from the wider search put first: asked which units lead
@@ -543,7 +548,7 @@ class Answerer:
         return [*quoted.values(), *rest][:len(hits)]
 
     @staticmethod
-    def _states_asked(req: Request, text: str, cited: list[Passage]) -> bool:
+    def _states_asked(snapshot: Retriever, req: Request, text: str, cited: list[Passage]) -> bool:
         """A model's answer to a single quantity states a figure that its cited passage prints in a sentence naming
         the measure and subjects asked (as a quote must): asked the consortium's 日常运行经费, a sentence of the
         专项建设经费 does not answer. Comparisons, structure and English questions are left to their own checks."""
@@ -557,12 +562,12 @@ class Answerer:
         for passage in cited:
             where = f"{passage.heading_path()} {passage.citation} {passage.document}"
             for sentence in re.split(r"(?<=[。；！？\n])", passage.text):
-                if any(is_grounded(f, sentence) for f in figures) and names_asked_in(sentence, f"{sentence} {where}",
-                                                                                     terms, passage.document):
+                if any(is_grounded(f, sentence) for f in figures) and names_asked_in(
+                        sentence, f"{sentence} {where} {_own(snapshot)(passage, sentence)}", terms, passage.document):
                     return True
         return False
 
-    def _quotable(self, req: Request, evidence: Evidence, words: Glossary | None = None) -> bool:
+    def _quotable(self, snapshot: Retriever, req: Request, evidence: Evidence, words: Glossary | None = None) -> bool:
         """A quote answers only with the kind asked (a code, a date, a quantity, in the unit asked: 离职职工79人 is no
         离职率); its sentence names the measure asked and its subjects (as a table row must: asked the 证券事务代表,
         a sentence about the auditor's appointment is no answer); a computation's sentence prints its result (增长,
@@ -575,7 +580,8 @@ class Answerer:
             return True
         whole = next((s for s in re.split(r"(?<=[。！？\n])", evidence.passage.text) if sentence.strip("。；") in s),
                      sentence)
-        where = f"{whole} {evidence.passage.heading_path()} {evidence.passage.citation} {evidence.passage.document}"
+        where = (f"{whole} {evidence.passage.heading_path()} {evidence.passage.citation} {evidence.passage.document} "
+                 f"{_own(snapshot)(evidence.passage, whole)}")
         if untranslated:
             # Untranslated (no model): the measure by the glossary's Chinese for it, the names by the documents' pinyin
             # (the 城镇常住居民人均可支配收入 sentence does not answer the 最低生活保障 asked; 武汉科技大学第09组 is not
@@ -602,11 +608,13 @@ class Answerer:
         counted = re.search(r"(?:几|多少)([\u4e00-\u9fff])", req.asked)  # 一共分几级: counted in 级
         if wants.op == SUM and not prints_total(sentence, asked_unit(req.asked) or (counted and counted.group(1))):
             return False
+        if wants.op == DIFFERENCE and not printed_against(req.asked, sentence):
+            return False
         return wants.op not in RESULT_WORDS or bool(RESULT_WORDS[wants.op].search(for_search(sentence)))
 
     def _extract(self, snapshot: Retriever, req: Request, hits: list[Passage], notice: str = "") -> Pieces:
         words = glossary(snapshot.passages) if req.english and is_english(req.asked) else None
-        evidence = [e for e in self._evidence(snapshot, req, hits) if self._quotable(req, e, words)]
+        evidence = [e for e in self._evidence(snapshot, req, hits) if self._quotable(snapshot, req, e, words)]
         if not evidence:
             return self.not_found(snapshot, req, hits, "extractive", notice)
         citer = Citer(hits, req.query, snapshot.aliases)

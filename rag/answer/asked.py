@@ -53,6 +53,25 @@ RESULT_WORDS = {
 }
 
 
+# What a difference is taken against: 比农村常住居民多多少元 against 农村常住居民, 比上年增长8.3% against the year before.
+_BASE = re.compile(r"(?:比|较|相比于?|低于|高于)([^，,。？?；;]{1,16}?)(?=多|少|高|低|增|减|下降|提高|上升|降低|相差|差|$)")
+_TIME_BASE = re.compile(r"^(?:上年|去年|上一年|前一年|同期|上年同期|(?:19|20)\d\d年[^，。]{0,6})$")
+
+
+def printed_against(question: str, sentence: str) -> bool:
+    """A printed change answers a difference only against what the question takes it against: asked how much more
+    城镇 residents spend than 农村 ones, 农村…13478元，比上年增长8.3% prints a change against the year before (dev
+    split: quoted as the answer, 1 wrong). A question naming no base (增长了多少) takes any; a base of time any time."""
+    wanted = [m.group(1) for m in _BASE.finditer(question)]
+    if not wanted:
+        return True
+    printed = [m.group(1) for m in _BASE.finditer(sentence)]
+    if all(_TIME_BASE.match(w) for w in wanted):
+        return any(_TIME_BASE.match(p) for p in printed) or not printed
+    words = [_measure_words(w) or {w} for w in wanted if not _TIME_BASE.match(w)]
+    return any(all(any(w in p for p in printed) for w in need) for need in words)
+
+
 @dataclass(frozen=True)
 class Asked:
     kind: str  # code | date | name | quantity | text
@@ -206,10 +225,16 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
     if not measure:
         clauses = re.split(r"[，,；;：:]", _YEAR_WORD.sub(" ", question[:ask.start()]))
         # Back over phrases that only say a quantity is asked: 出国（境）的比例是多少 asks about 出国（境）.
-        for phrase in reversed(re.split(r"的|在|中|里", clauses[-1])):
-            measure = _measure_words(phrase)
-            if measure or not _only_generic(phrase):
+        parts = re.split(r"(的|在|中|里)", clauses[-1])  # phrases at even places, the word before each at odd ones
+        for at in range(len(parts) - 1, -1, -2):
+            measure = _measure_words(parts[at])
+            if measure or not _only_generic(parts[at]):
                 break
+        # A part of a whole (一般公共预算支出中教育支出) is told from the whole and its other parts by its own words: the
+        # whole's 一般公共预算支出 492.40亿元 named half of 教育支出 and answered it (dev split, 1 wrong).
+        distinct = measure - _measure_words(parts[at - 2]) if at >= 2 and parts[at - 1] in "中里" else measure
+        if distinct - set(_LEVEL.findall(question)):  # (毕业生中本科毕业生: 本科 is whose, not what)
+            measure = distinct
         if re.search(r"[了过]\s*$", clauses[-1]) and len(clauses) > 1:
             measure = _measure_words(re.split(r"的", clauses[-2])[-1])
     tokens("")  # jieba initialised once, under keywords' lock

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.text import keywords
@@ -87,11 +88,14 @@ def _names_place(line: str, question: str, aliases: set[str]) -> bool:
 
 def best_evidence(question: str, passages: list[Passage], idf: Idf, limit: int = 2,
                   cases: set[str] | None = None, structural: bool = False,
-                  min_coverage: float = MIN_COVERAGE, aliases: set[str] = frozenset()) -> list[Evidence]:
+                  min_coverage: float = MIN_COVERAGE, aliases: set[str] = frozenset(),
+                  context: Callable[[Passage, str], str] | None = None) -> list[Evidence]:
     """Sentences ranked by weighted coverage of the question; those lacking the asked-for kind are out.
 
     cases: the cases the question names: a sentence of another case never answers it (晋江's funds are
     not 常州's). structural: a question about pages or chapters, the only kind a contents line answers.
+    context(passage, sentence): what the passage's document says of every sentence of it without printing it (its
+    title, issuer, region, year: rag.retrieve.scope.Library.context); by default its title.
     """
     asked = {t for t in keywords.tokens(question) if not _COUNT_ASKED.fullmatch(t)}
     if not asked:
@@ -103,18 +107,18 @@ def best_evidence(question: str, passages: list[Passage], idf: Idf, limit: int =
             continue
         if cases and passage.kind != "toc" and passage.case not in cases:
             continue
-        # A word of the document's own title that a sentence lacks is not held against it: every passage of the
-        # document is about 黔东南 (whose bulletin names it only on the cover: 全州人均生产总值35511元 was refused for
-        # 黔东南州人均生产总值, 2 of 15 real questions). The rest of the question must be covered, as before.
-        title = _title_words(passage.document)
-        context = set(keywords.tokens(passage.heading_path()))
+        # A word naming the document itself (its title, issuer, region, year) that a sentence lacks is not held
+        # against it: every passage of the document is about 黔东南州 in 2023 (whose bulletin says 全州 and 全年:
+        # 全州人均生产总值35511元 was refused for 2023年黔东南州人均生产总值). The rest must be covered, as before.
+        headings = set(keywords.tokens(passage.heading_path()))
         sentences_read: dict[str, set[str]] = {}
         for sentence, whole in _clauses(passage.text):
             if need_number and not _has(sentence, QUANTITY, unit):
                 continue
             if need_year and not _has(sentence, DATE):
                 continue
-            have = set(keywords.tokens(sentence)) | context
+            have = set(keywords.tokens(sentence)) | headings
+            title = _title_words(f"{passage.document} {context(passage, sentence) if context else ''}")
             if whole not in sentences_read:  # one sentence of several ；-clauses is tokenised once
                 sentences_read[whole] = set(keywords.tokens(whole))
             around = sentences_read[whole] - have if whole != sentence else set()
