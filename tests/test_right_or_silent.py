@@ -215,3 +215,23 @@ def test_a_sentence_is_about_its_documents_place_and_year_though_it_says_quanshi
     assert gdp.found and holds_figure(gdp.text.split("2022")[0], "1234.5")
     assert not holds_figure(gdp.text, "1180.2")
     assert not ask(lishui, "2021年丽水市地区生产总值是多少亿元？").found
+
+
+def test_rows_of_another_measure_are_never_added_or_quoted_for_a_grade_of_another_kind():
+    table = bulletin("2024年第一季度营业收入38770百万元。2024年第一季度归属于本行股东的净利润14932百万元。"
+                     "2024年第二季度归属于本行股东的净利润10947百万元。", "江岭银行2024年年度报告")
+    found = numeric.answer(table, "2024年上半年（第一季度与第二季度合计）江岭银行归属于本行股东的净利润是多少百万元？")
+    assert found is None or ("38770" not in found.text.replace(",", "") and "25879" in found.text.replace(",", ""))
+    # 二级 asked, a line of the 一级 certificate does not answer.
+    terms = asked_terms("本课程对应全国计算机等级考试（NCRE）二级的哪个科目？")
+    line = "证书名称 全国计算机等级考试（NCRE）计算机基础及MSOffice应用，证书等级 一级"
+    assert not names_asked_in(line, line, terms)
+    # A Traditional question asks what its Simplified says.
+    assert asked("國際來話話務量每月減少了多少萬通？").op == DIFFERENCE
+
+
+def test_an_english_name_nothing_renders_cannot_be_checked():
+    from rag.answer.glossary import glossary
+
+    assert glossary().unnamed("What cut-off score did group 11 of China University of Geosciences (Wuhan) have?")
+    assert not glossary().unnamed("How many NCRE certificates did the Office issue in 2023?")  # acronym, kind word

@@ -7,8 +7,8 @@ from collections.abc import Generator, Iterator
 from typing import Protocol
 
 from rag.answer import contents, decompose, english, followup, library, numeric, prompts
-from rag.answer.asked import (AMOUNT, DIFFERENCE, RESULT_WORDS, SUM, TEXT, asked_terms, asks_ranking, holds_kind,
-                              names_asked_in, printed_against, prints_ranking, prints_total)
+from rag.answer.asked import (AMOUNT, DIFFERENCE, LOOKUP, RESULT_WORDS, SUM, TEXT, asked_terms, asks_ranking,
+                              compared_with, holds_kind, names_asked_in, printed_against, prints_ranking, prints_total)
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Evidence, Idf, best_evidence, question_coverage
@@ -585,7 +585,10 @@ class Answerer:
         if untranslated:
             # Untranslated (no model): the measure by the glossary's Chinese for it, the names by the documents' pinyin
             # (the 城镇常住居民人均可支配收入 sentence does not answer the 最低生活保障 asked; 武汉科技大学第09组 is not
-            # Wuhan University's).
+            # Wuhan University's); a name nothing renders is no one's the quote can be checked to be (China University
+            # of Geosciences (Wuhan) was answered with 武汉工程大学第11组: dev split, 1 wrong).
+            if words and words.unnamed(req.question):
+                return False
             found = [entry for _, entry in words.found(req.question)] if words else []
             measure = {e.zh for e in found if e.measure}
             if not measure and wants.kind != AMOUNT:
@@ -601,6 +604,10 @@ class Answerer:
         # The whole sentence the quoted clause is part of (…冷氣機…應優先汰換；一百十三年度編列汰換經費3,465萬元: the
         # subject is in the clause before the ；), with its headings and its document's title (a slide that never
         # names the school its cover does).
+        if wants.op == LOOKUP:
+            # A year printed only as what a figure is compared with (比2024年预算增加3,355.65万元) is not the year of
+            # the sentence's figures: asked the 2024 budget, the 2025 sentence was quoted (dev split, 1 wrong).
+            whole, where = compared_with(whole), compared_with(where)
         if not names_asked_in(whole, where, asked_terms(unmarked(req.asked)), evidence.passage.document):
             return False
         if asks_ranking(req.asked) and not prints_ranking(sentence):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rag.retrieve.figures import ASKING
 from rag.text.figures import DATE, QUANTITY, extract_figures
 from rag.text.keywords import tokens
-from rag.text.normalize import for_search
+from rag.text.normalize import for_search, to_simplified
 
 CODE, DATE_KIND, NAME, AMOUNT, TEXT = "code", "date", "name", "quantity", "text"
 LOOKUP, DIFFERENCE, SUM, RATIO, SHARE, REMAINDER = "lookup", "difference", "sum", "ratio", "share", "remainder"
@@ -72,6 +72,12 @@ def printed_against(question: str, sentence: str) -> bool:
     return any(all(any(w in p for p in printed) for w in need) for need in words)
 
 
+def compared_with(text: str) -> str:
+    """text without what its figures are compared with (比2024年预算, 较上年): the words of the base are not the
+    figures' own."""
+    return _BASE.sub(" ", text)
+
+
 @dataclass(frozen=True)
 class Asked:
     kind: str  # code | date | name | quantity | text
@@ -89,7 +95,8 @@ class Asked:
 
 
 def asked(question: str) -> Asked:
-    """The kind and the computation a question asks for."""
+    """The kind and the computation a question asks for (read in Simplified: 每月減少了多少萬通 asks a difference)."""
+    question = to_simplified(question)
     if _CODE.search(question):
         kind = CODE
     elif _DATE.search(question) and not _RANKING.search(question):
@@ -160,7 +167,9 @@ def _followed_by_unit(text: str, end: int) -> bool:
 _ASKS = re.compile(r"(?:是|有|为|达|约|共|总共|一共|合计|分别)?(?:多少|几)")
 # A name, a code or a date is asked by its own words: 证券事务代表是谁, 统一社会信用代码是什么, 何时成立.
 _ASKS_OTHER = re.compile(r"(?:是|为|叫)?(?:谁|什么|哪一天|哪天|哪一年|哪年|何时|什么时候|几月几日|哪个|哪家|哪所|哪位|哪些)")
-_LEVEL = re.compile(r"硕士|博士|本科|专科|研究生|中职|高职|职教本科|普通高中")
+# Levels, and grades of one kind (一级, 二级): a row or sentence of another one does not answer (asked NCRE 二级's
+# subject, the 一级 certificate's line was quoted: dev split, 1 wrong).
+_LEVEL = re.compile(r"硕士|博士|本科|专科|研究生|中职|高职|职教本科|普通高中|(?<![\d一二三四五六七八九十])[一二三四五六七八九]级(?!\d)")
 _ENTITY = re.compile(r"(?:学院|学校|大学|专业|专业群|公司|集团|局|厅|委员会|县|市|区|省|州|镇|乡|中心|基地)$")
 _BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:职业技术学院|职业技术大学|职业学院|学院|大学|学校|公司|集团|研究院|委员会|"
                    r"人民政府|办事处|教育厅|教育局|财政局|统计局)")
@@ -230,9 +239,10 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
             measure = _measure_words(parts[at])
             if measure or not _only_generic(parts[at]):
                 break
-        # A part of a whole (一般公共预算支出中教育支出) is told from the whole and its other parts by its own words: the
-        # whole's 一般公共预算支出 492.40亿元 named half of 教育支出 and answered it (dev split, 1 wrong).
-        distinct = measure - _measure_words(parts[at - 2]) if at >= 2 and parts[at - 1] in "中里" else measure
+        # A part of a whole (一般公共预算支出中教育支出, 城乡社区支出的基本支出) is told from the whole and its other parts
+        # by its own words: the whole's 一般公共预算支出 492.40亿元 named half of 教育支出 and answered it, and a 城乡社区
+        # 支出 sentence half of 基本支出 (dev split, 2 wrong).
+        distinct = measure - _measure_words(parts[at - 2]) if at >= 2 and parts[at - 1] in "中里的" else measure
         if distinct - set(_LEVEL.findall(question)):  # (毕业生中本科毕业生: 本科 is whose, not what)
             measure = distinct
         if re.search(r"[了过]\s*$", clauses[-1]) and len(clauses) > 1:

@@ -67,6 +67,13 @@ def stem(word: str) -> str:
     return _SAME.get(base, base)
 
 
+# What a name's kind is (Wanli Subdistrict Office: 万里街道办事处 is Wanli Subdistrict's): not what tells it apart.
+_KIND_WORDS = frozenset("Office City County Province District Subdistrict Town Village Bureau Department Government "
+                        "Committee Commission Council Company Group Bank Corporation Co Ltd Inc School College "
+                        "University Institute".split())
+_NAME_SPAN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|&)\s+)?\(?[A-Z][\w'’-]*\)?)+")
+
+
 def _stems(text: str) -> list[tuple[str, int, int]]:
     return [(stem(m.group()), m.start(), m.end()) for m in _STEM_WORD.finditer(text)]
 
@@ -105,6 +112,17 @@ class Glossary:
                     if free(start, end):
                         taken.append((start, end, english[start:end], entry))
         return [(said, entry) for _, _, said, entry in sorted(taken, key=lambda t: t[0])]
+
+    def unnamed(self, english: str) -> list[str]:
+        """The proper names of an English text (two capitalised words or more: China University of Geosciences) with
+        a word no entry renders (acronyms aside): whose Chinese is not known, so no quote can be checked to be theirs."""
+        covered = " ".join(said for said, _ in self.found(english))
+        out = []
+        for m in _NAME_SPAN.finditer(english):
+            words = [re.sub(r"['’]s$", "", w) for w in re.findall(r"[A-Z][\w'’-]*", m.group())]
+            if any(w not in covered for w in words if not w.isupper() and w not in _KIND_WORDS):
+                out.append(m.group())
+        return out
 
     def chinese_terms(self, english: str) -> list[str]:
         """What an English question names, in the documents' Chinese: searched alongside its own words."""

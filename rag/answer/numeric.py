@@ -13,6 +13,7 @@ from rag.retrieve.figures import FigureMatch, FigureTable, asked_unit
 from rag.retrieve.query import asks_quantity, asks_structure, cases_named, expected_unit
 from rag.text.figures import extract_figures, units_compatible
 from rag.text.keywords import tokens
+from rag.text.normalize import for_search
 
 LOOKUP, COMPARE, RANK, TOTAL, WHERE = "lookup", "compare", "rank", "total", "where"
 _TOTAL = re.compile(r"一共|合计|总共|总计|共计|加起来|加在一起|总和|合起来|\bin total\b|\baltogether\b|\bcombined\b", re.I)
@@ -359,6 +360,10 @@ def _total(question: str, table: FigureTable, matches: list[FigureMatch], words:
         sides = parts  # 专项培训、洽谈会和成果转化活动：three things named, the labels alone found two
     if sides is None or len(sides) < 2:
         return None
+    if len({r.label for r in sides}) > 1 and not all(_label_named(r, question) for r in sides):
+        # Rows of several measures are added only when the question names each (专项培训、洽谈会和成果转化活动): asked
+        # the 净利润 of 第一季度与第二季度, the part 第一季度 picked the 营业收入 row of that quarter (dev split, 1 wrong).
+        return None
     if len({(r.unit or "") for r in sides}) != 1:
         units = "、".join(r.printed for r in sides)
         return TableAnswer(TOTAL, f"这些数字单位不同（{units}），不能相加{cite.mark(*sides)}。", tuple(cite.ids), tuple(sides))
@@ -368,6 +373,14 @@ def _total(question: str, table: FigureTable, matches: list[FigureMatch], words:
     text = (_table(sides, cite) + f"\n\n合计：{terms} = {about}{_number(sum(values))}{unit}，据{cite.mark(*sides)}计算"
             + ("（原文数字带“余/近/超”等，合计为约数）" if about else "") + "。")
     return TableAnswer(TOTAL, text, tuple(cite.ids), tuple(sides))
+
+
+def _label_named(row: Figure, question: str) -> bool:
+    """The question names at least half the words of the row's label (its period's words aside)."""
+    label = re.sub(r"\d{4}\s*年(?:度)?|第?[一二三四1-4]季度|[上下]半年", "", row.label)
+    words = {w for w in tokens(label) if len(w) >= 2}
+    key = for_search(question)
+    return not words or sum(w in key for w in words) >= len(words) / 2
 
 
 def _rank(question: str, table: FigureTable, unit: str | None, cite: _Citations) -> TableAnswer | None:
