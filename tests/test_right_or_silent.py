@@ -235,3 +235,4 @@ def test_an_english_name_nothing_renders_cannot_be_checked():
 
     assert glossary().unnamed("What cut-off score did group 11 of China University of Geosciences (Wuhan) have?")
     assert not glossary().unnamed("How many NCRE certificates did the Office issue in 2023?")  # acronym, kind word
+    assert not glossary().unnamed("Which CCTV programmes ran in-depth reports on the consortium?")  # an opener

@@ -71,6 +71,9 @@ def stem(word: str) -> str:
 _KIND_WORDS = frozenset("Office City County Province District Subdistrict Town Village Bureau Department Government "
                         "Committee Commission Council Company Group Bank Corporation Co Ltd Inc School College "
                         "University Institute".split())
+# Capitalised as a sentence's first word, not as a name (Which CCTV programmes…).
+_OPENERS = frozenset("Which What How Who Whom Whose When Where Why In By For At On Of The A An Is Are Was Were Do Does "
+                     "Did According As From To During Since Between Under After Before Please List Name Give".split())
 _NAME_SPAN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|&)\s+)?\(?[A-Z][\w'’-]*\)?)+")
 
 
@@ -120,7 +123,7 @@ class Glossary:
         out = []
         for m in _NAME_SPAN.finditer(english):
             words = [re.sub(r"['’]s$", "", w) for w in re.findall(r"[A-Z][\w'’-]*", m.group())]
-            if any(w not in covered for w in words if not w.isupper() and w not in _KIND_WORDS):
+            if any(w not in covered for w in words if not w.isupper() and w not in _KIND_WORDS | _OPENERS):
                 out.append(m.group())
         return out
 
