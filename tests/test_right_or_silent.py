@@ -166,6 +166,14 @@ def test_what_is_asked_about_and_whose():
     assert names_asked_in("层次 专科，毕业去向落实率 93.04%", "江岭大学 2024届 表2 本科、专科毕业生专业分布", terms)
     assert expected_unit("2024年员工离职率是多少？") == "%" and expected_unit("年末新台币对美元汇率是多少？") is None
     assert expected_unit("社会消费品零售总额是多少亿元？") == "元"
+    # A period's end, a quantity's number or a year before a body are no part of whose: 江岭市, not 底江岭市 or
+    # 年末江岭市60; 万里街道办事处, not 年万里街道办事处.
+    assert asked_terms("截至2024年底江岭市60周岁及以上人口有多少万人？")[1] == {"2024", "江岭市"}
+    assert "万里街道办事处" in asked_terms("2025年万里街道办事处的公用经费是多少万元？")[1]
+    # A note in brackets is no measure; a code is asked by what it is the code of; 的占多少 asks a share.
+    assert asked_terms("江岭大学2024届博士毕业生的就业率（不含升学和出国（境））是多少？")[0] == {"就业", "就业率"}
+    assert "细则" in asked_terms("江岭大学《学生资助管理办法实施细则》的印发文号是什么？")[0]
+    assert asked("暂未落实去向的毕业生里，准备考研的占多少？").op == SHARE
     # A part of a whole is asked by its own words: the whole's row names half of 教育支出 and does not answer.
     terms = asked_terms("2023年江岭市一般公共预算支出中教育支出是多少亿元？")
     assert terms[0] == {"教育"}

@@ -28,7 +28,7 @@ _WHICH_MORE = re.compile(r"哪[个项笔类种一位家所][^，。？?]{0,6}(?:
 _RANKING = re.compile(r"最多|最少|最高|最低|最大|最小|排名|\bmost\b|\bhighest\b|\blargest\b|\bfewest\b|\blowest\b", re.I)
 
 # Computations, tested in this order (a share's 占 before a difference's 比).
-_SHARE_OP = re.compile(r"占[^，。？?]{1,30}(?:的)?(?:比例|比重|百分之|多少%|份额|几成)|占比(?:是|为)?多少|"
+_SHARE_OP = re.compile(r"占[^，。？?]{1,30}(?:的)?(?:比例|比重|百分之|多少%|份额|几成)|占比(?:是|为)?多少|的?占多少(?=[？?，。（(]|$)|"
                        r"\bwhat (?:share|percentage|proportion|fraction) of\b|\bas a (?:share|percentage) of\b", re.I)
 # Only the rest asked as such (其余, 除…以外的): 收集岗位需求之外，联合体办了多少场 and 其他媒体 ask a lookup.
 # … and the part that is not (没有考入“双一流”高校的, 未列入的): a figure printed as such (暂未落实的占27.66%) says 未 too.
@@ -174,10 +174,12 @@ _ENTITY = re.compile(r"(?:学院|学校|大学|专业|专业群|公司|集团|�
 _BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:职业技术学院|职业技术大学|职业学院|学院|大学|学校|公司|集团|研究院|委员会|"
                    r"人民政府|办事处|教育厅|教育局|财政局|统计局)")
 # A thing named with its number (学习情境3, 项目6, 第二批): which one, not what is measured.
-_NUMBERED = re.compile(r"[\u4e00-\u9fff]{2,6}(?:[0-9]{1,3}|[一二三四五六七八九十]{1,3}(?=[（(“\"，,、的中里]))"
-                       r"(?![0-9年届级月日号%％.．万亿千百元人个项所家名场次])")
+# (Not a quantity's number: 60周岁及以上, 以上年为100 — a 2023年末周口市60 subject refused 190.90万人.)
+_NUMBERED = re.compile(r"[\u4e00-\u9fff]{2,6}(?<![为是达约占有共超近])(?:[0-9]{1,3}|[一二三四五六七八九十]{1,3}(?=[（(“\"，,、的中里]))"
+                       r"(?![0-9年届级月日号%％.．万亿千百元人个项所家名场次岁周倍])")
 # A place opening the question or following its year (2023年项城市…, which the tokenizer reads as 项 · 城市).
-_PLACE = re.compile(r"(?:^|(?<=年)|(?<=[，,、]))[\u4e00-\u9fff]{2,3}(?:省|市|县|区|州|旗)(?=[\u4e00-\u9fff])")
+# (Not the period's end: 2023年底周口市 is 周口市, not 底周口市.)
+_PLACE = re.compile(r"(?:^|(?<=年)|(?<=年[末底初])|(?<=[，,、]))(?![末底初度内中])[\u4e00-\u9fff]{2,3}(?:省|市|县|区|州|旗)(?=[\u4e00-\u9fff\d])")
 _YEAR_WORD = re.compile(r"(?:19|20)\d\d(?:年|届|级|学年)?")
 
 
@@ -196,7 +198,7 @@ _GENERIC_BODY = re.compile(r"^(?:职业|高职|中职|技工|本科|高等|普�
 def _named_body(m: re.Match[str]) -> str:
     """A body named by its kind (江川职业技术学院), not one described (来自职业学校, 派到学校): the run after the last
     function word, with a name of its own before the kind."""
-    text = re.split(r"[的中在自和与及有派到是为对向从由了多少几哪什么各每该本其]", m.group())[-1]
+    text = re.split(r"[的中在自和与及有派到是为对向从由了多少几哪什么各每该本其年届]", m.group())[-1]  # (2025年万里街道办事处)
     suffix = _BODY.fullmatch(text)
     if suffix is None:
         return ""
@@ -227,12 +229,14 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
     measure: set[str] = set()
     # (After 哪个 comes the kind of answer, not what is asked: 金融数据来自哪个机构 asks by 金融数据来自.)
     for each in reversed(asks if marker is _ASKS else []):  # 共梳理了多少需求、解决了多少: the measure after an earlier 多少
-        after = re.split(r"[，,。？?；;！!、]", question[each.end():])[0]
+        # (A note in brackets after it is no measure: 是多少（以上年为100）, 多少（%，保留一位小数）.)
+        after = re.split(r"[，,。？?；;！!、]", re.sub(r"[（(][^）)]*[）)]", "", question[each.end():]))[0]
         measure = _measure_words(_UNIT_FIRST.sub("", after))
         if measure:
             break
     if not measure:
-        clauses = re.split(r"[，,；;：:]", _YEAR_WORD.sub(" ", question[:ask.start()]))
+        # (A note in brackets is no measure: 就业率（不含升学和出国（境））是多少 asks about 就业率.)
+        clauses = re.split(r"[，,；;：:]", _YEAR_WORD.sub(" ", _unbracketed(question[:ask.start()])))
         # Back over phrases that only say a quantity is asked: 出国（境）的比例是多少 asks about 出国（境）.
         parts = re.split(r"(的|在|中|里)", clauses[-1])  # phrases at even places, the word before each at odd ones
         for at in range(len(parts) - 1, -1, -2):
@@ -245,7 +249,10 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
         distinct = measure - _measure_words(parts[at - 2]) if at >= 2 and parts[at - 1] in "中里的" else measure
         if distinct - set(_LEVEL.findall(question)):  # (毕业生中本科毕业生: 本科 is whose, not what)
             measure = distinct
-        if re.search(r"[了过]\s*$", clauses[-1]) and len(clauses) > 1:
+        # (Not a clause saying where: 制作…模板的情境中，修改幻灯片母版安排了几学时 asks about 修改幻灯片母版, and the 情境
+        # refused the row printing it.)
+        if re.search(r"[了过]\s*$", clauses[-1]) and len(clauses) > 1 \
+                and not re.search(r"(?:中|里|内|方面|期间)\s*$", clauses[-2]):
             measure = _measure_words(re.split(r"的", clauses[-2])[-1])
     tokens("")  # jieba initialised once, under keywords' lock
     subjects = {w for w, flag in jieba.posseg.lcut(question, HMM=False)  # HMM guesses words: 攻关上共梳理 → 上共 (ns)
@@ -257,7 +264,23 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
     subjects = {w for w in subjects if not any(w != s and w in s for s in subjects)}  # 项城市, not also 城市
     # Whose is not what: 本科毕业生出国（境）的比例 asks 本科's 出国, 周口市城镇居民人均可支配收入 周口市's 收入 (and
     # 项城市, read as 项 · 城市, is not 城市 either).
+    # A code's or a name's kind (文号, 代码) is what the sentence prints, not a word of it: the thing it is of is
+    # what a sentence must name (《促进毕业生高质量就业十条措施》的印发文号: the sentence prints 江科大发〔2024〕18号).
+    titled = re.findall(r"《([^》]{2,40})》", question)
+    if titled and measure and measure <= _KIND_OF_ANSWER:
+        measure = _measure_words(titled[-1])
     return {w for w in measure if not any(w in s for s in subjects)} or measure, subjects
+
+
+_KIND_OF_ANSWER = frozenset("文号 代码 编号 代号 号码 名称 日期 时间 印发 发文".split())
+
+
+def _unbracketed(text: str) -> str:
+    while True:
+        shorter = re.sub(r"[（(][^（()）]*[）)]", "", text)
+        if shorter == text:
+            return text
+        text = shorter
 
 
 # Words that say only that a quantity is asked, which the figure's unit says for them: 来自职业学校的比例 is 超过40%.
