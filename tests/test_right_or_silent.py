@@ -11,7 +11,7 @@ import pytest
 
 from rag.answer.answerer import Answerer
 from rag.answer import numeric
-from rag.answer.asked import (CODE, DATE_KIND, DIFFERENCE, NAME, REMAINDER, SHARE, asked, asked_terms, holds_kind,
+from rag.answer.asked import (CODE, DATE_KIND, DIFFERENCE, LOOKUP, NAME, REMAINDER, SHARE, asked, asked_terms, holds_kind,
                               names_asked_in, printed_against)
 from rag.answer.grounding import says_nothing, tidy_lists
 from rag.config import load_settings
@@ -170,10 +170,13 @@ def test_what_is_asked_about_and_whose():
     # 年末江岭市60; 万里街道办事处, not 年万里街道办事处.
     assert asked_terms("截至2024年底江岭市60周岁及以上人口有多少万人？")[1] == {"2024", "江岭市"}
     assert "万里街道办事处" in asked_terms("2025年万里街道办事处的公用经费是多少万元？")[1]
+    assert asked_terms("2024年末本集团市场风险资产是多少？")[1] == {"2024"}  # 本集团市 is no place
     # A note in brackets is no measure; a code is asked by what it is the code of; 的占多少 asks a share.
     assert asked_terms("江岭大学2024届博士毕业生的就业率（不含升学和出国（境））是多少？")[0] == {"就业", "就业率"}
     assert "细则" in asked_terms("江岭大学《学生资助管理办法实施细则》的印发文号是什么？")[0]
     assert asked("暂未落实去向的毕业生里，准备考研的占多少？").op == SHARE
+    # A clause stating a figure asks nothing: 总计 said of the 45件 is no sum asked.
+    assert asked("截至2024年底，合作项目总计签约45件，社会投资金额是多少亿元？").op == LOOKUP
     # A part of a whole is asked by its own words: the whole's row names half of 教育支出 and does not answer.
     terms = asked_terms("2023年江岭市一般公共预算支出中教育支出是多少亿元？")
     assert terms[0] == {"教育"}

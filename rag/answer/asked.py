@@ -72,6 +72,15 @@ def printed_against(question: str, sentence: str) -> bool:
     return any(all(any(w in p for p in printed) for w in need) for need in words)
 
 
+def stated_aside(question: str) -> str:
+    """The question without its clauses that state a figure and ask nothing (截至113年12月底，民參案件總計簽約123件，
+    民間投資金額是多少: the 總計 is said of the 123件, and the question asks a lookup, not a sum)."""
+    clauses = re.split(r"(?<=[，,；;])", question)
+    kept = [c for c in clauses if _ASKS.search(c) or re.search(r"\b(?:how|what|which)\b", c, re.I)
+            or not re.search(r"\d", c)]
+    return "".join(kept)
+
+
 def compared_with(text: str) -> str:
     """text without what its figures are compared with (比2024年预算, 较上年): the words of the base are not the
     figures' own."""
@@ -114,7 +123,7 @@ def asked(question: str) -> Asked:
     if kind == AMOUNT:
         for name, pattern in ((SHARE, _SHARE_OP), (RATIO, _RATIO_OP), (DIFFERENCE, _DIFFERENCE_OP),
                               (REMAINDER, _REMAINDER_OP), (SUM, _SUM_OP)):
-            if pattern.search(question):
+            if pattern.search(stated_aside(question)):
                 op = name
                 break
     return Asked(kind, op)
@@ -176,10 +185,10 @@ _BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:职业技术学院|职业技术大
 # A thing named with its number (学习情境3, 项目6, 第二批): which one, not what is measured.
 # (Not a quantity's number: 60周岁及以上, 以上年为100 — a 2023年末周口市60 subject refused 190.90万人.)
 _NUMBERED = re.compile(r"[\u4e00-\u9fff]{2,6}(?<![为是达约占有共超近])(?:[0-9]{1,3}|[一二三四五六七八九十]{1,3}(?=[（(“\"，,、的中里]))"
-                       r"(?![0-9年届级月日号%％.．万亿千百元人个项所家名场次岁周倍])")
+                       r"(?![0-9年届级月日号%％.．万亿千百元人个项所家名场次岁周倍件张台套辆座户条篇册株吨亩米])")
 # A place opening the question or following its year (2023年项城市…, which the tokenizer reads as 项 · 城市).
-# (Not the period's end: 2023年底周口市 is 周口市, not 底周口市.)
-_PLACE = re.compile(r"(?:^|(?<=年)|(?<=年[末底初])|(?<=[，,、]))(?![末底初度内中])[\u4e00-\u9fff]{2,3}(?:省|市|县|区|州|旗)(?=[\u4e00-\u9fff\d])")
+# (Not the period's end: 2023年底周口市 is 周口市, not 底周口市; nor 2024年末本集团市场 a place.)
+_PLACE = re.compile(r"(?:^|(?<=年)|(?<=年[末底初])|(?<=[，,、]))(?![末底初度内中本该全各])[\u4e00-\u9fff]{2,3}(?:省|市|县|区|州|旗)(?![场域份值])(?=[\u4e00-\u9fff\d])")
 _YEAR_WORD = re.compile(r"(?:19|20)\d\d(?:年|届|级|学年)?")
 
 
