@@ -313,6 +313,7 @@ def test_regions_issuers_and_short_names_by_rule():
     assert "黔东南州" in short_names("黔东南苗族侗族自治州")
     assert "周口" in short_names("周口市")
     assert short_names("中国教育科学研究院") == ()
+    assert {"万里街道办事处", "万里街道"} <= set(short_names("上海市普陀区人民政府万里街道办事处"))  # a nested body
     assert issuer_in_title("行政院施政報告") == "行政院"
 
 

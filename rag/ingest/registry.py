@@ -230,6 +230,14 @@ def short_names(name: str) -> tuple[str, ...]:
                 found += [place + core + short, place[0] + core + short]
             elif len(short) >= 2 and short != kind:
                 found += [place[0] + short, place + short]
+    # A body nested under a government is named by itself: 上海市普陀区人民政府万里街道办事处 -> 万里街道办事处, 万里街道
+    # (the library's questions say 万里街道; without it they named no document).
+    nested = re.search(r"人民政府(.{2,12}?(?:街道办事处|办事处|委员会|局|镇人民政府|乡人民政府))$", name)
+    body = nested.group(1) if nested else name
+    if body.endswith("街道办事处"):
+        found += [body, body[:-len("办事处")]]
+    elif nested:
+        found.append(body)
     return tuple(s for s in dict.fromkeys(found) if s != name and len(s) >= 2)
 
 
