@@ -239,7 +239,7 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
     # (After 哪个 comes the kind of answer, not what is asked: 金融数据来自哪个机构 asks by 金融数据来自.)
     for each in reversed(asks if marker is _ASKS else []):  # 共梳理了多少需求、解决了多少: the measure after an earlier 多少
         # (A note in brackets after it is no measure: 是多少（以上年为100）, 多少（%，保留一位小数）.)
-        after = re.split(r"[，,。？?；;！!、]", re.sub(r"[（(][^）)]*[）)]", "", question[each.end():]))[0]
+        after = re.split(r"[，,。？?；;！!、]", _unbracketed(question[each.end():]))[0]
         measure = _measure_words(_UNIT_FIRST.sub("", after))
         if measure:
             break
@@ -285,6 +285,7 @@ _KIND_OF_ANSWER = frozenset("文号 代码 编号 代号 号码 名称 日期 �
 
 
 def _unbracketed(text: str) -> str:
+    """text without its notes in brackets, nested ones too (（不含升学和出国（境））)."""
     while True:
         shorter = re.sub(r"[（(][^（()）]*[）)]", "", text)
         if shorter == text:
