@@ -101,7 +101,9 @@ def _parser() -> argparse.ArgumentParser:
     web = sub.add_parser("serve", parents=[folders], help="网页版问答（the web chat; python app.py is the same）")
     web.add_argument("--host", help="监听地址（默认 127.0.0.1，仅本机可访问；对外开放请经带 HTTPS 的反向代理并设置 --auth）")
     web.add_argument("--port", type=int, help="端口（默认 7860）")
-    web.add_argument("--auth", help="登录账号，格式 用户名:密码（也可用环境变量 RAG_WEB_AUTH）")
+    web.add_argument("--auth", help="提问账号（只能提问），格式 用户名:密码（也可用环境变量 RAG_WEB_AUTH）")
+    web.add_argument("--maintainer-auth", help="维护人员账号（可提问，开启 allow_upload 时唯一可上传文档的账号），"
+                                               "格式 用户名:密码（也可用环境变量 RAG_WEB_MAINTAINER_AUTH）")
     web.add_argument("--backend", choices=BACKENDS,
                      help="回答方式：local（本地模型，默认）、openai（远程接口）或 extractive（原文摘录）")
     web.add_argument("--feedback", help="反馈记录文件（JSONL，默认 eval/feedback/feedback.jsonl）")
@@ -411,6 +413,7 @@ def _serve(report: Report, args, settings: Settings) -> int:
 
     serve(report, WebOptions(host=args.host or settings.web_host, port=args.port or settings.web_port,
                              auth=args.auth or settings.web_auth, backend=args.backend,
+                             maintainer_auth=args.maintainer_auth or settings.web_maintainer_auth,
                              feedback=Path(args.feedback) if args.feedback else settings.web_feedback))
     return 0
 

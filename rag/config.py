@@ -105,8 +105,14 @@ class Settings:
     web_feedback: Path = setting(PROJECT_ROOT / "eval" / "feedback" / "feedback.jsonl", "RAG_WEB_FEEDBACK",
                                  "反馈记录文件 · the JSONL file the web chat appends feedback to",
                                  table="web", key="feedback")
-    web_auth: str = setting("", "RAG_WEB_AUTH", "网页登录账号 · `user:password` for the web chat (never printed)",
+    web_auth: str = setting("", "RAG_WEB_AUTH",
+                            "网页提问账号 · `user:password` of the officials' login: asks, never uploads (never printed)",
                             table="web", key="auth", secret=True)
+    # A second login: officials (auth) ask, the maintainer also adds documents when allow_upload is on.
+    web_maintainer_auth: str = setting("", "RAG_WEB_MAINTAINER_AUTH",
+                                       "维护人员账号 · `user:password` of the one login that may upload documents "
+                                       "(allow_upload) and also ask; the auth login only asks (never printed)",
+                                       table="web", key="maintainer_auth", secret=True)
     log_questions: bool = setting(False, "RAG_WEB_LOG_QUESTIONS",
                                   "问答记录 · append every answered question (answer, citations, backend, index version, "
                                   "time) to question_log, for maintainers", table="web", key="log_questions")
@@ -119,10 +125,12 @@ class Settings:
     log_identity: bool = setting(False, "RAG_WEB_LOG_IDENTITY",
                                  "问答记录含用户 · also record the login name and client address in the question log",
                                  table="web", key="log_identity")
-    # Off by default: an upload changes what every visitor is answered from; on, it sits behind web_auth.
+    # Off by default: an upload changes what every visitor is answered from; on, only web_maintainer_auth's login
+    # uploads (or, with no login at all, the one local user on loopback).
     web_allow_upload: bool = setting(False, "RAG_WEB_ALLOW_UPLOAD",
-                                     "网页上传文档 · maintainers may add PDF/DOCX files to the corpus from the 文档 tab "
-                                     "(behind the login; refused on a non-loopback address without auth)",
+                                     "网页上传文档 · the maintainer may add PDF/DOCX files to the corpus from the 文档 "
+                                     "tab (only the maintainer_auth login; without it, only on loopback with no login "
+                                     "at all)",
                                      table="web", key="allow_upload")
     web_upload_max_mb: int = setting(50, "RAG_WEB_UPLOAD_MAX_MB", "上传文件大小上限（MB）· largest file accepted",
                                      table="web", key="upload_max_mb")

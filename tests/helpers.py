@@ -70,7 +70,8 @@ def running_app(index_dir: Path, log_dir: Path, *args: str, env: dict | None = N
     log = log_dir / f"app-{port}.log"
     cmd = [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--corpus", str(CORPUS),
            "--index", str(index_dir), "--feedback", str(log_dir / "feedback.jsonl"), *args]
-    environment = {k: v for k, v in os.environ.items() if k != "RAG_WEB_AUTH"} | (env or {})
+    environment = ({k: v for k, v in os.environ.items() if k not in ("RAG_WEB_AUTH", "RAG_WEB_MAINTAINER_AUTH")}
+                   | (env or {}))
     url = f"http://127.0.0.1:{port}/"
     with serving(cmd, Request(url), log, timeout, environment):
         yield url

@@ -100,16 +100,19 @@ def test_the_web_table_holds_the_web_settings(tmp_path, monkeypatch):
 
 def test_secrets_are_never_printed(monkeypatch, tmp_path):
     secrets = {"RAG_PG_DSN": "postgresql://u:pg-secret@db/rag", "RAG_OPENAI_API_KEY": "sk-key-secret",
-               "RAG_WEB_AUTH": "官员:web-secret", "RAG_MILVUS_TOKEN": "root:milvus-secret"}
+               "RAG_WEB_AUTH": "官员:web-secret", "RAG_MILVUS_TOKEN": "root:milvus-secret",
+               "RAG_WEB_MAINTAINER_AUTH": "维护:maintainer-secret"}
     for env, value in secrets.items():
         monkeypatch.setenv(env, value)
     settings = load_settings(tmp_path / "absent.toml")
     assert settings.pg_dsn == secrets["RAG_PG_DSN"] and settings.web_auth == secrets["RAG_WEB_AUTH"]
     listed = [info for info in SETTINGS if info.secret]
-    assert {info.name for info in listed} == {"pg_dsn", "milvus_token", "openai_api_key", "web_auth"}
+    assert {info.name for info in listed} == {"pg_dsn", "milvus_token", "openai_api_key", "web_auth",
+                                              "web_maintainer_auth"}
     assert all(info.default is None and info.shown_default == "—" for info in listed)
     shown = repr(settings) + repr(SETTINGS)
-    assert not any(secret in shown for secret in ("pg-secret", "sk-key-secret", "web-secret", "milvus-secret"))
+    assert not any(secret in shown for secret in ("pg-secret", "sk-key-secret", "web-secret", "milvus-secret",
+                                                  "maintainer-secret"))
 
 
 def test_every_setting_is_declared_once_with_a_distinct_environment_variable_and_help():

@@ -1,6 +1,7 @@
-"""The 文档 tab in the real browser (Debian's Chromium, headless): a maintainer uploads a small PDF, sees it checked and
-indexed, finds it in the table, chooses it and asks it a question answered with its citation; bad files (truncated,
-garbage, encrypted, scanned) are refused by name with the reason, and nothing indexed is lost; /documents for
+"""The 文档 tab in the real browser (Debian's Chromium, headless), the page behind two logins: the maintainer logs in,
+uploads a small PDF, sees it checked and indexed, finds it in the table, chooses it and asks it a question answered
+with its citation; bad files (truncated, garbage, encrypted, scanned) are refused by name with the reason, and nothing
+indexed is lost; an official logs in, sees the documents and asks, but is offered no upload; /documents for
 gradio_client returns the registry with the new record."""
 from __future__ import annotations
 
@@ -21,11 +22,13 @@ pytestmark = [
 ]
 DOCS_SHOT = ROOT / "docs" / "img" / "documents.png"  # docs/guide.md and docs/web.md show it (committed)
 UPLOAD_WAIT = 180  # seconds: each file read in its own process, then an incremental rebuild, on two busy cores
+OFFICIAL, MAINTAINER = ("官员", "ask-secret"), ("维护", "upload-secret")  # [web] auth and [web] maintainer_auth
 
 
 @pytest.fixture(scope="module")
 def library_site(built_index, tmp_path_factory):
-    """app.py (extraction) with uploads allowed, over a copy of the corpus and the session's index."""
+    """app.py (extraction) with uploads allowed and both logins, over a copy of the corpus and the session's index;
+    Chromium logged in as the maintainer."""
     folder = tmp_path_factory.mktemp("library-site")
     (folder / "corpus").mkdir()
     for part in ("txt", "meta.toml"):
@@ -38,10 +41,11 @@ def library_site(built_index, tmp_path_factory):
     files.garbage_pdf(made / "garbage.pdf")
     files.report_pdf(made / "locked.pdf", encrypt="secret")
     files.scanned_pdf(made / "scan.pdf")
-    env = {"RAG_WEB_ALLOW_UPLOAD": "true", "RAG_WEB_UPLOAD_TIMEOUT": "60"}
+    env = {"RAG_WEB_ALLOW_UPLOAD": "true", "RAG_WEB_UPLOAD_TIMEOUT": "60", "RAG_WEB_AUTH": ":".join(OFFICIAL),
+           "RAG_WEB_MAINTAINER_AUTH": ":".join(MAINTAINER)}
     with running_app(folder / "index", folder, "--backend", "extractive", "--corpus", str(folder / "corpus"),
                      env=env) as url, \
-            chromium(url, tmp_path_factory.mktemp("chromium-profile"), folder) as driver:
+            chromium(url, tmp_path_factory.mktemp("chromium-profile"), folder, login=MAINTAINER) as driver:
         yield url, folder, made, driver
 
 
@@ -90,12 +94,14 @@ def test_an_uploaded_report_is_listed_chosen_and_answers_with_its_citation(libra
     assert "已载入 1 份文档" in driver.find_element("css selector", "#header").text
     tab(driver, "文档").click()
     wait_for(driver, lambda d: len(table_rows(d)) == 1, 30)
+    assert driver.find_element("css selector", "#upload-button").is_displayed()  # the maintainer's page
     assert table_rows(driver)[0][0].startswith("2024年度中国职业教育质量报告") and table_rows(driver)[0][8] == "✓"
 
     good = made / f"{files.TITLE}.pdf"
     done = upload(driver, [good])
     shot(driver, "12-upload")
     assert f"✓ {good.name}：《{files.TITLE}》，2 页" in done and "索引已更新" in done, done
+    assert f"（登录用户：{MAINTAINER[0]}）" in done and MAINTAINER[1] not in done
     assert "完成：加入 1 份，未收入 0 份。" in done
     wait_for(driver, lambda d: len(table_rows(d)) == 2, 30)
     row = next(r for r in table_rows(driver) if r[0] == files.TITLE)
@@ -155,11 +161,31 @@ def test_bad_files_are_refused_by_name_and_nothing_indexed_is_lost(library_site)
     assert "200万元" in answer
 
 
+def test_an_official_sees_the_documents_and_asks_but_is_offered_no_upload(library_site, tmp_path):
+    """The officials' login: the same 文档 table and chat, no 添加文档 (the handler refuses it too:
+    tests/test_upload_logins.py); neither password anywhere in the page or the server's log."""
+    url, folder, made, _ = library_site
+    with chromium(url, tmp_path / "profile", tmp_path, login=OFFICIAL) as driver:
+        tab(driver, "文档").click()
+        wait_for(driver, lambda d: len(table_rows(d)) >= 1, 30)
+        shot(driver, "16-official-documents")
+        assert not [e for e in driver.find_elements("css selector", "#upload, #upload-button, #upload-files")
+                    if e.is_displayed()]
+        assert "添加文档" not in driver.find_element("tag name", "body").text
+        tab(driver, "问答").click()
+        answer, _ = ask(driver, "常州联合体每年的日常运行经费是多少？")
+        assert "200万元" in answer
+        page = driver.page_source
+    log = "".join(p.read_text(encoding="utf-8") for p in folder.glob("app-*.log"))
+    assert "仅维护人员账号 维护" in log
+    assert not any(secret in text for secret in (OFFICIAL[1], MAINTAINER[1]) for text in (page, log))
+
+
 def test_documents_endpoint_for_gradio_client(library_site):
     from gradio_client import Client
 
     url, folder, made, _ = library_site
-    records = Client(url, verbose=False).predict(api_name="/documents")
+    records = Client(url, auth=OFFICIAL, verbose=False).predict(api_name="/documents")
     by_file = {r["source"]: r for r in records}
     assert "vocational-education-quality-report-2024-excerpt.txt" in by_file
     new = by_file.get(f"{files.TITLE}.pdf")

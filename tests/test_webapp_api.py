@@ -189,6 +189,8 @@ def test_start_up_prints_what_was_loaded_and_the_address(served):
 
 @pytest.mark.parametrize("args, message", [
     (["--auth", "no-colon"], "--auth 应为 用户名:密码"),
+    (["--maintainer-auth", "no-colon"], "--maintainer-auth 应为 用户名:密码"),
+    (["--auth", "官员:a", "--maintainer-auth", "官员:b"], "维护人员与提问账号须分开"),
     (["--port", "abc"], "参数错误"),
     (["--corpus", "/nonexistent/corpus", "--backend", "extractive"], "找不到语料目录"),
 ])

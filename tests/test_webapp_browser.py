@@ -45,8 +45,8 @@ def downloads(tmp_path_factory) -> Path:
 
 
 @contextlib.contextmanager
-def chromium(url: str, profile: Path, downloads: Path):
-    """Headless Chromium on the page, its question box ready."""
+def chromium(url: str, profile: Path, downloads: Path, login: tuple[str, str] | None = None):
+    """Headless Chromium on the page, its question box ready; login: first through Gradio's login form."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -63,10 +63,22 @@ def chromium(url: str, profile: Path, downloads: Path):
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     try:
         driver.get(url)
+        if login:
+            log_in(driver, *login)
         wait_for(driver, lambda d: d.find_elements("css selector", "#question textarea"), 60)
         yield driver
     finally:
         driver.quit()
+
+
+def log_in(driver, user: str, password: str) -> None:
+    """Gradio's login form: the user name, then the password and Enter (the form submits on Enter)."""
+    from selenium.webdriver.common.keys import Keys
+
+    wait_for(driver, lambda d: d.find_elements("css selector", "input[type='password']"), 60)
+    name = driver.find_element("css selector", "input[type='text'], textarea:not([type='password'])")
+    name.send_keys(user)
+    driver.find_element("css selector", "input[type='password']").send_keys(password, Keys.ENTER)
 
 
 @pytest.fixture(scope="module")

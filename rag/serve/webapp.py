@@ -174,9 +174,13 @@ def _prime(model) -> None:
 class ChatApp:
     """The event handlers, bound to one report, one backend and one feedback file."""
 
-    def __init__(self, report: Report, backend: str, feedback_path: Path, allow_upload: bool = False):
+    def __init__(self, report: Report, backend: str, feedback_path: Path, allow_upload: bool = False,
+                 maintainer: str | None = None):
         self.report, self.backend, self.feedback_path = report, backend, feedback_path
-        self.allow_upload = allow_upload  # [web] allow_upload, and not refused by web.serve (no login off loopback)
+        self.allow_upload = allow_upload  # [web] allow_upload, and not refused by web.serve (no maintainer login)
+        # The one login that may upload; None: only a visitor with no login at all (a page served with none, on
+        # loopback). The officials' login (web_auth) never uploads.
+        self.maintainer = maintainer
         self._uploading = threading.Lock()  # one upload (checks, then the rebuild) at a time
         self._examples: tuple[str, dict[str, list[str]]] | None = None  # (index version, questions per language)
         self.answerer = Answerer(report, models=provider(report.settings))
@@ -535,14 +539,29 @@ class ChatApp:
             self._examples = (version, by_language)
         return self._examples[1].get(language) or self._examples[1]["zh"]
 
+    def may_upload(self, request: gr.Request | None) -> bool:
+        """Whether this visitor may add documents: uploads on, and logged in as the maintainer (or, with no
+        maintainer account, not logged in at all: the page then has no login, the one local user maintains it)."""
+        user = getattr(request, "username", None) or None
+        return self.allow_upload and user == self.maintainer
+
+    def upload_shown(self, request: gr.Request):
+        """On each visit: the upload controls for the maintainer only (the handler checks again)."""
+        return gr.Group(visible=self.may_upload(request))
+
     def upload(self, files: list | None, kind: str, year: str, region: str, chosen: list[str] | None,
                request: gr.Request = None):
         """Checks each uploaded file in a process of its own, adds those accepted to the corpus and rebuilds the
         index in a thread (visitors keep asking the current version), streaming progress lines; then the 文档 tab
-        and the header from the new version. Every refusal names the file and says why, in Chinese."""
+        and the header from the new version. Every refusal names the file and says why, in Chinese. Only the
+        maintainer's login may upload: checked here, whatever the page showed."""
         keep = (gr.skip(),) * 9
         if not self.allow_upload:
             yield "未开启网页上传（管理员可在 rag.toml 的 [web] 中设置 allow_upload = true）。", *keep, gr.skip()
+            return
+        if not self.may_upload(request):
+            log.warning("upload refused: %s is not the maintainer", getattr(request, "username", None) or "(no login)")
+            yield "只有维护人员账号可以上传文档；当前账号只能提问。请用维护人员账号登录后再上传。", *keep, gr.skip()
             return
         paths = [Path(f if isinstance(f, str) else getattr(f, "name", "")) for f in (files or [])]
         if not paths:
@@ -586,13 +605,13 @@ class ChatApp:
         yield "\n".join(lines), *self.documents_view(kind, year, region, chosen), None
 
 def build_app(report: Report, feedback_path: Path, backend: str | None = None, notice: str = "",
-              allow_upload: bool | None = None) -> gr.Blocks:
+              allow_upload: bool | None = None, maintainer: str | None = None) -> gr.Blocks:
     """The page (chat, 数据一览 and 文档) plus the /ask, /search, /figures, /page and /documents endpoints; call
     warm_up first so no visitor waits for loading. allow_upload (None: the setting [web] allow_upload) offers
-    maintainers the upload in the 文档 tab."""
+    the maintainer the upload in the 文档 tab: the login named maintainer, or (None) a visitor with no login."""
     backend = backend or report.settings.llm_backend
     allow_upload = report.settings.web_allow_upload if allow_upload is None else allow_upload
-    app = ChatApp(report, backend, Path(feedback_path), allow_upload=allow_upload)
+    app = ChatApp(report, backend, Path(feedback_path), allow_upload=allow_upload, maintainer=maintainer)
     passages = report.passages()
     audits = report.audit()
     answering = {"concurrency_limit": answer_concurrency(backend), "concurrency_id": "answer"}
@@ -704,7 +723,8 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
                     choose_shown = gr.Button("选中筛选出的文档", size="sm", elem_id="choose-shown", min_width=120)
                     choose_all = gr.Button("依据全部文档", size="sm", elem_id="choose-all", min_width=120)
                 if allow_upload:
-                    with gr.Group(elem_id="upload"):
+                    # Hidden until the visit is known to be the maintainer's (upload_shown, on load).
+                    with gr.Group(elem_id="upload", visible=maintainer is None) as upload_group:
                         gr.Markdown(f"**添加文档**（维护人员）：PDF 或 Word（.docx），每份不超过 "
                                     f"{limits.max_bytes // 1048576} MB、{limits.max_pages} 页。每份文件先单独检查"
                                     f"（最多 {limits.seconds} 秒）：加密、扫描件（没有文字层）、损坏或异常的文件不收入，"
@@ -788,6 +808,7 @@ def build_app(report: Report, feedback_path: Path, backend: str | None = None, n
         choose_shown.click(app.choose_shown, document_filters, [chosen, scope], queue=False, **ui)
         choose_all.click(lambda: ([], app.scope([])), None, [chosen, scope], queue=False, **ui)
         if allow_upload:
+            demo.load(app.upload_shown, None, upload_group, queue=False, **ui)
             # One upload at a time (its own line): asking, searching and the figures table go on meanwhile.
             upload_button.click(app.upload, [upload_files, *document_filters, chosen],
                                 [upload_status, *view, upload_files], concurrency_limit=1,
@@ -843,8 +864,10 @@ def add_page_routes(demo: gr.Blocks) -> None:
                          dependencies=guard, include_in_schema=False)
 
 
-def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None) -> str:
-    """Starts serving without blocking; returns the page's address (demo.block_thread() keeps it up)."""
+def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
+           auth: tuple[str, str] | list[tuple[str, str]] | None = None) -> str:
+    """Starts serving without blocking; returns the page's address (demo.block_thread() keeps it up). auth: one
+    (user, password) or several (the officials' and the maintainer's: web.logins)."""
     app = getattr(demo, "rag_app", None)
     # Gradio refuses a larger upload itself, before a byte reaches the checks (the page offers no other upload).
     largest = f"{app.report.settings.web_upload_max_mb}mb" if app is not None and app.allow_upload else None
