@@ -5,6 +5,7 @@
     nice -n 19 .venv/bin/python bench/bench_library_scale.py build [--seed INDEX]         # the library index (FAISS)
     nice -n 19 .venv/bin/python bench/bench_library_scale.py search                       # FAISS, then Milvus (switch)
     nice -n 19 .venv/bin/python bench/bench_library_scale.py quality [--small]            # the library evaluation
+    nice -n 19 .venv/bin/python bench/bench_library_scale.py search --small               # FAISS, small library
 
 Every step merges its figures into bench/results/library-scale.json. The documents (bench/library_docs.py: school
 quality reports, employment reports, budgets, statistical bulletins, enrolment plans; invented places and figures,
@@ -268,14 +269,15 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-def search_one(store: str) -> dict:
+def search_one(store: str, small: bool = False) -> dict:
     """In a child process of its own (its memory is its own): open the library with the store, time k=5 hybrid
     searches over the questions (twice; the second pass counted), and for Milvus first switch the FAISS build to it."""
     from rag import Report
     from rag.config import load_settings
     from rag.index.versions import current_version
 
-    settings, index, row = load_settings(), LIBRARY / "index", {"store": store}
+    base = WORK / "kept-small" / "library" if small else LIBRARY
+    settings, index, row = load_settings(), base / "index", {"store": store, "library": str(base)}
     if store == "milvus":
         target = WORK / "milvus"
         shutil.rmtree(target, ignore_errors=True)
@@ -284,7 +286,7 @@ def search_one(store: str) -> dict:
         settings = dataclasses.replace(settings, vector_store="milvus", milvus_uri=str(target / "milvus.db"))
         index = target / "index"
     with TreeMemory() as memory:
-        report = Report(LIBRARY / "corpus", index, settings=settings, auto_rebuild=False)
+        report = Report(base / "corpus", index, settings=settings, auto_rebuild=False)
         if store == "milvus":
             with Phases() as phases:
                 started = time.perf_counter()
@@ -315,14 +317,15 @@ def search_one(store: str) -> dict:
     return row | memory.figures()
 
 
-def search() -> None:
+def search(small: bool) -> None:
+    """FAISS then Milvus on the big library; with --small FAISS on the small one (after `quality --small`)."""
     rows = {}
-    for store in ("faiss", "milvus"):
-        out = subprocess.run([sys.executable, __file__, "search-one", "--store", store], check=True,
-                             capture_output=True, text=True).stdout
+    for store in ("faiss",) if small else ("faiss", "milvus"):
+        out = subprocess.run([sys.executable, __file__, "search-one", "--store", store] + ["--small"] * small,
+                             check=True, capture_output=True, text=True).stdout
         rows[store] = {**stamp(), **json.loads(out.strip().splitlines()[-1])}
         print(json.dumps(rows[store], ensure_ascii=False), file=sys.stderr, flush=True)
-        merge("search", rows)
+        merge("search_small" if small else "search", rows)
 
 
 def quality(small: bool) -> None:
@@ -372,7 +375,8 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20, help="mean numbered pages of a generated document")
     parser.add_argument("--seed", type=Path, help="build: an index over the real documents whose vectors are reused")
     parser.add_argument("--store", choices=["faiss", "milvus"])
-    parser.add_argument("--small", action="store_true", help="quality: the library without the generated documents")
+    parser.add_argument("--small", action="store_true",
+                        help="quality, search: the library without the generated documents (quality --small first)")
     args = parser.parse_args()
     if args.step == "make":
         make(args.docs, args.pages)
@@ -381,9 +385,9 @@ def main() -> None:
     elif args.step == "build":
         build(args.seed)
     elif args.step == "search":
-        search()
+        search(args.small)
     elif args.step == "search-one":
-        print(json.dumps(search_one(args.store), ensure_ascii=False))
+        print(json.dumps(search_one(args.store, args.small), ensure_ascii=False))
     else:
         quality(args.small)
 
