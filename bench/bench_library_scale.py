@@ -6,6 +6,7 @@
     nice -n 19 .venv/bin/python bench/bench_library_scale.py search                       # FAISS, then Milvus (switch)
     nice -n 19 .venv/bin/python bench/bench_library_scale.py quality [--small]            # the library evaluation
     nice -n 19 .venv/bin/python bench/bench_library_scale.py search --small               # FAISS, small library
+    nice -n 19 .venv/bin/python bench/bench_library_scale.py search --reopen              # again, Milvus not switched
 
 Every step merges its figures into bench/results/library-scale.json. The documents (bench/library_docs.py: school
 quality reports, employment reports, budgets, statistical bulletins, enrolment plans; invented places and figures,
@@ -269,25 +270,28 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-def search_one(store: str, small: bool = False) -> dict:
+def search_one(store: str, small: bool = False, reopen: bool = False) -> dict:
     """In a child process of its own (its memory is its own): open the library with the store, time k=5 hybrid
-    searches over the questions (twice; the second pass counted), and for Milvus first switch the FAISS build to it."""
+    searches over the questions (twice; the second pass counted), and for Milvus first switch the FAISS build to it
+    (reopen: open the Milvus index an earlier run switched, so that the peak is the searches' own)."""
     from rag import Report
     from rag.config import load_settings
     from rag.index.versions import current_version
 
     base = WORK / "kept-small" / "library" if small else LIBRARY
     settings, index, row = load_settings(), base / "index", {"store": store, "library": str(base)}
+    switch = store == "milvus" and not (reopen and (WORK / "milvus" / "index" / "CURRENT").is_file())
     if store == "milvus":
         target = WORK / "milvus"
-        shutil.rmtree(target, ignore_errors=True)
-        target.mkdir(parents=True)
-        shutil.copytree(index, target / "index", symlinks=True)
+        if switch:
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+            shutil.copytree(index, target / "index", symlinks=True)
         settings = dataclasses.replace(settings, vector_store="milvus", milvus_uri=str(target / "milvus.db"))
         index = target / "index"
     with TreeMemory() as memory:
         report = Report(base / "corpus", index, settings=settings, auto_rebuild=False)
-        if store == "milvus":
+        if switch:
             with Phases() as phases:
                 started = time.perf_counter()
                 built = report.build()  # every vector reused: the store's own writes, and the corpus parsed again
@@ -314,18 +318,20 @@ def search_one(store: str, small: bool = False) -> dict:
                 "search_ms_p50": round(percentile(ms, 0.5), 1), "search_ms_p95": round(percentile(ms, 0.95), 1),
                 "search_ms_p50_first_pass": round(percentile(passes[0], 0.5), 1),
                 "search_ms_p95_first_pass": round(percentile(passes[0], 0.95), 1)}
+    row["rss_after_searches_mb"] = round(TreeMemory._rss(os.getpid()) / 2**20, 1)
     return row | memory.figures()
 
 
-def search(small: bool) -> None:
+def search(small: bool, reopen: bool = False) -> None:
     """FAISS then Milvus on the big library; with --small FAISS on the small one (after `quality --small`)."""
     rows = {}
     for store in ("faiss",) if small else ("faiss", "milvus"):
-        out = subprocess.run([sys.executable, __file__, "search-one", "--store", store] + ["--small"] * small,
+        out = subprocess.run([sys.executable, __file__, "search-one", "--store", store] + ["--small"] * small
+                             + ["--reopen"] * reopen,
                              check=True, capture_output=True, text=True).stdout
         rows[store] = {**stamp(), **json.loads(out.strip().splitlines()[-1])}
         print(json.dumps(rows[store], ensure_ascii=False), file=sys.stderr, flush=True)
-        merge("search_small" if small else "search", rows)
+        merge("search_small" if small else "search_reopened" if reopen else "search", rows)
 
 
 def quality(small: bool) -> None:
@@ -375,6 +381,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20, help="mean numbered pages of a generated document")
     parser.add_argument("--seed", type=Path, help="build: an index over the real documents whose vectors are reused")
     parser.add_argument("--store", choices=["faiss", "milvus"])
+    parser.add_argument("--reopen", action="store_true", help="search: Milvus as switched by an earlier search run")
     parser.add_argument("--small", action="store_true",
                         help="quality, search: the library without the generated documents (quality --small first)")
     args = parser.parse_args()
@@ -385,9 +392,9 @@ def main() -> None:
     elif args.step == "build":
         build(args.seed)
     elif args.step == "search":
-        search(args.small)
+        search(args.small, args.reopen)
     elif args.step == "search-one":
-        print(json.dumps(search_one(args.store, args.small), ensure_ascii=False))
+        print(json.dumps(search_one(args.store, args.small, args.reopen), ensure_ascii=False))
     else:
         quality(args.small)
 
