@@ -95,6 +95,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="文档库评测：FOLDER 的全部文档（及 eval/library/schools）合建一个索引，每题向整个库提问，与单独建索引对照；"
                          "另评 eval/library/questions.toml 中不指明文档的问题；结果写入 <结果目录>/library/")
     ev.add_argument("--alone", metavar="JSON", help="配合 --library：单独建索引的结果取自此文档评测 JSON，不重跑")
+    ev.add_argument("--extra", metavar="FOLDER",
+                    help="配合 --library：FOLDER 中的 PDF 也加入文档库（不提问，只作干扰文档，检验库变大后的回答）")
     ev.add_argument("--family", action="append", help="配合 --documents，只评某类版式（可重复），如 word、financial")
     ev.add_argument("--split", choices=("dev", "test"),
                     help="配合 --documents，只评开发集（dev，可查看、可据以调整）或测试集（test，每次会话只跑一次，不查看失败题）")
@@ -290,6 +292,7 @@ def _eval_library(report: Report, args) -> int:
     try:
         result = library.run(report.settings, folder, args.backend or (), args.split,
                              alone_json=Path(args.alone) if args.alone else None,
+                             extra=Path(args.extra) if args.extra else None,
                              progress=(lambda line: print(line, file=sys.stderr)) if verbose else None)
         json_path, md_path = library.write(result, Path(args.results) / "library")
     except (OSError, ValueError, KeyError) as err:

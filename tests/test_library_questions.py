@@ -220,6 +220,18 @@ def test_an_unnamed_question_is_right_only_with_every_document_on_its_page(shelf
     assert ask_unnamed(answerer, wrong_page, "extractive").answered == 1
 
 
+def test_extra_documents_join_the_library_under_extra(tmp_path):
+    from rag.evaluate.library import DISTRACTORS, LIBRARY_DIR, EXTRA, library_files
+
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "notes.txt").write_text("not a PDF")
+    before = library_files(tmp_path, [], LIBRARY_DIR / EXTRA)
+    after = library_files(tmp_path, [], LIBRARY_DIR / EXTRA, tmp_path)
+    assert after == before + [(f"{DISTRACTORS}/a.pdf", tmp_path / "a.pdf")]
+    with pytest.raises(ValueError):
+        library_files(tmp_path, [], None, tmp_path / "missing")
+
+
 @pytest.mark.parametrize("question, sources", [
     ("How many people lived in Zhoukou at the end of 2023?", {"zk.pdf"}),  # the region's pinyin, as a word
     ("What did the Shanghai finance bureau budget for 2025?", {"sh.pdf"}),

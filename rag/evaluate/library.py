@@ -28,6 +28,7 @@ from rag.report import Report
 REAL_DOCUMENTS = PROJECT_ROOT / "eval" / "real-documents"
 LIBRARY_DIR = PROJECT_ROOT / "eval" / "library"
 EXTRA = "schools"  # eval/library/schools/*.pdf join the library under schools/
+DISTRACTORS = "extra"  # run(extra=FOLDER), `--extra FOLDER`: its *.pdf join the library under extra/, asked nothing
 UNNAMED_FILE = "questions.toml"
 # The issue's targets: (label, bound, at least).
 TARGETS = (("library right − alone right (test split)", -0.03, True), ("library wrong (test split)", 0.03, False),
@@ -122,12 +123,17 @@ def load_unnamed(path: Path) -> list[UnnamedQuestion]:
 
 
 # -- the library -----------------------------------------------------------------------------------
-def library_files(folder: Path, specs: Iterable[DocSpec], extra: Path | None) -> list[tuple[str, Path]]:
+def library_files(folder: Path, specs: Iterable[DocSpec], extra: Path | None,
+                  distractors: Path | None = None) -> list[tuple[str, Path]]:
     """(source in the library, file) of every document: the listed ones as in their folder, the extra ones under
-    schools/."""
+    schools/, and the PDFs of distractors (documents no question is about, to make the library larger) under extra/."""
     files = [(s.file, Path(folder) / s.file) for s in specs if (Path(folder) / s.file).is_file()]
     if extra is not None and extra.is_dir():
         files += [(f"{EXTRA}/{p.name}", p) for p in sorted(extra.glob("*.pdf"))]
+    if distractors is not None:
+        if not Path(distractors).is_dir():
+            raise ValueError(f"没有这个文件夹：{distractors}（--extra FOLDER）")
+        files += [(f"{DISTRACTORS}/{p.name}", p) for p in sorted(Path(distractors).glob("*.pdf"))]
     return files
 
 
@@ -283,9 +289,10 @@ def target_checks(rows: list[SplitRow], unnamed: list[UnnamedResult]) -> list[tu
 
 def run(settings: Settings, folder: Path = REAL_DOCUMENTS, backends: Iterable[str] = (), split: str | None = None,
         library_dir: Path = LIBRARY_DIR, alone_json: Path | None = None, alone: bool = True,
-        progress: Callable[[str], None] | None = None) -> LibraryRun:
+        progress: Callable[[str], None] | None = None, extra: Path | None = None) -> LibraryRun:
     """Every document indexed together (all splits: a library holds them all), the questions of the split asked
-    (all when None), each beside its alone outcome, then the unnamed questions."""
+    (all when None), each beside its alone outcome, then the unnamed questions. extra: a folder whose PDFs join the
+    library as distractors (no questions; bench/bench_library_scale.py's 200 generated documents)."""
     started = time.perf_counter()
     say = progress or (lambda line: None)
     specs = load_documents(folder)
@@ -293,7 +300,7 @@ def run(settings: Settings, folder: Path = REAL_DOCUMENTS, backends: Iterable[st
     specs = [s for s in specs if s.file not in changed]
     chosen, _ = alone_eval.usable_backends(settings, backends)
     asked = [s for s in specs if split is None or s.split == split]
-    files = library_files(folder, specs, Path(library_dir) / EXTRA)
+    files = library_files(folder, specs, Path(library_dir) / EXTRA, extra)
     started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     commit = _commit()  # the code that runs: read now, not after a commit made while it ran
     alone_by = {}
