@@ -232,16 +232,7 @@ def library_corpus() -> tuple[Path, list[tuple[str, Path]]]:
 
     specs = [s for s in load_documents(library.REAL_DOCUMENTS) if not sha256_mismatch(s, library.REAL_DOCUMENTS)]
     files = library.library_files(library.REAL_DOCUMENTS, specs, library.LIBRARY_DIR / library.EXTRA, DOCS)
-    corpus = LIBRARY / "corpus"
-    corpus.mkdir(parents=True, exist_ok=True)
-    wanted = {source for source, _ in files}
-    for path in [p for p in corpus.rglob("*") if p.is_file()]:
-        if path.relative_to(corpus).as_posix() not in wanted:
-            path.unlink()
-    for source, path in files:
-        (corpus / source).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, corpus / source)
-    return corpus, files
+    return library.sync_corpus(files, LIBRARY / "corpus"), files
 
 
 def build(seed: Path | None) -> None:

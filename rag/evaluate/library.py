@@ -150,9 +150,8 @@ def _workspace(files: list[tuple[str, Path]]):
     return contextlib.nullcontext(str(folder))
 
 
-def build(files: list[tuple[str, Path]], workspace: Path, settings: Settings) -> Report:
-    """The library's corpus (copies, stale ones replaced, documents no longer listed removed), indexed."""
-    corpus = Path(workspace) / "corpus"
+def sync_corpus(files: list[tuple[str, Path]], corpus: Path) -> Path:
+    """corpus holding exactly files (copies, stale ones replaced, documents no longer listed removed)."""
     corpus.mkdir(parents=True, exist_ok=True)
     wanted = {source for source, _ in files}
     for path in [p for p in corpus.rglob("*") if p.is_file()]:
@@ -164,6 +163,12 @@ def build(files: list[tuple[str, Path]], workspace: Path, settings: Settings) ->
         if not target.is_file() or hashlib.sha256(target.read_bytes()).digest() != hashlib.sha256(
                 path.read_bytes()).digest():
             shutil.copy2(path, target)
+    return corpus
+
+
+def build(files: list[tuple[str, Path]], workspace: Path, settings: Settings) -> Report:
+    """The library's corpus, indexed."""
+    corpus = sync_corpus(files, Path(workspace) / "corpus")
     report = Report(corpus, Path(workspace) / "index", settings=settings, auto_rebuild=False)
     report.build(reuse_from=tuple(alone_indexes(files)))
     return report
