@@ -120,21 +120,17 @@ class Phases:
 
         self._ingest, self._vectors = rag.report.ingest, artefacts._vectors
 
-        def ingest(*a, **k):
-            t = time.perf_counter()
-            try:
-                return self._ingest(*a, **k)
-            finally:
-                self.parse_seconds += time.perf_counter() - t
+        def timed(call, total: str):
+            def wrapper(*a, **k):
+                t = time.perf_counter()
+                try:
+                    return call(*a, **k)
+                finally:
+                    setattr(self, total, getattr(self, total) + time.perf_counter() - t)
+            return wrapper
 
-        def vectors(*a, **k):
-            t = time.perf_counter()
-            try:
-                return self._vectors(*a, **k)
-            finally:
-                self.embed_seconds += time.perf_counter() - t
-
-        rag.report.ingest, artefacts._vectors = ingest, vectors
+        rag.report.ingest = timed(self._ingest, "parse_seconds")
+        artefacts._vectors = timed(self._vectors, "embed_seconds")
         return self
 
     def __exit__(self, *exc) -> None:

@@ -73,11 +73,6 @@ def _queued(model: ChatModel) -> Iterator[Queued]:
         ahead = line.wait_shorter(ahead, QUEUE_CHECK)
 
 
-def _own(snapshot: Retriever):
-    """What a passage's document says of each of its sentences without printing it (rag.retrieve.scope)."""
-    return lambda passage, text: snapshot.library.context(passage.source, text)
-
-
 def drain(pieces: Pieces) -> Answer:
     """Run an answer's event generator to its end, discarding the events: its Answer."""
     while True:
@@ -531,7 +526,8 @@ class Answerer:
         named = snapshot.cases_named(req.query)
         aliases = set().union(*(snapshot.aliases[c] for c in named)) if named else set()
         return best_evidence(self._evidence_query(req), hits, self.idf(snapshot), cases=named,
-                             structural=req.intent.structure, aliases=aliases, context=_own(snapshot))
+                             structural=req.intent.structure, aliases=aliases,
+                             context=lambda passage, text: snapshot.library.context(passage.source, text))
 
     def model_passages(self, snapshot: Retriever, req: Request, hits: list[Passage]) -> list[Passage]:
         """The model's passages, those that extraction quotes from the wider search put first: asked which units lead
@@ -563,7 +559,8 @@ class Answerer:
             where = f"{passage.heading_path()} {passage.citation} {passage.document}"
             for sentence in re.split(r"(?<=[。；！？\n])", passage.text):
                 if any(is_grounded(f, sentence) for f in figures) and names_asked_in(
-                        sentence, f"{sentence} {where} {_own(snapshot)(passage, sentence)}", terms, passage.document):
+                        sentence, f"{sentence} {where} {snapshot.library.context(passage.source, sentence)}", terms,
+                        passage.document):
                     return True
         return False
 
@@ -581,7 +578,7 @@ class Answerer:
         whole = next((s for s in re.split(r"(?<=[。！？\n])", evidence.passage.text) if sentence.strip("。；") in s),
                      sentence)
         where = (f"{whole} {evidence.passage.heading_path()} {evidence.passage.citation} {evidence.passage.document} "
-                 f"{_own(snapshot)(evidence.passage, whole)}")
+                 f"{snapshot.library.context(evidence.passage.source, whole)}")
         if untranslated:
             # Untranslated (no model): the measure by the glossary's Chinese for it, the names by the documents' pinyin
             # (the 城镇常住居民人均可支配收入 sentence does not answer the 最低生活保障 asked; 武汉科技大学第09组 is not
