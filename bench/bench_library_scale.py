@@ -314,7 +314,7 @@ def search(small: bool, reopen: bool = False) -> None:
     rows = {}
     for store in ("faiss",) if small else ("faiss", "milvus"):
         out = subprocess.run([sys.executable, __file__, "search-one", "--store", store] + ["--small"] * small
-                             + ["--reopen"] * reopen,
+                             + ["--reopen"] * reopen + ["--work", str(WORK), "--results", RESULTS.name],
                              check=True, capture_output=True, text=True).stdout
         rows[store] = {**stamp(), **json.loads(out.strip().splitlines()[-1])}
         print(json.dumps(rows[store], ensure_ascii=False), file=sys.stderr, flush=True)
@@ -361,6 +361,14 @@ def quality(small: bool) -> None:
     merge("quality_small" if small else "quality", row)
 
 
+def _use(work: Path, results: Path) -> None:
+    """Another library beside the first (20,000 pages beside 6,000): its own folder and results file."""
+    global WORK, DOCS, KEPT, LIBRARY, RESULTS
+    WORK, RESULTS = work, results
+    DOCS, KEPT = WORK / "docs", WORK / "kept"
+    LIBRARY = KEPT / "library"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("step", choices=["make", "sample", "build", "search", "search-one", "quality"])
@@ -371,7 +379,10 @@ def main() -> None:
     parser.add_argument("--reopen", action="store_true", help="search: Milvus as switched by an earlier search run")
     parser.add_argument("--small", action="store_true",
                         help="quality, search: the library without the generated documents (quality --small first)")
+    parser.add_argument("--work", type=Path, default=WORK, help="where the documents and indexes go (a second size beside)")
+    parser.add_argument("--results", default=RESULTS.name, help="the results file under bench/results/")
     args = parser.parse_args()
+    _use(args.work, RESULTS.parent / args.results)
     if args.step == "make":
         make(args.docs, args.pages)
     elif args.step == "sample":

@@ -247,3 +247,36 @@ def test_an_english_name_nothing_renders_cannot_be_checked():
     assert glossary().unnamed("What cut-off score did group 11 of China University of Geosciences (Wuhan) have?")
     assert not glossary().unnamed("How many NCRE certificates did the Office issue in 2023?")  # acronym, kind word
     assert not glossary().unnamed("Which CCTV programmes ran in-depth reports on the consortium?")  # an opener
+
+
+def test_a_bracketed_note_on_a_measure_stays_with_it_and_an_items_number_goes():
+    rows = {f.printed: f.label for f in extract(Passage(id="p", text="全市共有卫生机构 4120 个，医院（含民营）131 个，"
+                                                                      "卫生院96个。其中：（一）因公出国（境）费88.50万元。"))}
+    assert rows["131个"] == "医院（含民营）" and rows["96个"] == "卫生院" and rows["88.50万元"] == "因公出国（境）费"
+    found = numeric.answer(bulletin("全市共有卫生机构 4120 个，医院（含民营）131 个，卫生院96个。"), "全市有多少个医院？")
+    assert found is not None and "131个" in found.text and "96" not in found.text.split("原文")[0]
+
+
+def test_a_rate_asked_is_answered_per_mille_too():
+    found = numeric.answer(bulletin("全年出生人口3.10万人，出生率7.92‰；死亡率6.05‰。"), "人口出生率是多少？")
+    assert found is not None and "7.92‰" in found.text and "6.05" not in found.text
+
+
+def test_a_word_jieba_cuts_across_a_compound_is_not_asked():
+    # 农村居民 gives 村居 too, which no sentence printing 农村常住居民 holds: the row fell below the coverage asked.
+    found = numeric.answer(bulletin("全市农村常住居民人均可支配收入 15120元，比上年增长7.9%。"), "农村居民人均可支配收入是多少元？")
+    assert found is not None and "15120元" in found.text
+
+
+def test_a_change_against_the_year_before_is_the_one_printed_never_a_difference_of_two_rows():
+    table = bulletin("全年全市工业增加值 210.5 亿元，比上年增长 3.2%。规模以上工业增加值比上年增长 6.4%。")
+    found = numeric.answer(table, "规模以上工业增加值比上年增长多少？")
+    assert found is None or ("6.4%" in found.text and "−" not in found.text and "3.2%" not in found.text)
+    assert found is not None  # the one row printing that measure's change
+
+
+def test_a_part_saying_where_the_sides_are_names_no_side():
+    table = bulletin("全市卫生技术人员 5200 人。其中，执业医师 2100 人，执业助理医师 800 人，注册护士 1900 人，"
+                     "其他卫生技术人员 400 人。")
+    found = numeric.answer(table, "卫生技术人员中，执业医师和执业助理医师合计有多少人？")
+    assert found is not None and "2100人 + 800人 = 2900人" in found.text and "400人" not in found.text

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rag.retrieve.figures import ASKING
 from rag.text.figures import DATE, QUANTITY, extract_figures
-from rag.text.keywords import tokens
+from rag.text.keywords import atoms, tokens
 from rag.text.normalize import for_search, to_simplified
 
 CODE, DATE_KIND, NAME, AMOUNT, TEXT = "code", "date", "name", "quantity", "text"
@@ -70,6 +70,13 @@ def printed_against(question: str, sentence: str) -> bool:
         return any(_TIME_BASE.match(p) for p in printed) or not printed
     words = [_measure_words(w) or {w} for w in wanted if not _TIME_BASE.match(w)]
     return any(all(any(w in p for p in printed) for w in need) for need in words)
+
+
+def against_time(question: str) -> bool:
+    """A change asked against a time only (比上年增长多少, 同比增长多少, 比2022年增加多少): of one measure, not of two
+    things the question names."""
+    wanted = [m.group(1) for m in _BASE.finditer(question)]
+    return (bool(wanted) and all(_TIME_BASE.match(w) for w in wanted)) or bool(re.search(r"同比|环比", question))
 
 
 def stated_aside(question: str) -> str:
@@ -183,9 +190,10 @@ _ENTITY = re.compile(r"(?:学院|学校|大学|专业|专业群|公司|集团|�
 _BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:职业技术学院|职业技术大学|职业学院|学院|大学|学校|公司|集团|研究院|委员会|"
                    r"人民政府|办事处|教育厅|教育局|财政局|统计局)")
 # A thing named with its number (学习情境3, 项目6, 第二批): which one, not what is measured.
-# (Not a quantity's number: 60周岁及以上, 以上年为100 — a 2023年末周口市60 subject refused 190.90万人.)
+# (Not a quantity's number: 60周岁及以上, 以上年为100 — a 2023年末周口市60 subject refused 190.90万人; nor a
+# generation's: 黔东南州5G移动电话用户 is no 5th 黔东南州.)
 _NUMBERED = re.compile(r"[\u4e00-\u9fff]{2,6}(?<![为是达约占有共超近])(?:[0-9]{1,3}|[一二三四五六七八九十]{1,3}(?=[（(“\"，,、的中里]))"
-                       r"(?![0-9年届级月日号%％.．万亿千百元人个项所家名场次岁周倍件张台套辆座户条篇册株吨亩米])")
+                       r"(?![0-9A-Za-z年届级月日号%％.．万亿千百元人个项所家名场次岁周倍件张台套辆座户条篇册株吨亩米])")
 # A place opening the question or following its year (2023年项城市…, which the tokenizer reads as 项 · 城市).
 # (Not the period's end: 2023年底周口市 is 周口市, not 底周口市; nor 2024年末本集团市场 a place.)
 _PLACE = re.compile(r"(?:^|(?<=年)|(?<=年[末底初])|(?<=[，,、]))(?![末底初度内中本该全各])[\u4e00-\u9fff]{2,3}(?:省|市|县|区|州|旗)(?![场域份值])(?=[\u4e00-\u9fff\d])")
@@ -193,8 +201,7 @@ _YEAR_WORD = re.compile(r"(?:19|20)\d\d(?:年|届|级|学年)?")
 
 
 def _atoms_of(text: str) -> set[str]:
-    words = set(tokens(text))
-    return {w for w in words if not any(w[:i] in words and w[i:] in words for i in range(1, len(w)))}
+    return atoms(set(tokens(text)))
 
 
 _UNIT_FIRST = re.compile(r"^[万亿千百萬億]?(?:元|人次|人|名|位|家|场|项|个|份|次|所|门|件|部|篇|台|套|天|小时|学时|学分|吨|亩|%|％|"

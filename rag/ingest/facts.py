@@ -12,7 +12,7 @@ from rag.passage import Passage
 from rag.text import figures as numbers
 from rag.text.keywords import words
 
-FACTS_VERSION = "4"  # bump when the extractor changes: every index rebuilds its figures table (4: rows doubled by reuse)
+FACTS_VERSION = "5"  # bump when the extractor changes: every index rebuilds its figures table (5: bracketed notes kept)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,6 +96,7 @@ _AFTER_STOP = re.compile(r"[，,。；;：:、！？!?\n“”\"]|和|及|与|�
                          r"来自|成为|用于|带动|服务|开展|解决|提供|分别|同比|较上年|比上年|占|达|为|是|在|从|到")
 _CHANGE = re.compile(r"(?:同比|环比|比上年|较上年)?(?:增长|下降|增加|减少|提高|降低)了?")
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
+_ENUMERATION = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、])\s*")
 MAX_LABEL = 18  # characters: longer spans carry the subject and the predicate with them
 _WHOSE = re.compile(r"(?:学校|院校|地区|省|市|县|区|企业|单位|机构|部门)$")  # 中职学校为47门: whose, not what
 _CAPTION = re.compile(r"^图\s*[\d\-－.．]+\s*([^：:（(]{2,30})")  # 图 3-1 某省高职院校毕业去向落实率（…）：2019年 92.6
@@ -119,10 +120,12 @@ def _strip_lead(text: str) -> str:
     """Drop the subject and the predicate's lead words on the left (获得, 累计, 提供 …), and particles on the right.
     Examples before 等 are dropped: 新能源汽车技术、光伏材料制备技术等专业 counts 专业."""
     text = re.sub(rf"^(?:{_PERIOD.pattern})\s*", "", text.strip(" 　、"))  # 2024年我国…规模: the period is .period
+    text = _ENUMERATION.sub("", text)  # （一）因公出国（境）费: the item's number is no part of what it measures
     tokens = words(text)
     opened = [i for i, t in enumerate(tokens) if t in ("（", "(")]
-    if opened and _cjk("".join(tokens[opened[-1] + 1:])) >= 2:
+    if opened and _cjk("".join(tokens[opened[-1] + 1:])) >= 2 and not {"）", ")"} & set(tokens[opened[-1]:]):
         tokens = tokens[opened[-1] + 1:]  # 72.6分（满分100分）: what follows the bracket, not 分（满分
+    # (A bracket closed before the figure is a note on the measure, kept: 医院（含民营）288个 is 医院's, not 含民营）'s.)
     if "等" in tokens and _cjk("".join(tokens[len(tokens) - tokens[::-1].index("等"):])) >= 2:
         tokens = tokens[len(tokens) - tokens[::-1].index("等"):]
     cut = 0

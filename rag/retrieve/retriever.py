@@ -150,7 +150,7 @@ class Retriever:
     @functools.cached_property
     def figures(self) -> FigureTable:
         """The figures table of this version, its rows' words read on first use."""
-        return FigureTable(self.index.figures, self.aliases)
+        return FigureTable(self.index.figures, self.aliases, self.library.context)
 
     @property
     def outline(self) -> tuple[OutlineEntry, ...]:

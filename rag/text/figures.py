@@ -302,6 +302,8 @@ def answers_unit(unit: str | None, asked: str) -> bool:
     """A figure's unit gives what was asked for: 元 is asked of any money (29.5亿美元 answers 多少亿美元)."""
     if asked == "元":
         return unit == "元" or _UNIT_CLASS.get(unit or "") in ("usd", "hkd", "eur", "jpy", "gbp", "aud")
+    if asked == "%":  # a rate is printed per cent or per mille: 人口出生率 8.47‰ (library evaluation, unnamed questions)
+        return unit in ("%", "‰")
     return unit == asked
 
 
