@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from rag.retrieve.figures import ASKING
-from rag.text.figures import DATE, QUANTITY, extract_figures
+from rag.text.figures import DATE, QUANTITY, extract_figures, is_grounded
 from rag.text.keywords import atoms, tokens
 from rag.text.normalize import for_search, to_simplified
 
@@ -169,6 +169,20 @@ def holds_kind(kind: str, text: str) -> bool:
         return bool(_DATE_TOKEN.search(text)) or any(f.kind == DATE for f in extract_figures(text, include_all=True))
     if kind == AMOUNT:  # a table row prints its figures bare (数据中心覆盖率（%） 81.2 46.5)
         return bool(re.search(r"\d", text)) or any(f.kind == QUANTITY for f in extract_figures(text, include_all=True))
+    return True
+
+
+def said_in(kind: str, answer: str, sentences: list[str]) -> bool:
+    """Every figure of the kind asked that the answer states is printed by one of the sentences: a quantity (any
+    notation), a code or a date as printed (spaces aside). A name or text is not checked here."""
+    if kind == AMOUNT:
+        return all(any(is_grounded(f, s) for s in sentences)
+                   for f in extract_figures(answer) if f.kind == QUANTITY)
+    if kind in (CODE, DATE_KIND):
+        printed = [re.sub(r"\s", "", s) for s in sentences]
+        found = (m.group() for m in (_CODE_TOKEN if kind == CODE else _DATE_TOKEN).finditer(answer)
+                 if kind != CODE or not _followed_by_unit(answer, m.end()))
+        return all(any(re.sub(r"\s", "", token) in s for s in printed) for token in found)
     return True
 
 

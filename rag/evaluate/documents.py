@@ -444,17 +444,25 @@ def target_checks(rows: list[Summary]) -> list[TargetCheck]:
     return checks
 
 
+def judged(question: DocQuestion, answer, file_pages: bool = False, source: str | None = None) -> tuple[bool, bool, str]:
+    """(states the figure, cites a page that prints it, outcome) of an answer; source: only citations of that file
+    count (the library evaluation, where another document's page is no proof)."""
+    states = answer.found and bool(question.figure) and states_value(answer.text, question.figure)
+    cited = [p for p in answer.citations if source is None or p.source == source]
+    # Every operand's page for a computed figure; any one of the pages that print a looked-up figure (also_pages).
+    proved = all if question.operands else any
+    cites = answer.found and bool(question.pages) and proved(any(on_page(p, page, file_pages) for p in cited)
+                                                             for page in question.pages)
+    return states, cites, outcome(question, answer.found, states, cites)
+
+
 def _answer(answerer: Answerer, question: DocQuestion, backend: str, file_pages: bool = False) -> AnswerResult:
     started = time.perf_counter()
     answer = answerer.ask(question.q, backend=backend)
     seconds = time.perf_counter() - started
-    states = answer.found and bool(question.figure) and states_value(answer.text, question.figure)
-    # Every operand's page for a computed figure; any one of the pages that print a looked-up figure (also_pages).
-    proved = all if question.operands else any
-    cites = answer.found and bool(question.pages) and proved(any(on_page(p, page, file_pages) for p in answer.citations)
-                                                             for page in question.pages)
+    states, cites, result = judged(question, answer, file_pages)
     return AnswerResult(backend, answer.backend, states, cites, round(seconds, 3), answer.text,
-                        tuple(p.citation for p in answer.citations), outcome(question, answer.found, states, cites))
+                        tuple(p.citation for p in answer.citations), result)
 
 
 def _result(question: DocQuestion, rank: int | None, cited: str, exact: bool,

@@ -19,8 +19,8 @@ from pathlib import Path
 from rag.answer.answerer import Answerer
 from rag.config import PROJECT_ROOT, Settings
 from rag.evaluate import documents as alone_eval
-from rag.evaluate.documents import (REFUSED, RIGHT, SPLITS, WRONG, DocQuestion, DocSpec, load_documents, on_page,
-                                    outcome, sha256_mismatch, states_value)
+from rag.evaluate.documents import (REFUSED, RIGHT, SPLITS, WRONG, DocQuestion, DocSpec, judged, load_documents,
+                                    on_page, sha256_mismatch, states_value)
 from rag.evaluate.run import _commit
 from rag.llm.backends import provider
 from rag.report import Report
@@ -189,14 +189,13 @@ def ask_document_question(answerer: Answerer, report: Report, spec: DocSpec, que
                           backend: str) -> LibraryAnswer:
     """A document's question asked of the library: right only on a cited page of its own document."""
     answer = answerer.ask(question.q, backend=backend)
-    states = answer.found and bool(question.figure) and states_value(answer.text, question.figure)
-    cites = answer.found and bool(question.pages) and all(
-        any(p.source == spec.file and on_page(p, page) for p in answer.citations) for page in question.pages)
     snapshot = report.retriever()
+    # Judged as the document alone is (a document printing no page numbers is cited by the file's own).
+    findings = next((d.findings for d in report.documents() if d.source == spec.file), None)
+    _, _, result = judged(question, answer, findings is not None and findings.page_numbers == "file", spec.file)
     named = spec.file in snapshot.library.named(question.q, snapshot.cases_named(question.q)).sources
     cross = answer.found and any(p.source != spec.file for p in answer.citations)
-    return LibraryAnswer(spec.file, spec.split, question.q, question.kind, backend,
-                         outcome(question, answer.found, states, cites), cross, named)
+    return LibraryAnswer(spec.file, spec.split, question.q, question.kind, backend, result, cross, named)
 
 
 def ask_unnamed(answerer: Answerer, question: UnnamedQuestion, backend: str) -> UnnamedResult:
@@ -247,7 +246,8 @@ def alone_answers(spec: DocSpec, folder: Path, settings: Settings, backends: tup
             shutil.copy2(path, corpus / path.name)
         report = Report(corpus, Path(tmp) / "index", settings=settings, auto_rebuild=True)
         answerer = Answerer(report, models=provider(settings))
-        return [(q, b, alone_eval._answer(answerer, q, b).outcome) for q in spec.questions for b in backends]
+        file_pages = {d.findings.page_numbers for d in report.documents()} == {"file"}
+        return [(q, b, alone_eval._answer(answerer, q, b, file_pages).outcome) for q in spec.questions for b in backends]
 
 
 # -- the run ---------------------------------------------------------------------------------------
