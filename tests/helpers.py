@@ -95,7 +95,14 @@ SSE_NOT_FOUND = (
 )
 
 
+def sse(text: str) -> str:
+    """An OpenAI-compatible stream that says text in one piece."""
+    return ('data: ' + json.dumps({"choices": [{"delta": {"content": text}, "finish_reason": None}]}, ensure_ascii=False)
+            + '\n\ndata: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n')
+
+
 class Handler(BaseHTTPRequestHandler):
+    script: ClassVar[str] = ""  # what the "scripted" path answers: a model's misreading, set by the test
     seen_auth: ClassVar[list[str]] = []
     seen_bodies: ClassVar[list[dict]] = []  # every request's JSON, to check what a client sends
 
@@ -122,6 +129,8 @@ class Handler(BaseHTTPRequestHandler):
         kind = self.path.split("/")[1]
         if kind == "ok":
             self._send(200, SSE_OK, "text/event-stream")
+        elif kind == "scripted":
+            self._send(200, sse(Handler.script), "text/event-stream")
         elif kind == "notfound":
             self._send(200, SSE_NOT_FOUND, "text/event-stream")
         elif kind == "json":

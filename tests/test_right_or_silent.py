@@ -280,3 +280,25 @@ def test_a_part_saying_where_the_sides_are_names_no_side():
                      "其他卫生技术人员 400 人。")
     found = numeric.answer(table, "卫生技术人员中，执业医师和执业助理医师合计有多少人？")
     assert found is not None and "2100人 + 800人 = 2900人" in found.text and "400人" not in found.text
+
+
+def test_a_models_figure_that_the_answering_sentence_does_not_print_is_replaced_by_the_quote(answerer):
+    """A model reading the neighbouring row (the local model answered 246 for 机电一体化技术's 173 graduates): the
+    endpoint here is a loopback server scripted to say just that, as no real model can be made to misread on cue."""
+    import dataclasses
+
+    from helpers import Handler, fake_endpoint
+    from rag.llm.backends import provider
+
+    question = "江岭科技大学2024届机电一体化技术专业有多少名毕业生？"
+    with fake_endpoint() as url:
+        settings = dataclasses.replace(answerer.settings, openai_base_url=f"{url}/scripted/v1", openai_api_key="sk-x",
+                                       answer_from_figures=False)
+        remote = Answerer(answerer.source, models=provider(settings), settings=settings)
+        Handler.script = "246名[1]。"
+        wrong = remote.ask(question, backend="openai")
+        Handler.script = "共有173名毕业生[1]。"
+        right = remote.ask(question, backend="openai")
+    assert wrong.backend == "extractive" and "不一致" in wrong.notice and "173" in wrong.text
+    assert "246名" not in wrong.text.split("报告原文")[0]
+    assert right.backend == "openai" and "173" in right.text
