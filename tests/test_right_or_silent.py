@@ -11,7 +11,7 @@ import pytest
 
 from rag.answer.answerer import Answerer
 from rag.answer import numeric
-from rag.answer.asked import (CODE, DATE_KIND, DIFFERENCE, LOOKUP, NAME, REMAINDER, SHARE, asked, asked_terms, holds_kind,
+from rag.answer.asked import (CODE, DATE_KIND, DAY, DIFFERENCE, LOOKUP, NAME, REMAINDER, SHARE, asked, asked_terms, holds_kind,
                               names_asked_in, printed_against)
 from rag.answer.grounding import says_nothing, tidy_lists
 from rag.config import load_settings
@@ -87,7 +87,7 @@ def test_a_code_a_date_or_a_name_is_never_answered_with_a_count(answerer):
     assert not code.found or "18号" in code.text
     assert code.backend != "figures"
     date = ask(answerer, "江岭科技大学对2024届未落实毕业去向毕业生的帮扶工作持续到哪一天？")
-    assert asked(date.standalone_question).kind == DATE_KIND
+    assert asked(date.standalone_question).kind == DAY
     assert not date.found or "2024年12月31日" in date.text
 
 
@@ -107,6 +107,9 @@ def test_what_a_question_asks_for():
     assert asked("电子商务专业的专业代码是多少？").kind == CODE  # says 多少, asks for a code
     assert asked("审计发现问题的整改责任单位是哪个部门？").kind == NAME
     assert asked("整改期限是什么时候？").kind == DATE_KIND
+    # A day asked is answered by a month and day: a sentence printing only a year is no answer.
+    assert asked("周口市统计局是哪一天发布公报的？").kind == DAY
+    assert not holds_kind(DAY, "注释：本公报2023 年数据为初步统计结果[1]。") and holds_kind(DAY, "2024 年4月29 日[1]")
     assert asked("女生占毕业生总数的比例是多少？").op == SHARE
     assert asked("由哪几部分组成？").kind != "quantity"
     assert holds_kind(CODE, "专业代码为530701[1]。") and not holds_kind(CODE, "高职专业48个[1]。")

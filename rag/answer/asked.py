@@ -10,13 +10,20 @@ from rag.text.figures import DATE, QUANTITY, extract_figures, is_grounded
 from rag.text.keywords import atoms, tokens
 from rag.text.normalize import for_search, to_simplified
 
-CODE, DATE_KIND, NAME, AMOUNT, TEXT = "code", "date", "name", "quantity", "text"
+CODE, DATE_KIND, DAY, NAME, AMOUNT, TEXT = "code", "date", "day", "name", "quantity", "text"
 LOOKUP, DIFFERENCE, SUM, RATIO, SHARE, REMAINDER = "lookup", "difference", "sum", "ratio", "share", "remainder"
 
 # Kinds are tested in this order: 专业代码是多少 asks for a code though it says 多少; 哪一年 asks for a date.
 _CODE = re.compile(r"代码|编码|编号|代号|识别码|文号|证书号|\bcodes?\b|\bidentifier\b|\bserial\b", re.I)
 _DATE = re.compile(r"什么时候|何时|哪一天|哪天|几月几日|哪一年|哪年|几月|日期|截止时间|截至时间|期限|时限|起止时间|"
                    r"\bwhen\b|\bwhat date\b|\bwhich date\b|\bdeadline\b|\bwhat year\b|\bwhich year\b|\bby when\b", re.I)
+# A day asked (哪一天发布) is answered by a month and day, not by a year: 本公报2023年数据为初步统计结果 was quoted for
+# 哪一天发布 (library evaluation, dev, 1 wrong).
+_DAY = re.compile(r"哪一天|哪天|几月几[日号]|何日|\bwhat date\b|\bwhich date\b|\bwhich day\b", re.I)
+_DAY_TOKEN = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|[一二三四五六七八九十]+月[一二三四五六七八九十]+日|"
+                        r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+                        r"December)\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|"
+                        r"September|October|November|December)\b", re.I)
 _NAME = re.compile(r"名称|叫什么|是谁|谁|哪家|哪所|哪位|由哪|哪(?:个|一个|种|门|项)(?![数项])|\bwho\b|\bwhat is the name\b|\bname of\b|"
                    r"\bwhich (?:company|unit|department|school|college|firm|auditor|body|organi[sz]ation|county|city|"
                    r"programme|program|major|bank|agency)\b", re.I)
@@ -116,7 +123,7 @@ def asked(question: str) -> Asked:
     if _CODE.search(question):
         kind = CODE
     elif _DATE.search(question) and not _RANKING.search(question):
-        kind = DATE_KIND
+        kind = DAY if _DAY.search(question) else DATE_KIND
     elif _NAME.search(question) and not _RANKING.search(question) and not _WHICH_MORE.search(question) \
             and not re.search(r"多少|几|how (?:many|much)", question, re.I):
         kind = NAME
@@ -165,6 +172,8 @@ def holds_kind(kind: str, text: str) -> bool:
     date, a quantity. A name or text is not checked here (any words may name it)."""
     if kind == CODE:
         return any(not _followed_by_unit(text, m.end()) for m in _CODE_TOKEN.finditer(text))
+    if kind == DAY:
+        return bool(_DAY_TOKEN.search(text))
     if kind == DATE_KIND:
         return bool(_DATE_TOKEN.search(text)) or any(f.kind == DATE for f in extract_figures(text, include_all=True))
     if kind == AMOUNT:  # a table row prints its figures bare (数据中心覆盖率（%） 81.2 46.5)
@@ -178,9 +187,10 @@ def said_in(kind: str, answer: str, sentences: list[str]) -> bool:
     if kind == AMOUNT:
         return all(any(is_grounded(f, s) for s in sentences)
                    for f in extract_figures(answer) if f.kind == QUANTITY)
-    if kind in (CODE, DATE_KIND):
+    if kind in (CODE, DATE_KIND, DAY):
         printed = [re.sub(r"\s", "", s) for s in sentences]
-        found = (m.group() for m in (_CODE_TOKEN if kind == CODE else _DATE_TOKEN).finditer(answer)
+        token = {CODE: _CODE_TOKEN, DATE_KIND: _DATE_TOKEN, DAY: _DAY_TOKEN}[kind]
+        found = (m.group() for m in token.finditer(answer)
                  if kind != CODE or not _followed_by_unit(answer, m.end()))
         return all(any(re.sub(r"\s", "", token) in s for s in printed) for token in found)
     return True

@@ -41,6 +41,7 @@ class Expected:
     file: str  # the document's source in the library (schools/changzhou-2024.pdf)
     figure: str
     page: int | str
+    also_pages: tuple[int | str, ...] = ()  # other pages of the document printing the same figure
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,8 @@ def load_unnamed(path: Path) -> list[UnnamedQuestion]:
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     out = []
     for n, q in enumerate(data.get("question", []), 1):
-        answers = tuple(Expected(str(a["file"]), str(a["figure"]), alone_eval._page(a["page"]))
+        answers = tuple(Expected(str(a["file"]), str(a["figure"]), alone_eval._page(a["page"]),
+                                 tuple(alone_eval._page(p) for p in a.get("also_pages", [])))
                         for a in q.get("answer", []))
         if "q" not in q or len(answers) < 2:
             raise ValueError(f"{path}：第 {n} 题缺少 q 或少于两个文档的答案（an unnamed question needs two answers）")
@@ -205,7 +207,7 @@ def ask_unnamed(answerer: Answerer, question: UnnamedQuestion, backend: str) -> 
     answered = 0
     for expected in question.answers:
         marks = [n for n, p in enumerate(answer.citations, 1)
-                 if p.source == expected.file and on_page(p, expected.page)]
+                 if p.source == expected.file and any(on_page(p, page) for page in (expected.page, *expected.also_pages))]
         lines = [line for line in answer.text.splitlines() if states_value(line, expected.figure)]
         if answer.found and any(f"[{n}]" in line for line in lines for n in marks):
             answered += 1
