@@ -326,9 +326,10 @@ class Answerer:
         combined = self._in_parts(model, snapshot, req, parts, notice) if parts else None
         if combined is not None:
             return (yield from self._written(combined))
-        if model is not None and req.wants.op in RESULT_WORDS:
-            # A difference, ratio, share or remainder the table could not compute: the model never computes (it
-            # subtracted two printed salaries wrongly); the report's own sentence printing the result, or nothing.
+        if model is not None and req.wants.computed:
+            # A difference, ratio, share, remainder or sum the table could not compute: the model never computes (it
+            # subtracted two printed salaries wrongly, and added two printed 15% to 30%: dev split, local); the
+            # report's own sentence printing the result, or nothing.
             model, notice = None, notice + self._say(req, "需要计算的数字只由程序计算；未能找到两个数字时只引用原文中印出的结果。",
                                                      "Computed figures are computed in code only; the answer quotes a "
                                                      "result the report prints. ")
@@ -495,7 +496,9 @@ class Answerer:
         when there are such sentences; comparisons and structure have their own checks."""
         if req.intent.comparison or req.intent.structure or req.wants.op != LOOKUP:
             return True
-        quoted = [_whole(e) for e in self._evidence(snapshot, req, hits) if self._quotable(snapshot, req, e)]
+        # The clause quoted, not its whole sentence: a table row prints both years' columns (the model gave the
+        # 2023 column's 360,016 for the 2024 one's 365,264; a task's 8 学时 beside the 4 asked: dev split, local).
+        quoted = [e.sentence for e in self._evidence(snapshot, req, hits) if self._quotable(snapshot, req, e)]
         return not quoted or said_in(req.wants.kind, _CITE_MARK.sub("", text), quoted)
 
     def _in_english(self, model: ChatModel, snapshot: Retriever, req: Request, hits: list[Passage]) -> Pieces:
