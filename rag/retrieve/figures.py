@@ -105,16 +105,18 @@ class FigureTable:
         self.aliases = aliases
         self.context = context
         self._restricted: dict[tuple, FigureTable] = {}
-        said: dict[tuple[str, bool], str] = {}
-        for f in rows:
-            key = (f.source, bool(_YEAR.search(f"{f.sentence} {f.period}")))
-            if key not in said:
-                said[key] = context(f.source, f.sentence if key[1] else "") if context else ""
+        said: dict[tuple[str, bool], str] = {}  # by document, and whether the row prints a year of its own
+        self._context: list[str] = []
         # The 黔东南 bulletin's rows say 全州 and 全年: asked 2023年末黔东南州5G移动电话用户, its row names both only
         # through the document (dev split: a share's part found no row, and the share was refused). Only the places,
         # bodies and years a row must name read it, not the coverage: as words every row of the document held, they
         # let a bare 预算 row of 万里街道's budget answer its 社会保障和就业支出's 项目支出 (dev split, 1 wrong).
-        self._context = [said[(f.source, bool(_YEAR.search(f"{f.sentence} {f.period}")))] for f in rows]
+        for f in rows:
+            text = f"{f.sentence} {f.period}"
+            key = (f.source, bool(_YEAR.search(text)))
+            if key not in said:
+                said[key] = context(f.source, text) if context else ""
+            self._context.append(said[key])
         # A label's unit bracket is not asked for: 生均财政拨款水平（万元） is named by 生均财政拨款水平.
         labels = [_UNIT_BRACKET.sub("", f"{f.label} {f.column}") for f in rows]
         self._label = [keywords.atoms(set(keywords.tokens(label))) for label in labels]
