@@ -12,7 +12,7 @@ import pytest
 from rag.answer.answerer import Answerer
 from rag.answer import numeric
 from rag.answer.asked import (CODE, DATE_KIND, DAY, DIFFERENCE, LOOKUP, NAME, REMAINDER, SHARE, asked, asked_terms, holds_kind,
-                              names_asked_in, printed_against)
+                              names_asked_in, printed_against, said_in)
 from rag.answer.grounding import says_nothing, tidy_lists
 from rag.config import load_settings
 from rag.evaluate.documents import holds_figure
@@ -305,3 +305,22 @@ def test_a_models_figure_that_the_answering_sentence_does_not_print_is_replaced_
     assert wrong.backend == "extractive" and "不一致" in wrong.notice and "173" in wrong.text
     assert "246名" not in wrong.text.split("报告原文")[0]
     assert right.backend == "openai" and "173" in right.text
+
+
+def test_a_models_date_is_printed_as_it_gives_it(answerer):
+    """The local model wrote 2023年5月7日 where the page prints 2024年5月7日 (each part printed somewhere apart)."""
+    import dataclasses
+
+    from helpers import Handler, fake_endpoint
+    from rag.llm.backends import provider
+
+    question = "江岭科技大学对2024届未落实毕业去向毕业生的帮扶工作持续到哪一天？"
+    with fake_endpoint() as url:
+        settings = dataclasses.replace(answerer.settings, openai_base_url=f"{url}/scripted/v1", openai_api_key="sk-x")
+        remote = Answerer(answerer.source, models=provider(settings), settings=settings)
+        Handler.script = "帮扶工作持续到2023年12月31日[1]。"
+        wrong = remote.ask(question, backend="openai")
+    assert "2023年12月31日" not in wrong.text and wrong.backend != "openai"  # (the quote's agreement catches it too)
+    # Where no sentence is quoted, the cited passage must print the date as given, not its parts apart.
+    page = "截至2024年8月31日……帮扶工作持续到2024年12月31日。2023届毕业生……"
+    assert not said_in(DAY, "帮扶工作持续到2023年12月31日", [page]) and said_in(DAY, "2024 年12月31日", [page])

@@ -7,9 +7,9 @@ from collections.abc import Generator, Iterator
 from typing import Protocol
 
 from rag.answer import contents, decompose, english, followup, library, numeric, prompts
-from rag.answer.asked import (AMOUNT, DIFFERENCE, LOOKUP, RESULT_WORDS, SUM, TEXT, asked_terms, asks_ranking,
-                              compared_with, holds_kind, names_asked_in, printed_against, prints_ranking, prints_total,
-                              said_in)
+from rag.answer.asked import (AMOUNT, CODE, DATE_KIND, DAY, DIFFERENCE, LOOKUP, RESULT_WORDS, SUM, TEXT, asked_terms,
+                              asks_ranking, compared_with, holds_kind, names_asked_in, printed_against, prints_ranking,
+                              prints_total, said_in)
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Evidence, Idf, best_evidence, question_coverage
@@ -468,11 +468,14 @@ class Answerer:
         unit = expected_unit(req.asked)
         if not citer.citations or (unit and not any(answers_unit(f.unit, unit) for f in extract_figures(text))) \
                 or not holds_kind(req.wants.kind, _CITE_MARK.sub("", text)) \
+                or req.wants.kind in (CODE, DATE_KIND, DAY) and not said_in(
+                    req.wants.kind, _CITE_MARK.sub("", text), [p.text for p in citer.citations]) \
                 or not self._states_asked(snapshot, req, text, citer.citations):
             # Nothing cited survived (an uncited or ungrounded answer is not presented as the report's), or it
             # was asked for money (or a share) and answered with some other figure (起薪 is not 40%; 1,580臺 is
             # not the 3,465萬元 budgeted), or for a code or a date and gave none ("对应的职业代码是 [1]。"): the
-            # quoted sentence that answers, if any, instead.
+            # quoted sentence that answers, if any, instead. A code or a date is printed as the model gives it (it
+            # wrote 2023年5月7日 where the page prints 2024年5月7日, each part printed apart: dev split, local).
             answer = drain(self._extract(snapshot, req, hits, self._say(
                 req, "语言模型的回答无法在引用段落中核实，改用摘录式回答。",
                 "The model's answer could not be verified against the cited passages; the answer quotes the report.")))
