@@ -38,6 +38,13 @@ MIN_MODEL_COVERAGE = 0.1
 # The notice when the model said NOT_FOUND and extraction quotes a sentence that answers all the same.
 NO_MODEL_ANSWER = ("语言模型未能从引用段落中作答，改用摘录式回答。",
                    "The model found no answer in the passages; the answer quotes the report.")
+# The model's answer set aside for the quote: it cannot be checked against its passages, or it disagrees with the
+# sentence that answers.
+UNVERIFIED = ("语言模型的回答无法在引用段落中核实，改用摘录式回答。",
+              "The model's answer could not be verified against the cited passages; the answer quotes the report.")
+DISAGREED = ("语言模型的回答与报告原文中回答该问题的句子不一致，改用摘录式回答。",
+             "The model's answer disagreed with the report's sentence that answers the question; the answer quotes the "
+             "report.")
 QUEUE_CHECK = 30.0  # seconds: a waiting question looks at its place at least this often (woken at once when it moves)
 Pieces = Generator[Event, None, Answer]  # the typed stream, then (as the generator's value) the Answer
 
@@ -466,43 +473,44 @@ class Answerer:
                 req.asked, citer.citations, self.idf(snapshot), self._names(snapshot, req.query)) < MIN_MODEL_COVERAGE:
             return self.not_found(snapshot, req, hits, req.backend, dropped=citer.dropped + kept)
         unit = expected_unit(req.asked)
+        plain = _CITE_MARK.sub("", text)
         if not citer.citations or (unit and not any(answers_unit(f.unit, unit) for f in extract_figures(text))) \
-                or not holds_kind(req.wants.kind, _CITE_MARK.sub("", text)) \
-                or req.wants.kind in (CODE, DATE_KIND, DAY) and not said_in(
-                    req.wants.kind, _CITE_MARK.sub("", text), [p.text for p in citer.citations]) \
+                or not holds_kind(req.wants.kind, plain) \
+                or req.wants.kind in (CODE, DATE_KIND, DAY) and not said_in(req.wants.kind, plain,
+                                                                             [p.text for p in citer.citations]) \
                 or not self._states_asked(snapshot, req, text, citer.citations):
             # Nothing cited survived (an uncited or ungrounded answer is not presented as the report's), or it
             # was asked for money (or a share) and answered with some other figure (起薪 is not 40%; 1,580臺 is
             # not the 3,465萬元 budgeted), or for a code or a date and gave none ("对应的职业代码是 [1]。"): the
             # quoted sentence that answers, if any, instead. A code or a date is printed as the model gives it (it
             # wrote 2023年5月7日 where the page prints 2024年5月7日, each part printed apart: dev split, local).
-            answer = drain(self._extract(snapshot, req, hits, self._say(
-                req, "语言模型的回答无法在引用段落中核实，改用摘录式回答。",
-                "The model's answer could not be verified against the cited passages; the answer quotes the report.")))
-            answer.dropped = citer.dropped + (kept if citer.citations else []) + answer.dropped
-            return answer
-        if not self._agrees(snapshot, req, text, hits):
+            return self._quoted_instead(snapshot, req, hits, UNVERIFIED,
+                                        citer.dropped + (kept if citer.citations else []))
+        if not self._agrees(snapshot, req, plain, hits):
             # A sentence extraction would quote answers the question (it names the measure and subjects asked, in the
             # kind asked), and the model states a figure it does not print: the model read another row or clause
             # (机电一体化技术's 173 graduates answered 246; dev split, local model: 2 of 4 wrong answers). The quote,
             # which is wrong far less often (extraction: 2 of 213 on the dev split), is the answer.
-            answer = drain(self._extract(snapshot, req, hits, self._say(
-                req, "语言模型的回答与报告原文中回答该问题的句子不一致，改用摘录式回答。",
-                "The model's answer disagreed with the report's sentence that answers the question; the answer "
-                "quotes the report.")))
-            answer.dropped = citer.dropped + kept + answer.dropped
-            return answer
+            return self._quoted_instead(snapshot, req, hits, DISAGREED, citer.dropped + kept)
         return self._answer(req, text, citer.citations, req.backend, dropped=citer.dropped)
 
-    def _agrees(self, snapshot: Retriever, req: Request, text: str, hits: list[Passage]) -> bool:
-        """The model's figures (a quantity, a code, a date asked) are printed by the sentences extraction would quote,
-        when there are such sentences; comparisons and structure have their own checks."""
+    def _quoted_instead(self, snapshot: Retriever, req: Request, hits: list[Passage], notice: tuple[str, str],
+                        dropped: list[str]) -> Answer:
+        """The model's answer set aside (its sentences in dropped): extraction's quote, labelled, or the refusal."""
+        answer = drain(self._extract(snapshot, req, hits, self._say(req, *notice)))
+        answer.dropped = dropped + answer.dropped
+        return answer
+
+    def _agrees(self, snapshot: Retriever, req: Request, plain: str, hits: list[Passage]) -> bool:
+        """The model's figures (a quantity, a code, a date asked; plain: its answer without [n] marks) are printed by
+        the sentences extraction would quote, when there are such sentences; comparisons and structure have their
+        own checks."""
         if req.intent.comparison or req.intent.structure or req.wants.op != LOOKUP:
             return True
         # The clause quoted, not its whole sentence: a table row prints both years' columns (the model gave the
         # 2023 column's 360,016 for the 2024 one's 365,264; a task's 8 学时 beside the 4 asked: dev split, local).
         quoted = [e.sentence for e in self._evidence(snapshot, req, hits) if self._quotable(snapshot, req, e)]
-        return not quoted or said_in(req.wants.kind, _CITE_MARK.sub("", text), quoted)
+        return not quoted or said_in(req.wants.kind, plain, quoted)
 
     def _in_english(self, model: ChatModel, snapshot: Retriever, req: Request, hits: list[Passage]) -> Pieces:
         """Answer in Chinese (checked), then in English: the figures asked for in English made in code beside the
@@ -510,7 +518,7 @@ class Answerer:
         each English sentence checked again (figures, names whole, English words). Nothing left: the English
         extract."""
         chinese = drain(self._generate(model, snapshot, dataclasses.replace(req, english=False), hits))
-        unverified = "The model's answer could not be verified against the cited passages; the answer quotes the report."
+        unverified = UNVERIFIED[1]
         if not chinese.found:  # the English question's own quote (by the glossary's words), if any, before refusing
             quoted = drain(self._extract(snapshot, req, hits, NO_MODEL_ANSWER[1]))
             if quoted.found:

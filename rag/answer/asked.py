@@ -20,7 +20,8 @@ _DATE = re.compile(r"什么时候|何时|哪一天|哪天|几月几日|哪一年
 # A day asked (哪一天发布) is answered by a month and day, not by a year: 本公报2023年数据为初步统计结果 was quoted for
 # 哪一天发布 (library evaluation, dev, 1 wrong).
 _DAY = re.compile(r"哪一天|哪天|几月几[日号]|何日|\bwhat date\b|\bwhich date\b|\bwhich day\b", re.I)
-_DAY_TOKEN = re.compile(r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|[一二三四五六七八九十]+月[一二三四五六七八九十]+日|"
+_DAY_TOKEN = re.compile(r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|"
+                        r"[一二三四五六七八九十]+月[一二三四五六七八九十]+日|"
                         r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
                         r"December)\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|"
                         r"September|October|November|December)\b", re.I)

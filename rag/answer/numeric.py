@@ -326,7 +326,7 @@ def _arithmetic(question: str, rows: list[Figure], cite: _Citations) -> str:
     if op == DIFFERENCE:
         out += f"\n\n相差：{_number(hi)}{unit} − {_number(lo)}{unit} = {about}{_number(hi - lo)}{unit}，据{marks}计算{note}。"
     if op == RATIO and lo:
-        ratio = (hi / lo).quantize(Decimal(1).scaleb(-_places(question)))
+        ratio = (hi / lo).quantize(_quantum(question))
         sign = "=" if ratio * lo == hi else "≈"
         out += f"\n\n倍数：{_number(hi)}{unit} ÷ {_number(lo)}{unit} {sign} {about}{_number(ratio)}倍，据{marks}计算{note}。"
     return out
@@ -459,13 +459,11 @@ def _best(table: FigureTable, text: str, unit: str | None) -> Figure | None:
 _PLACES = re.compile(r"保留\s*([一二两三1-3])\s*位小数|精确到\s*([一二两三1-3])\s*位小数|(\d) decimal place", re.I)
 
 
-def _places(question: str) -> int:
-    """Decimal places asked for (保留一位小数), else 2."""
+def _quantum(question: str) -> Decimal:
+    """What a computed ratio or share is rounded to: the decimal places asked for (保留一位小数 → 0.1), else 0.01."""
     m = _PLACES.search(question)
-    if not m:
-        return 2
-    said = next(g for g in m.groups() if g)
-    return {"一": 1, "二": 2, "两": 2, "三": 3}.get(said) or int(said)
+    said = next(g for g in m.groups() if g) if m else "2"
+    return Decimal(1).scaleb(-({"一": 1, "二": 2, "两": 2, "三": 3}.get(said) or int(said)))
 
 
 def _share(question: str, table: FigureTable, cite: _Citations) -> TableAnswer | None:
@@ -478,7 +476,7 @@ def _share(question: str, table: FigureTable, cite: _Citations) -> TableAnswer |
     if part is None or whole is None or part.id == whole.id or not _same_kind(part, whole) or not whole.value:
         return None
     (vp, vw), unit = _common_scale([part, whole])
-    share = (vp / vw * 100).quantize(Decimal(1).scaleb(-_places(question)))
+    share = (vp / vw * 100).quantize(_quantum(question))
     marks = cite.mark(part, whole)
     text = (_table([part, whole], cite) + f"\n\n占比：{_number(vp)}{unit} ÷ {_number(vw)}{unit} × 100% ≈ "
             f"{_number(share)}%，据{marks}计算。")

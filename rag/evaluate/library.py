@@ -193,8 +193,8 @@ def ask_document_question(answerer: Answerer, report: Report, spec: DocSpec, que
     answer = answerer.ask(question.q, backend=backend)
     snapshot = report.retriever()
     # Judged as the document alone is (a document printing no page numbers is cited by the file's own).
-    findings = next((d.findings for d in report.documents() if d.source == spec.file), None)
-    _, _, result = judged(question, answer, findings is not None and findings.page_numbers == "file", spec.file)
+    record = snapshot.library.record(spec.file)
+    _, _, result = judged(question, answer, record is not None and record.findings.page_numbers == "file", spec.file)
     named = spec.file in snapshot.library.named(question.q, snapshot.cases_named(question.q)).sources
     cross = answer.found and any(p.source != spec.file for p in answer.citations)
     return LibraryAnswer(spec.file, spec.split, question.q, question.kind, backend, result, cross, named)

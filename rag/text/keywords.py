@@ -1,6 +1,7 @@
 """Keyword tokens for BM25: jieba words for Chinese, whole figures (1200, 3.5万, 40%) kept as tokens."""
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import threading
@@ -99,10 +100,8 @@ def straddling(words: set[str]) -> dict[str, tuple[str, str]]:
     evaluation: 农村居民人均可支配收入 fell below the coverage a figures-table answer needs)."""
     out = {}
     for w in words:
-        for i in range(1, len(w)):
-            if w[:i] in words and w[i:] in words:
-                for a in range(i):
-                    for b in range(i + 1, len(w) + 1):
-                        if (a, b) != (0, len(w)) and w[a:b] in words and w[a:b] not in (w[:i], w[i:]):
-                            out[w[a:b]] = (w[:i], w[i:])
+        for i in (i for i in range(1, len(w)) if w[:i] in words and w[i:] in words):
+            for a, b in itertools.combinations(range(len(w) + 1), 2):
+                if a < i < b and (a, b) != (0, len(w)) and w[a:b] in words:
+                    out[w[a:b]] = (w[:i], w[i:])
     return out
