@@ -394,7 +394,7 @@ class Answerer:
             if found.kind != numeric.LOOKUP or len(found.figures) != 1:
                 return None
             row = found.figures[0]
-            return self._coded(snapshot, req, english.figure_answer(row), (row.passage_id,), FIGURES,
+            return self._coded(snapshot, req, english.figure_answer(row, req.question), (row.passage_id,), FIGURES,
                                notice + "Every figure is cited; the English rendering of each is made in code.")
         return self._coded(snapshot, req, found.text, found.passage_ids, FIGURES,
                            notice + "每个数字都注明出处；差值、倍数、合计由程序按原文数字计算。")
@@ -484,24 +484,28 @@ class Answerer:
             # not the 3,465萬元 budgeted), or for a code or a date and gave none ("对应的职业代码是 [1]。"): the
             # quoted sentence that answers, if any, instead. A code or a date is printed as the model gives it (it
             # wrote 2023年5月7日 where the page prints 2024年5月7日, each part printed apart: dev split, local).
-            return self._quoted_instead(snapshot, req, hits, UNVERIFIED,
+            return self._quoted_instead(snapshot, req, UNVERIFIED,
                                         citer.dropped + (kept if citer.citations else []))
-        if not self._agrees(snapshot, req, plain, hits):
+        if not self._agrees(snapshot, req, plain):
             # A sentence extraction would quote answers the question (it names the measure and subjects asked, in the
             # kind asked), and the model states a figure it does not print: the model read another row or clause
             # (机电一体化技术's 173 graduates answered 246; dev split, local model: 2 of 4 wrong answers). The quote,
             # which is wrong far less often (extraction: 2 of 213 on the dev split), is the answer.
-            return self._quoted_instead(snapshot, req, hits, DISAGREED, citer.dropped + kept)
+            return self._quoted_instead(snapshot, req, DISAGREED, citer.dropped + kept)
         return self._answer(req, text, citer.citations, req.backend, dropped=citer.dropped)
 
-    def _quoted_instead(self, snapshot: Retriever, req: Request, hits: list[Passage], notice: tuple[str, str],
-                        dropped: list[str]) -> Answer:
+    def _extract_wide(self, snapshot: Retriever, req: Request, notice: str) -> Pieces:
+        """Extraction as its own backend does it: over the wider search (EXTRACT_PASSAGES), not the model's few."""
+        wider = self.passages(snapshot, dataclasses.replace(req, k=max(req.k, EXTRACT_PASSAGES)))
+        return self._extract(snapshot, req, wider, notice)
+
+    def _quoted_instead(self, snapshot: Retriever, req: Request, notice: tuple[str, str], dropped: list[str]) -> Answer:
         """The model's answer set aside (its sentences in dropped): extraction's quote, labelled, or the refusal."""
-        answer = drain(self._extract(snapshot, req, hits, self._say(req, *notice)))
+        answer = drain(self._extract_wide(snapshot, req, self._say(req, *notice)))
         answer.dropped = dropped + answer.dropped
         return answer
 
-    def _agrees(self, snapshot: Retriever, req: Request, plain: str, hits: list[Passage]) -> bool:
+    def _agrees(self, snapshot: Retriever, req: Request, plain: str) -> bool:
         """The model's figures (a quantity, a code, a date asked; plain: its answer without [n] marks) are printed by
         the sentences extraction would quote, when there are such sentences; comparisons and structure have their
         own checks."""
@@ -509,7 +513,10 @@ class Answerer:
             return True
         # The clause quoted, not its whole sentence: a table row prints both years' columns (the model gave the
         # 2023 column's 360,016 for the 2024 one's 365,264; a task's 8 学时 beside the 4 asked: dev split, local).
-        quoted = [e.sentence for e in self._evidence(snapshot, req, hits) if self._quotable(snapshot, req, e)]
+        # The passages extraction reads, not only the model's few: the quote naming 交叉学科's code was in the wider
+        # search, and the model's 140001TK from its own passages stood unchecked (dev split, local).
+        wider = self.passages(snapshot, dataclasses.replace(req, k=max(req.k, EXTRACT_PASSAGES)))
+        quoted = [e.sentence for e in self._evidence(snapshot, req, wider) if self._quotable(snapshot, req, e)]
         return not quoted or said_in(req.wants.kind, plain, quoted)
 
     def _in_english(self, model: ChatModel, snapshot: Retriever, req: Request, hits: list[Passage]) -> Pieces:
@@ -528,7 +535,7 @@ class Answerer:
         if chinese.backend != req.backend:  # the model's answer failed its check: extracted, in English
             return (yield from self._extract(snapshot, req, hits, chinese.notice and unverified))
         if english_text.asks_count(req.question):  # figures asked for: the English is made in code, no second pass
-            given = english.figures_given(chinese.text, chinese.citations, self.unit(req))
+            given = english.figures_given(chinese.text, chinese.citations, self.unit(req), req.question, model)
             if given:
                 yield Sentence(given)
                 return self._answer(req, given, chinese.citations, req.backend, dropped=chinese.dropped)

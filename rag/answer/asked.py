@@ -302,6 +302,11 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
     subjects |= {p for p in _PLACE.findall(question) if not any(p in w and p != w for w in subjects)}
     subjects |= {m.group() for m in _NUMBERED.finditer(question) if not _YEAR_WORD.search(m.group())}
     subjects |= set(bodies)
+    # A code the question states (专业代码为130216T的是哪个专业, 代号K58702) says which thing is asked: the sentence or row
+    # that answers prints it (a quote of the 140007T line answered 130216T: dev split, 2 wrong). Compared lower-cased,
+    # as names_asked_in reads for_search text.
+    subjects |= {m.group().lower() for m in _CODE_TOKEN.finditer(question)
+                 if not _YEAR_WORD.fullmatch(m.group()) and not _followed_by_unit(question, m.end())}
     subjects = {w for w in subjects if not any(w != s and w in s for s in subjects)}  # 项城市, not also 城市
     # Whose is not what: 本科毕业生出国（境）的比例 asks 本科's 出国, 周口市城镇居民人均可支配收入 周口市's 收入 (and
     # 项城市, read as 项 · 城市, is not 城市 either).

@@ -230,6 +230,13 @@ def states_value(text: str, figure: str) -> bool:
     639.50 and 639.5 state 639.5; 12.46 does not state 12.5."""
     if holds_figure(text, figure):
         return True
+    # A count printed with 萬 inside it (1 萬 5,705, the Traditional-Chinese report's way) is stated as 15,705 too:
+    # the same number, with no unit to guess (24,112百万元 for 241.12亿元 is not read: the key has no unit).
+    wan = re.fullmatch(r"(\d+)\s*[萬万]\s*([\d,]+)", _fold(figure).strip())
+    if wan and len(wan.group(2).replace(",", "")) == 4:
+        figure = f"{int(wan.group(1)) * 10000 + int(wan.group(2).replace(',', '')):,}"
+        if holds_figure(text, figure):
+            return True
     want = figure.replace(",", "").strip().rstrip("%")
     if not re.fullmatch(r"\d+(?:\.\d+)?", want):
         return False

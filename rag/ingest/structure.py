@@ -26,6 +26,7 @@ _PUBLISHER = re.compile(r"^(\S.*?)\s*(?:编著|主编|编制|编印|编|发布|�
 # An organisation printed alone on a cover: 江川职业技术学院, 职业教育数字化研究中心, 某某股份有限公司 (课题组).
 _ORGANISATION = re.compile(r"^(\S{2,30}?(?:学院|大学|学校|研究院|研究所|中心|委员会|政府|公司|集团|局|厅|部|出版社|协会|學院|大學|學校|委員會|協會))(?:\s*(?:课题组|課題組))?$")
 _COVER_LIMIT = 400  # characters: text before the first heading beyond this is body text, not a cover
+_SENTENCE_END = re.compile(r"[。！？]")
 
 
 def is_numbered_heading(title: str) -> bool:
@@ -186,9 +187,13 @@ class _Parser:
             self.cover_at = (self.page, self.label)
         # Pages before the first printed number differ by their label (cover "", preface i).
         same_page = (self.page, self.label) == self.cover_at and (self.page is None or self.page == first)
-        if same_page and size <= _COVER_LIMIT:
+        # A sentence ended is body text, however short the page: an official document's first page prints its
+        # masthead, title and opening paragraph (…（江审财报〔2024〕37号）…。) above a printed "— 1 —", and the
+        # paragraph was cited as the cover, with no page (dev split: two 文号 answers, local).
+        sentence = bool(_SENTENCE_END.search(line))
+        if same_page and size <= _COVER_LIMIT and not sentence:
             return True
-        self.end_cover(as_body=size > _COVER_LIMIT)
+        self.end_cover(as_body=size > _COVER_LIMIT or sentence)
         return False
 
     def end_cover(self, as_body: bool) -> None:
