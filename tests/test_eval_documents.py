@@ -193,3 +193,10 @@ def test_page_and_heading_and_split_rules():
     # 1|234, 12.|5, 3,|600, 52|,069.35; not across documents, not after ，, not before a row opening with a year
     assert len(figure_splits(cut)) == 4
     assert DocQuestion("q", "1", 2).table is False
+
+
+def test_a_count_printed_with_wan_inside_is_stated_by_its_arabic_form():
+    # 行政院施政報告 prints 1 萬 5,705 人; an answer saying 15,705 人 states it (the same number, no unit guessed).
+    assert documents.states_value("已訓練 15,705 人[1]", "1 萬 5,705") and documents.states_value("共15705人", "1 萬 5,705")
+    assert not documents.states_value("已訓練 5,705 人", "1 萬 5,705")
+    assert not documents.states_value("共1,570.5万人", "1 萬 5,705")  # another number

@@ -324,3 +324,28 @@ def test_a_models_date_is_printed_as_it_gives_it(answerer):
     # Where no sentence is quoted, the cited passage must print the date as given, not its parts apart.
     page = "截至2024年8月31日……帮扶工作持续到2024年12月31日。2023届毕业生……"
     assert not said_in(DAY, "帮扶工作持续到2023年12月31日", [page]) and said_in(DAY, "2024 年12月31日", [page])
+
+
+def test_a_code_the_question_states_is_printed_by_the_sentence_that_answers():
+    """Asked which programme 130216T is, the catalogue's 140007T line named 专业 and 代码 and was quoted (dev split)."""
+    terms = asked_terms("专业代码为130216T的是哪个专业？")
+    assert "130216t" in terms[1]
+    headings = "13学科门类：艺术学 普通高等学校本科专业目录"
+    for sentence, answers in (("140007T 智能医学工程（注：原专业代码为101011T。", False), ("130216T 乐器智造", True)):
+        assert names_asked_in(sentence, f"{sentence} {headings}", terms) is answers
+    assert asked("专业代码为130216T的是哪个专业？").kind == NAME and asked("代号K58702的投档线是多少分？").kind != CODE
+    # A year or a count is no code: 2024年, 5G stay what they were.
+    assert asked_terms("2024年招生计划数是多少？")[1] == {"2024"}
+
+
+def test_an_official_documents_first_page_is_body_text_cited_by_its_page(tmp_path):
+    """The audit report's first page prints its masthead, title and opening paragraph (with the 文号 asked) above
+    "— 1 —": it was taken for a cover, cited with no page."""
+    from rag.ingest.pipeline import ingest
+
+    audit = REPORT.parent / "audit-rectification-list.pdf"
+    shutil.copy2(audit, tmp_path / audit.name)
+    passages = ingest(tmp_path, 440).passages
+    assert not [p for p in passages if p.kind == "cover"]
+    opening = next(p for p in passages if "江审财报" in p.text)
+    assert opening.kind == "text" and opening.page == 1 and opening.page_exact

@@ -121,7 +121,8 @@ class Asked:
 def asked(question: str) -> Asked:
     """The kind and the computation a question asks for (read in Simplified: 每月減少了多少萬通 asks a difference)."""
     question = to_simplified(question)
-    if _CODE.search(question):
+    # A question stating a code asks what it is or what it has (专业代码为130216T的是哪个专业, 代号K58702的投档线), not a code.
+    if _CODE.search(question) and not stated_codes(question):
         kind = CODE
     elif _DATE.search(question) and not _RANKING.search(question):
         kind = DAY if _DAY.search(question) else DATE_KIND
@@ -149,6 +150,12 @@ _DATE_TOKEN = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s
                          r"\d{4}\s*年(?:底|末|前|内|上半年|下半年)|\d{4}\s*年|[一二三四五六七八九十]+月|月底|年底|年末|"
                          r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
                          r"December)\b", re.I)
+
+
+def stated_codes(question: str) -> set[str]:
+    """The codes a question states (130216T, K58702), lower-cased as for_search text is; not a year, not a count."""
+    return {m.group().lower() for m in _CODE_TOKEN.finditer(question)
+            if not _YEAR_WORD.fullmatch(m.group()) and not _followed_by_unit(question, m.end())}
 
 
 def prints_total(sentence: str, unit: str | None) -> bool:
@@ -305,8 +312,10 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
     # A code the question states (专业代码为130216T的是哪个专业, 代号K58702) says which thing is asked: the sentence or row
     # that answers prints it (a quote of the 140007T line answered 130216T: dev split, 2 wrong). Compared lower-cased,
     # as names_asked_in reads for_search text.
-    subjects |= {m.group().lower() for m in _CODE_TOKEN.finditer(question)
-                 if not _YEAR_WORD.fullmatch(m.group()) and not _followed_by_unit(question, m.end())}
+    codes = stated_codes(question)
+    subjects |= codes
+    if codes and asked(question).kind == NAME:
+        measure = set()  # what the code is: the code names it, 专业 and 代码 are the kind of answer, not words printed
     subjects = {w for w in subjects if not any(w != s and w in s for s in subjects)}  # 项城市, not also 城市
     # Whose is not what: 本科毕业生出国（境）的比例 asks 本科's 出国, 周口市城镇居民人均可支配收入 周口市's 收入 (and
     # 项城市, read as 项 · 城市, is not 城市 either).
