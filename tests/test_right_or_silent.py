@@ -361,3 +361,19 @@ def test_a_models_name_stands_only_where_the_sentence_printing_it_names_what_is_
                    document="2023年周口市国民经济和社会发展统计公报")
     assert not Answerer._states_asked(snapshot, req, "由周口市人力资源和社会保障局提供[1]。", [page])
     assert Answerer._states_asked(snapshot, req, "铁路运输数据由漯阜铁路公司提供[1]。", [page])
+
+
+def test_the_rest_asked_as_what_a_part_is_not_is_computed_from_the_total_and_the_part():
+    # 除…外还有多少 and 2024年以前 ask the rest (they were looked up, and the part quoted: dev split, 2 wrong).
+    fees = bulletin("共收取培训费152.80万元，其中2024年41.35万元，未按规定上缴国库。")
+    found = numeric.answer(fees, "收取的培训费中，2024年以前收取的有多少万元？")
+    assert found is not None and "152.8万元 − 41.35万元 = 111.45万元" in found.text
+    budget = bulletin("2025年“三公”经费预算数为346.30万元，与2024年预算持平。其中：（一）因公出国（境）费288.70万元，与2024年"
+                      "预算持平。（二）公务接待费25.40万元。", document="上海市财政局2025年单位预算")
+    found = numeric.answer(budget, "上海市财政局2025年“三公”经费中，除因公出国（境）费外还有多少万元？")
+    assert found is not None and "346.3万元 − 288.7万元 = 57.6万元" in found.text
+    assert asked("还有多少万元没有追回？").op == REMAINDER
+    # A quote saying 剩余 with no figure of the rest is no answer to it.
+    from rag.answer.asked import RESULT_WORDS
+    assert not RESULT_WORDS[REMAINDER].search("已追回9.45万元，剩余部分正在追回。")
+    assert RESULT_WORDS[REMAINDER].search("暂未落实的占27.66%")

@@ -40,7 +40,10 @@ _SHARE_OP = re.compile(r"占[^，。？?]{1,30}(?:的)?(?:比例|比重|百分�
                        r"\bwhat (?:share|percentage|proportion|fraction) of\b|\bas a (?:share|percentage) of\b", re.I)
 # Only the rest asked as such (其余, 除…以外的): 收集岗位需求之外，联合体办了多少场 and 其他媒体 ask a lookup.
 # … and the part that is not (没有考入“双一流”高校的, 未列入的): a figure printed as such (暂未落实的占27.66%) says 未 too.
-_REMAINDER_OP = re.compile(r"其余|剩余|剩下|除?[^，。？?]{1,20}(?:以外|之外)的|没有[^，。？?]{1,20}的|未[^，。？?]{1,12}(?:的|[？?]?$)|"
+# … and the rest asked as what a part is not (除因公出国（境）费外还有多少, 还有多少万元没有追回, 2024年以前收取的: the
+# total and one part printed, dev split, three quoted the part).
+_REMAINDER_OP = re.compile(r"其余|剩余|剩下|除?[^，。？?]{1,20}(?:以外|之外)的|除[^，。？?]{1,20}外|没有[^，。？?]{1,20}的|"
+                           r"(?:未|没有)[^，。？?]{1,12}(?:的|[？?]?$)|(?:19|20)\d\d年(?:以前|之前)|"
                            r"\bthe rest\b|\bremaining\b|\bdid not\b|\bwere not\b", re.I)
 _DIFFERENCE_OP = re.compile(r"差多少|多多少|少多少|多出多少|高多少|低多少|高出多少|低了多少|相差|差距|差额|差值|"
                             r"(?:增加|减少|增长|下降|提高|降低|上升|回落)了?多少(?!%|个百分点)|"
@@ -57,7 +60,10 @@ RESULT_WORDS = {
     RATIO: re.compile(r"倍|\btimes\b", re.I),
     SHARE: re.compile(r"占|比重|比例|%|％|百分之|\bshare\b|\bpercent", re.I),
     # (Not a bare 不 or 非: 不合格1,631家 is the whole, not the rest.)
-    REMAINDER: re.compile(r"其余|其他|剩余|以外|之外|未|没有|\bother\b|\brest\b|\bnot\b", re.I),
+    # The word before the figure it says is the rest (其余0.5万元, 未落实的占27.66%): 剩余部分正在追回 prints no rest,
+    # and 共收取152.80万元，其中2024年41.35万元，未按规定上缴 says 未 after its figures (dev split, 2 wrong).
+    REMAINDER: re.compile(r"(?:其余|其他|剩余|以外|之外|以前|之前|未|没有)[^，,。；;]{0,15}?\d|\bother\b|\brest\b|\bnot\b",
+                          re.I),
 }
 
 

@@ -483,7 +483,9 @@ def _share(question: str, table: FigureTable, cite: _Citations) -> TableAnswer |
     return TableAnswer(TOTAL, text, tuple(cite.ids), (part, whole))
 
 
-_NOT_PART = re.compile(r"(?:没有|未|除|其余|剩余|剩下|不是)([^，,。？?；;]{2,24}?)(?:以外|之外)?的|([^，,。？?；;]{2,24}?)(?:以外|之外)的")
+# (除因公出国（境）费外还有多少 sets apart 因公出国（境）费; 2024年以前收取的, the part printed for 2024年.)
+_NOT_PART = re.compile(r"(?:没有|未|除|其余|剩余|剩下|不是)([^，,。？?；;]{2,24}?)(?:以外|之外)?的|([^，,。？?；;]{2,24}?)(?:以外|之外)的"
+                       r"|除([^，,。？?；;]{2,24}?)外|((?:19|20)\d\d年)(?:以前|之前)")
 
 
 def _names_part(question: str, after: str) -> bool:
@@ -492,7 +494,7 @@ def _names_part(question: str, after: str) -> bool:
     m = _NOT_PART.search(question)
     if m is None:
         return False
-    words = {w for w in tokens(m.group(1) or m.group(2)) if len(w) >= 2}
+    words = {w for w in tokens(next(g for g in m.groups() if g)) if len(w) >= 2}
     return bool(words) and sum(w in after for w in words) >= len(words) / 2
 
 
