@@ -377,3 +377,22 @@ def test_the_rest_asked_as_what_a_part_is_not_is_computed_from_the_total_and_the
     from rag.answer.asked import RESULT_WORDS
     assert not RESULT_WORDS[REMAINDER].search("已追回9.45万元，剩余部分正在追回。")
     assert RESULT_WORDS[REMAINDER].search("暂未落实的占27.66%")
+
+
+def test_a_subject_nothing_indexed_prints_is_refused_before_any_model_reads(answerer):
+    """Asked the 研究生 code of an undergraduate catalogue, the local model gave an undergraduate code; a level (a place,
+    a body, a year, a code) the documents never print is answered by none of them. The endpoint is a loopback server
+    scripted to answer anyway, as no real model can be made to on cue."""
+    import dataclasses
+
+    from helpers import Handler, fake_endpoint
+    from rag.llm.backends import provider
+
+    with fake_endpoint() as url:
+        settings = dataclasses.replace(answerer.settings, openai_base_url=f"{url}/scripted/v1", openai_api_key="sk-x")
+        remote = Answerer(answerer.source, models=provider(settings), settings=settings)
+        Handler.script = "江岭科技大学2024届职教本科毕业生的就业率为92.16%[1]。"
+        doctors = remote.ask("江岭科技大学2024届职教本科毕业生的就业率是多少？", backend="openai")
+        masters = remote.ask("江岭科技大学2024届硕士毕业生的就业率是多少？", backend="openai")
+    assert not doctors.found and "没有出现“职教本科”" in doctors.text
+    assert "没有出现" not in masters.text  # 硕士 is printed: the question goes on to the table and passages

@@ -204,10 +204,25 @@ class Answerer:
                 return named
         return None
 
+    def unprinted(self, snapshot: Retriever, req: Request) -> str | None:
+        """A subject the question names (a level, place, body, year, numbered thing or code) that nothing indexed
+        prints: asked the 研究生 code of an undergraduate catalogue, or a 历史类 batch's score of a physics table, the
+        local model answered with what the document does print (dev split, 3 wrong). A quote and a table row must
+        print every subject already (names_asked_in); this holds the model to it as well."""
+        if req.english:
+            return None
+        idf, lib = self.idf(snapshot), snapshot.library
+        # (What a document says without printing it counts: its registry's region and year — 全市, 全年.)
+        told = for_search(" ".join(lib.context(source) for source in lib.sources))
+        return next((s for s in sorted(asked_terms(unmarked(req.asked))[1]) if not idf.printed(s) and s not in told),
+                    None)
+
     def outside(self, snapshot: Retriever, req: Request) -> bool:
-        """The question names a chapter the index lacks, or a case it holds only as a contents line."""
+        """The question names a chapter the index lacks, a case it holds only as a contents line, or a subject
+        nothing indexed prints."""
         return bool(self.uncovered_chapter(snapshot, req.query) or (self.uncovered_case(snapshot, req.query)
-                                                                    and not req.intent.structure))
+                                                                    and not req.intent.structure)
+                    or self.unprinted(snapshot, req))
 
     def not_found(self, snapshot: Retriever, req: Request, hits: list[Passage], backend: str, notice: str = "",
                   dropped: list[str] | None = None) -> Answer:
@@ -221,6 +236,8 @@ class Answerer:
             title, page = uncovered
             closest = (f" The table of contents lists “{title}” from page {page}, but its text is not in the index."
                        if english else f"报告目录列有「{title}」（第{page}页起），但该部分正文未收入当前索引。")
+        elif self.unprinted(snapshot, req):
+            closest = f"已索引的文档中没有出现“{self.unprinted(snapshot, req)}”。"
         elif hits:
             closest = (f" The closest section: {hits[0].citation}." if english else f"最接近的内容见：{hits[0].citation}。")
         else:

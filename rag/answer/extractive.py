@@ -40,6 +40,12 @@ class Idf:
         for p in passages:
             for token in set(keywords.tokens(p.heading_path() + "\n" + p.text)):
                 self.df[token] = self.df.get(token, 0) + 1
+        # Every passage with its headings and document, as searched (for printed()).
+        self._text = "\n".join(dict.fromkeys(for_search(f"{p.document} {p.heading_path()} {p.text}") for p in passages))
+
+    def printed(self, words: str) -> bool:
+        """Whether some passage, its headings or its document's title prints the words (compared as for_search)."""
+        return for_search(words) in self._text
 
     def __call__(self, token: str) -> float:
         return math.log(1 + self.n / (1 + self.df.get(token, 0)))
