@@ -396,3 +396,14 @@ def test_a_subject_nothing_indexed_prints_is_refused_before_any_model_reads(answ
         masters = remote.ask("江岭科技大学2024届硕士毕业生的就业率是多少？", backend="openai")
     assert not doctors.found and "没有出现“职教本科”" in doctors.text
     assert "没有出现" not in masters.text  # 硕士 is printed: the question goes on to the table and passages
+
+
+def test_the_end_asked_of_a_printed_range_is_the_answer():
+    """良好（80～89 分）: asked the least a 良好 needs, 80 (the extractor's rows are 80 and 89 分)."""
+    passage = Passage(id="p1", text="1. 优秀（90～100 分）：能熟练掌握办公软件的高级功能。2. 良好（80～89 分）：能掌握办公软件的主要功能"
+                                    "和技巧。3. 中等（70～79 分）：能基本掌握办公软件。", document="办公软件应用课程标准",
+                      section="知识与技能评价标准", page=20, page_exact=True, source="standard.pdf")
+    table = FigureTable(tuple(extract(passage)), {})
+    found = numeric.answer(table, "按知识与技能评价标准，评为“良好”至少要多少分？")
+    assert found is not None and "下限80分" in found.text and "80～89" in found.text
+    assert not holds_figure(found.text.split("原文")[0], "89")

@@ -278,12 +278,47 @@ def names_asked(row: Figure, terms: tuple[set[str], set[str]]) -> bool:
                           row.document)
 
 
-def _lookup(matches: list[FigureMatch], cite: _Citations, terms: tuple[set[str], set[str]] | None = None
-            ) -> TableAnswer | None:
+def _confident(matches: list[FigureMatch], terms: tuple[set[str], set[str]] | None = None) -> list[FigureMatch]:
+    """The rows that answer: label and question well covered, naming the measure and subjects asked (terms)."""
     confident = [m for m in _distinct(matches) if m.label >= LABEL_SHARE and m.coverage >= COVERAGE
                  or m.label >= WHOLE_LABEL and m.coverage >= WHOLE_LABEL_COVERAGE and not _WHOSE.search(m.figure.label)]
-    if terms is not None:
-        confident = [m for m in confident if names_asked(m.figure, terms)]
+    return [m for m in confident if names_asked(m.figure, terms)] if terms is not None else confident
+
+
+# A range printed (72~90学时, 良好（80～89 分）, 四至五年 is one figure) asked by its least or its most end.
+_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:~|～|-|－|—|至|到)\s*(\d+(?:\.\d+)?)")
+_LEAST = re.compile(r"至少|最少|最低|下限|起码|最短")
+_MOST = re.compile(r"最多|最长|最高|上限|至多|不超过")
+
+
+def _bound(question: str, matches: list[FigureMatch], cite: _Citations) -> TableAnswer | None:
+    """The end asked of a range the best row is printed in: 评为良好至少要多少分 is 80 of 良好（80～89 分）, whose
+    extractor rows are 80 and 89分 (the 89分 row answered, or the ranking of rows was tried: dev split). None when the
+    row is no end of a printed range, or the question asks both ends or neither."""
+    least, most = bool(_LEAST.search(question)), bool(_MOST.search(question))
+    if least == most:
+        return None
+    confident = _confident(matches, asked_terms(_LEAST.sub("", _MOST.sub("", question))))
+    if not confident:
+        return None
+    row = confident[0].figure
+    for found in _RANGE.finditer(row.sentence):
+        low, high = Decimal(found.group(1)), Decimal(found.group(2))
+        if low < high and row.value in (low, high):
+            end = low if least else high
+            # (The range's unit is printed after its upper end: 80～89 分.)
+            after = re.match(r"\s*([万亿]?元|学时|学分|小时|分|年|周|天|人|个|%|％)", row.sentence[found.end():])
+            unit = row.unit or (after.group(1) if after else "")
+            said = f"{'下限' if least else '上限'}{_number(end)}{unit}"
+            text = (f"{describe(row)}：{said}（原文区间“{found.group()}{unit}”）{cite.mark(row)}。\n\n"
+                    f"原文：“{clause(row)}”{cite.mark(row)}。")
+            return TableAnswer(LOOKUP, text, tuple(cite.ids), (row,))
+    return None
+
+
+def _lookup(matches: list[FigureMatch], cite: _Citations, terms: tuple[set[str], set[str]] | None = None
+            ) -> TableAnswer | None:
+    confident = _confident(matches, terms)
     if not confident:
         return None
     best = confident[0]
@@ -567,6 +602,11 @@ def answer(table: FigureTable, question: str) -> TableAnswer | None:
     unit = (asked_unit(question) if kind in (LOOKUP, RANK) or _EXPLICIT_UNIT.search(question)
             else expected_unit(question))
     cite = _Citations()
+    # (The end asked is no word of what is asked: 至少要多少分 asks about 良好's 分.)
+    bound = _bound(question, table.match(_LEAST.sub("", _MOST.sub("", question)), unit), cite) \
+        if kind in (LOOKUP, RANK) else None
+    if bound is not None:
+        return bound
     if kind == RANK:
         return _rank(question, table, unit, cite)
     # (The words of a part saying where the sides are name no side: 卫生技术人员中，执业医师和执业助理医师合计 does not add
