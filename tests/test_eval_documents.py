@@ -200,3 +200,10 @@ def test_a_count_printed_with_wan_inside_is_stated_by_its_arabic_form():
     assert documents.states_value("已訓練 15,705 人[1]", "1 萬 5,705") and documents.states_value("共15705人", "1 萬 5,705")
     assert not documents.states_value("已訓練 5,705 人", "1 萬 5,705")
     assert not documents.states_value("共1,570.5万人", "1 萬 5,705")  # another number
+
+
+def test_a_small_count_in_chinese_numerals_states_it():
+    assert documents.states_value("本科教育的基本修业年限最长是五年[1]。", "5")
+    assert documents.states_value("共设十二个专业", "12")
+    assert not documents.states_value("第五年", "5") and not documents.states_value("十五年", "5")
+    assert not documents.states_value("五十年", "5")

@@ -225,6 +225,13 @@ RIGHT, WRONG, REFUSED = "right", "wrong", "refused"
 _NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?")
 
 
+def _chinese(n: int) -> str:
+    """1..99 in Chinese numerals: 5 五, 12 十二, 40 四十, 95 九十五."""
+    digits = "〇一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else digits[tens]) + "十" if tens else "") + (digits[ones] if ones else "")
+
+
 def states_value(text: str, figure: str) -> bool:
     """The figure as printed, or (a computed value) any number of the text equal to it at its printed precision:
     639.50 and 639.5 state 639.5; 12.46 does not state 12.5."""
@@ -240,6 +247,9 @@ def states_value(text: str, figure: str) -> bool:
     want = figure.replace(",", "").strip().rstrip("%")
     if not re.fullmatch(r"\d+(?:\.\d+)?", want):
         return False
+    if re.fullmatch(r"[1-9]\d?", want) and re.search(
+            rf"(?<![第〇零一二三四五六七八九十两]){_chinese(int(want))}(?![〇零一二三四五六七八九十两])[年个人项门次级天周分倍所家条届]", text):
+        return True  # 修业年限最长是五年 states 5 (a count up to 99 written in Chinese numerals; not 第五)
     places = len(want.split(".")[1]) if "." in want else 0
     return any(round(float(m.group().replace(",", "")), places) == float(want) for m in _NUMBER.finditer(_fold(text)))
 
