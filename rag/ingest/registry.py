@@ -441,7 +441,7 @@ def record_of(src: SourceText, doc: Document) -> DocumentRecord:
     typeset = src.encoding in ("pdf", "docx")
     title, title_from = choose_title(str(sidecar.get("title") or ""), src.title, info.printed_title,
                                      "" if typeset else doc.title, src.name, info.chinese, info.running_head)
-    cover = "\n".join(b.text for b in doc.blocks if b.kind == "cover")
+    cover = "\n".join(b.text for b in doc.blocks if b.kind == "cover") or doc.opening
     undated = _FULL_DATE.sub("", cover)  # 黔东南州统计局 2024年5月7日 issued the 2023 bulletin
     if "year" in sidecar:
         year, year_from = sidecar["year"], SIDECAR

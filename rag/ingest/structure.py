@@ -64,6 +64,7 @@ class Document:
     source: str
     title: str = ""
     publisher: str = ""  # from a cover line such as "中国教育科学研究院 编著"
+    opening: str = ""  # the first page's lines, when they are body text and no cover (the registry reads its year)
     blocks: list[Block] = field(default_factory=list)
     toc: list[TocEntry] = field(default_factory=list)
 
@@ -201,6 +202,7 @@ class _Parser:
         self.mode = "body"
         if as_body:
             lines, self.cover = self.cover, []
+            self.doc.opening = "\n".join(lines)
             for line in lines:
                 self.feed(line)
 
