@@ -407,3 +407,27 @@ def test_the_end_asked_of_a_printed_range_is_the_answer():
     found = numeric.answer(table, "按知识与技能评价标准，评为“良好”至少要多少分？")
     assert found is not None and "下限80分" in found.text and "80～89" in found.text
     assert not holds_figure(found.text.split("原文")[0], "89")
+
+
+@pytest.fixture(scope="module")
+def audit(tmp_path_factory) -> Answerer:
+    """The generated audit rectification report (dev split): an official document's first page, then one long table."""
+    corpus = tmp_path_factory.mktemp("audit") / "corpus"
+    corpus.mkdir()
+    shutil.copy2(REPORT.parent / "audit-rectification-list.pdf", corpus)
+    report = Report(corpus, corpus.parent / "index", settings=load_settings(), auto_rebuild=False)
+    report.build()
+    return Answerer(report)
+
+
+def test_a_document_number_and_a_remainder_of_an_audit_report(audit):
+    # The 文号 is printed in the opening paragraph of page 1 (once cited as the cover, with no page); asked with
+    # 就 before the bureau asked about (市审计局就江岭市教育局…), the subject is the bureau, not the whole phrase.
+    for question in ("市审计局对江岭市教育局2023年度部门预算执行情况出具的审计报告文号是什么？",
+                     "市审计局就江岭市教育局2023年度预算执行审计下达的审计决定书文号是什么？"):
+        answer = ask(audit, question)
+        assert answer.found and any(p.page == 1 for p in answer.citations), answer.text
+    number = ask(audit, "市审计局对江岭市教育局2023年度部门预算执行情况出具的审计报告文号是什么？")
+    assert "江审财报〔2024〕37" in number.text.replace(" ", "")
+    rest = ask(audit, "江岭市教师发展中心收取的培训费中，2024年以前收取的有多少万元？")
+    assert "152.8万元 − 41.35万元 = 111.45万元" in rest.text

@@ -252,7 +252,7 @@ _GENERIC_BODY = re.compile(r"^(?:职业|高职|中职|技工|本科|高等|普�
 def _named_body(m: re.Match[str]) -> str:
     """A body named by its kind (江川职业技术学院), not one described (来自职业学校, 派到学校): the run after the last
     function word, with a name of its own before the kind."""
-    text = re.split(r"[的中在自和与及有派到是为对向从由了多少几哪什么各每该本其年届]", m.group())[-1]  # (2025年万里街道办事处)
+    text = re.split(r"[的中在自和与及有派到是为对向从由了多少几哪什么各每该本其年届就给把被将经按据]", m.group())[-1]  # (2025年万里街道办事处)
     suffix = _BODY.fullmatch(text)
     if suffix is None:
         return ""
