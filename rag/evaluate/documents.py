@@ -55,6 +55,7 @@ SPLITS = ("dev", "test")
 class Operand:
     figure: str  # exactly as printed
     page: int | str
+    also_pages: tuple[int | str, ...] = ()  # other pages printing it (a budget's table and its text)
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,16 @@ class DocQuestion:
     def pages(self) -> tuple[int | str, ...]:
         """Where a citation proves the answer: the figure's pages, or every operand's page."""
         if self.operands:
-            return tuple(dict.fromkeys(o.page for o in self.operands))
+            return tuple(dict.fromkeys(p for o in self.operands for p in (o.page, *o.also_pages)))
         return tuple(p for p in (self.page, *self.also_pages) if p is not None)
+
+    @property
+    def proofs(self) -> tuple[tuple[int | str, ...], ...]:
+        """The pages a citation must fall on: one of each operand's, for a computed figure; else one of the
+        figure's."""
+        if self.operands:
+            return tuple((o.page, *o.also_pages) for o in self.operands)
+        return (self.pages,)
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,8 @@ def _question(q: dict, where: str) -> DocQuestion:
     kind = q.get("kind", "figure")
     if kind not in KINDS or "q" not in q:
         raise ValueError(f"{where}：问题缺少 q 或 kind 不在 {'/'.join(KINDS)} 中（bad question: {q.get('q', '')!r}）")
-    operands = tuple(Operand(str(o["figure"]), _page(o["page"])) for o in q.get("operands", []))
+    operands = tuple(Operand(str(o["figure"]), _page(o["page"]), tuple(_page(p) for p in o.get("also_pages", [])))
+                     for o in q.get("operands", []))
     return DocQuestion(str(q["q"]), str(q.get("figure", "")), _page(q.get("page")), bool(q.get("table", False)),
                        kind, q.get("lang", "zh"), tuple(_page(p) for p in q.get("also_pages", [])), operands,
                        q.get("op", ""))
@@ -466,10 +476,10 @@ def judged(question: DocQuestion, answer, file_pages: bool = False, source: str 
     count (the library evaluation, where another document's page is no proof)."""
     states = answer.found and bool(question.figure) and states_value(answer.text, question.figure)
     cited = [p for p in answer.citations if source is None or p.source == source]
-    # Every operand's page for a computed figure; any one of the pages that print a looked-up figure (also_pages).
-    proved = all if question.operands else any
-    cites = answer.found and bool(question.pages) and proved(any(on_page(p, page, file_pages) for p in cited)
-                                                             for page in question.pages)
+    # Every operand's page for a computed figure (any of its pages); any one of the pages that print a looked-up
+    # figure (also_pages).
+    cites = answer.found and bool(question.pages) and all(
+        any(on_page(p, page, file_pages) for p in cited for page in pages) for pages in question.proofs)
     return states, cites, outcome(question, answer.found, states, cites)
 
 
