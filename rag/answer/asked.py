@@ -164,6 +164,15 @@ def stated_codes(question: str) -> set[str]:
             if not _YEAR_WORD.fullmatch(m.group()) and not _followed_by_unit(question, m.end())}
 
 
+def code_entries(text: str) -> list[tuple[str, str]]:
+    """Each code a text prints (a catalogue's 080910T, a budget's 2050302) with its entry: the text between the codes
+    before and after it, where what it is the code of is printed (数据科学与大数据技术 080910T …)."""
+    found = [m for m in _CODE_TOKEN.finditer(text) if not _YEAR_WORD.fullmatch(m.group())
+             and not _followed_by_unit(text, m.end())]
+    return [(m.group(), text[found[i - 1].end() if i else 0:found[i + 1].start() if i + 1 < len(found) else len(text)])
+            for i, m in enumerate(found)]
+
+
 def prints_total(sentence: str, unit: str | None) -> bool:
     """A sentence quoted for a sum prints one (合计, 共, 累计 …) or a single figure in the unit asked (三级组织架构 for
     一共分几级): the four quarters' profits quoted are not the first half's."""

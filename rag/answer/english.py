@@ -19,7 +19,7 @@ from rag.text import keywords
 from rag.text.english import asked_measure, outside_brackets, render, render_printed
 from rag.passage import Passage
 from rag.text.figures import QUANTITY, Figure, answers_kind, extract_figures, is_grounded
-from rag.text.normalize import to_simplified
+from rag.text.normalize import for_search, to_simplified
 
 # Names the glossary may not hold, as the report prints them: titles in 《》 and bodies by their endings.
 _TITLE = re.compile(r"《[^》]{1,30}》")
@@ -80,14 +80,17 @@ def unmask(translation: str, masked: Masked) -> str | None:
 
 
 def figures_given(answer: str, citations: list[Passage], unit: str | None, question: str = "",
-                  model: ChatModel | None = None) -> str:
+                  model: ChatModel | None = None, names: frozenset[str] = frozenset()) -> str:
     """A checked Chinese answer that gives figures, in English made in code: each figure that answers (of the kind
     asked) in an English sentence that says what it is (see say), with the clause of its cited passage that prints
     it — the report's words, not the model's. "" when it gives none.
 
     A figure the report labels with another measure than the one the question names is not the answer: asked the
     daily running costs (日常运行经费), the model's 2000万元 is the 专项建设经费 printed beside the 200万元 asked; the
-    figure of the same clause labelled with the asked measure is given instead, or none."""
+    figure of the same clause labelled with the asked measure is given instead, or none.
+
+    names: the Chinese of the names the question uses; a figure whose clause does not print each is no answer (asked
+    Wuhan University's group 09, the model's row was 武汉科技大学第09组)."""
     asked = asked_measures(question)
     out = []
     for sentence in re.split(r"(?<=[。！？；])", answer):
@@ -97,7 +100,7 @@ def figures_given(answer: str, citations: list[Passage], unit: str | None, quest
                 continue
             for n in marks:
                 printed = _printing(figure, citations[n - 1].text)
-                if not printed:
+                if not printed or not all(for_search(name) in for_search(printed) for name in names):
                     continue
                 located = _locate(figure, printed)
                 if located is not None and asked:
