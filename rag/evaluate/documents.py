@@ -595,6 +595,7 @@ def run(settings: Settings, folder: Path = DOCUMENTS_DIR, backends: Iterable[str
         progress: Callable[[str], None] | None = None, split: str | None = None) -> DocumentsRun:
     """Every listed document (of the families and split asked for, or all) indexed alone and measured."""
     started = time.perf_counter()
+    commit = _commit()  # the code that runs: read now, not after a commit made while it ran
     specs = load_documents(folder)
     if split is not None:
         if split not in SPLITS:
@@ -619,7 +620,7 @@ def run(settings: Settings, folder: Path = DOCUMENTS_DIR, backends: Iterable[str
             progress(f"[{n}/{len(specs)}] {spec.file}: {d.passages} 段，{len(d.questions)} 题，{d.seconds} 秒"
                      + (f"（{d.error}）" if d.error else ""))
     rows = summaries(docs, chosen)
-    return DocumentsRun(started_at, _commit(), f"{os.cpu_count()} cores, {platform.machine()}, Python "
+    return DocumentsRun(started_at, commit, f"{os.cpu_count()} cores, {platform.machine()}, Python "
                         f"{platform.python_version()}", str(folder), chosen, tuple(skipped.items()), tuple(docs),
                         tuple(rows), tuple(target_checks(rows)), round(time.perf_counter() - started, 1))
 
