@@ -62,7 +62,7 @@ RESULT_WORDS = {
     # (Not a bare 不 or 非: 不合格1,631家 is the whole, not the rest.)
     # The word before the figure it says is the rest (其余0.5万元, 未落实的占27.66%): 剩余部分正在追回 prints no rest,
     # and 共收取152.80万元，其中2024年41.35万元，未按规定上缴 says 未 after its figures (dev split, 2 wrong).
-    REMAINDER: re.compile(r"(?:其余|其他|剩余|以外|之外|以前|之前|未|没有)[^，,。；;]{0,15}?\d|\bother\b|\brest\b|\bnot\b",
+    REMAINDER: re.compile(r"(?:其余|其他|剩余|以外|之外|以前|之前|未|没有)[^，,。；;]{0,30}?\d|\bother\b|\brest\b|\bnot\b",
                           re.I),
 }
 
