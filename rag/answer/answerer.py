@@ -191,6 +191,10 @@ class Answerer:
                     merged.setdefault(hits[rank].id, hits[rank].passage)
         return list(merged.values())[:k]
 
+    def wider(self, snapshot: Retriever, req: Request) -> list[Passage]:
+        """The passages extraction reads (EXTRACT_PASSAGES at least), more than the model's few."""
+        return self.passages(snapshot, dataclasses.replace(req, k=max(req.k, EXTRACT_PASSAGES)))
+
     @staticmethod
     def uncovered_case(snapshot: Retriever, question: str) -> tuple[str, int] | None:
         """A case the question names that the index holds only as a contents line: say where it is."""
@@ -247,8 +251,8 @@ class Answerer:
             title, page = uncovered
             closest = (f" The table of contents lists “{title}” from page {page}, but its text is not in the index."
                        if english else f"报告目录列有「{title}」（第{page}页起），但该部分正文未收入当前索引。")
-        elif self.unprinted(snapshot, req):
-            closest = f"已索引的文档中没有出现“{self.unprinted(snapshot, req)}”。"
+        elif unprinted := self.unprinted(snapshot, req):
+            closest = f"已索引的文档中没有出现“{unprinted}”。"
         elif hits:
             closest = (f" The closest section: {hits[0].citation}." if english else f"最接近的内容见：{hits[0].citation}。")
         else:
@@ -339,7 +343,7 @@ class Answerer:
     def _provisional(self, snapshot: Retriever, req: Request, notice: str) -> Generator[Event, None, bool]:
         """While the model works (it takes seconds): the passages found and the quoted extract, in milliseconds.
         Whether an extract was shown."""
-        hits = self.passages(snapshot, dataclasses.replace(req, k=max(req.k, EXTRACT_PASSAGES)))
+        hits = self.wider(snapshot, req)
         if not hits or self.outside(snapshot, req):
             return False
         yield Sources(tuple(hits))
@@ -374,7 +378,7 @@ class Answerer:
             model, notice = None, notice + self._say(req, "需要计算的数字只由程序计算；未能找到两个数字时只引用原文中印出的结果。",
                                                      "Computed figures are computed in code only; the answer quotes a "
                                                      "result the report prints. ")
-        hits = self.passages(snapshot, req if model else dataclasses.replace(req, k=max(req.k, EXTRACT_PASSAGES)))
+        hits = self.passages(snapshot, req) if model else self.wider(snapshot, req)
         if not hits or self.outside(snapshot, req):
             return self.not_found(snapshot, req, hits, req.backend if model else "extractive", notice)
         if model is None:
@@ -528,14 +532,9 @@ class Answerer:
             return self._quoted_instead(snapshot, req, DISAGREED, citer.dropped + kept)
         return self._answer(req, text, citer.citations, req.backend, dropped=citer.dropped)
 
-    def _extract_wide(self, snapshot: Retriever, req: Request, notice: str) -> Pieces:
-        """Extraction as its own backend does it: over the wider search (EXTRACT_PASSAGES), not the model's few."""
-        wider = self.passages(snapshot, dataclasses.replace(req, k=max(req.k, EXTRACT_PASSAGES)))
-        return self._extract(snapshot, req, wider, notice)
-
     def _quoted_instead(self, snapshot: Retriever, req: Request, notice: tuple[str, str], dropped: list[str]) -> Answer:
         """The model's answer set aside (its sentences in dropped): extraction's quote, labelled, or the refusal."""
-        answer = drain(self._extract_wide(snapshot, req, self._say(req, *notice)))
+        answer = drain(self._extract(snapshot, req, self.wider(snapshot, req), self._say(req, *notice)))
         answer.dropped = dropped + answer.dropped
         return answer
 
@@ -549,8 +548,8 @@ class Answerer:
         # 2023 column's 360,016 for the 2024 one's 365,264; a task's 8 学时 beside the 4 asked: dev split, local).
         # The passages extraction reads, not only the model's few: the quote naming 交叉学科's code was in the wider
         # search, and the model's 140001TK from its own passages stood unchecked (dev split, local).
-        wider = self.passages(snapshot, dataclasses.replace(req, k=max(req.k, EXTRACT_PASSAGES)))
-        quoted = [e.sentence for e in self._evidence(snapshot, req, wider) if self._quotable(snapshot, req, e)]
+        quoted = [e.sentence for e in self._evidence(snapshot, req, self.wider(snapshot, req))
+                  if self._quotable(snapshot, req, e)]
         return not quoted or said_in(req.wants.kind, plain, quoted)
 
     def _in_english(self, model: ChatModel, snapshot: Retriever, req: Request, hits: list[Passage]) -> Pieces:
@@ -622,8 +621,7 @@ class Answerer:
         常州, the model read three passages about 政府主导 and not the one naming the two units (ranked 5th). Only the
         quoted ones when their sentences cover the question well (answer_quoted_only): each passage the model reads
         costs it about 1.5 s on 2 cores, and a question no sentence answers (not in the report) still gets all three."""
-        wider = self.passages(snapshot, dataclasses.replace(req, k=max(req.k, EXTRACT_PASSAGES)))
-        evidence = self._evidence(snapshot, req, wider)
+        evidence = self._evidence(snapshot, req, self.wider(snapshot, req))
         quoted = {e.passage.id: e.passage for e in evidence}
         alone = self.settings.answer_quoted_only
         if quoted and alone and not req.intent.comparison and evidence[0].coverage >= alone:
