@@ -351,18 +351,6 @@ def test_an_official_documents_first_page_is_body_text_cited_by_its_page(tmp_pat
     assert opening.kind == "text" and opening.page == 1 and opening.page_exact
 
 
-def test_a_models_name_stands_only_where_the_sentence_printing_it_names_what_is_asked(answerer):
-    """Asked who provides the 铁路 data, the local model named the body of another sentence (周口市统计局); the name
-    must be printed by a cited sentence that names what is asked (the words of the answer the question does not say
-    are looked for)."""
-    snapshot = answerer.source.retriever()
-    req = answerer.request("周口市2023年统计公报中的铁路运输数据由哪家单位提供？", backend="extractive")
-    page = Passage(id="x", text="本公报中城镇新增就业数据来自周口市人力资源和社会保障局。铁路运输数据来自漯阜铁路公司。",
-                   document="2023年周口市国民经济和社会发展统计公报")
-    assert not Answerer._states_asked(snapshot, req, "由周口市人力资源和社会保障局提供[1]。", [page])
-    assert Answerer._states_asked(snapshot, req, "铁路运输数据由漯阜铁路公司提供[1]。", [page])
-
-
 def test_the_rest_asked_as_what_a_part_is_not_is_computed_from_the_total_and_the_part():
     # 除…外还有多少 and 2024年以前 ask the rest (they were looked up, and the part quoted: dev split, 2 wrong).
     fees = bulletin("共收取培训费152.80万元，其中2024年41.35万元，未按规定上缴国库。")

@@ -41,8 +41,8 @@ _SHARE_OP = re.compile(r"占[^，。？?]{1,30}(?:的)?(?:比例|比重|百分�
 # Only the rest asked as such (其余, 除…以外的): 收集岗位需求之外，联合体办了多少场 and 其他媒体 ask a lookup.
 # … and the part that is not (没有考入“双一流”高校的, 未列入的): a figure printed as such (暂未落实的占27.66%) says 未 too.
 # … and the rest asked as what a part is not (除因公出国（境）费外还有多少, 还有多少万元没有追回, 2024年以前收取的: the
-# total and one part printed, dev split, three quoted the part).
-_REMAINDER_OP = re.compile(r"其余|剩余|剩下|除?[^，。？?]{1,20}(?:以外|之外)的|除[^，。？?]{1,20}外|没有[^，。？?]{1,20}的|"
+# total and one part printed, dev split, three quoted the part). (除央视栏目外，各类媒体累计报道 is the total asked.)
+_REMAINDER_OP = re.compile(r"其余|剩余|剩下|除?[^，。？?]{1,20}(?:以外|之外)的|除[^，。？?]{1,20}外还(?:有|剩)|没有[^，。？?]{1,20}的|"
                            r"(?:未|没有)[^，。？?]{1,12}(?:的|[？?]?$)|(?:19|20)\d\d年(?:以前|之前)|"
                            r"\bthe rest\b|\bremaining\b|\bdid not\b|\bwere not\b", re.I)
 _DIFFERENCE_OP = re.compile(r"差多少|多多少|少多少|多出多少|高多少|低多少|高出多少|低了多少|相差|差距|差额|差值|"
