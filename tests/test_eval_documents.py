@@ -139,6 +139,12 @@ def test_family_rows_add_up(result):
     assert dict(rows["table cells"].answers)["extractive"] == float(table_q.answers[0].right)
     page_check = next(c for c in result.checks if c.label == "page-exact citations")
     assert page_check.value == overall.page_exact and page_check.passed is False
+    # Answers by the path that wrote them: the counts of each route add up to every answer, right/wrong/refused apart.
+    from rag.evaluate.documents import route_lines
+
+    routes = [line.strip("|").split("|") for line in route_lines(result)[2:]]
+    assert sum(int(r[3]) for r in routes) == 4 and all(int(r[3]) == sum(map(int, r[4:7])) for r in routes)
+    assert sum(int(r[4]) for r in routes) == sum(a.right for q in every for a in q.answers)
 
 
 def test_results_are_written_and_the_command_line_prints_the_table(folder, tmp_path, capsys):
@@ -151,7 +157,7 @@ def test_results_are_written_and_the_command_line_prints_the_table(folder, tmp_p
     written = json.loads(next((tmp_path / "documents").glob("*-documents.json")).read_text(encoding="utf-8"))
     assert [d["file"] for d in written["documents"]] == ["word/school.pdf", "financial/scale.pdf"]
     md = next((tmp_path / "documents").glob("*-documents.md")).read_text(encoding="utf-8")
-    assert "## Per family" in md and "word/school.pdf" in md
+    assert "## Per family" in md and "word/school.pdf" in md and "## Answers by route" in md
 
 
 def test_a_missing_documents_folder_is_one_clear_line(tmp_path, capsys):

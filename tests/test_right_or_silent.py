@@ -131,6 +131,35 @@ def bulletin(text: str, document: str = "2023年江岭市国民经济和社会�
     return FigureTable(tuple(extract(passage)), {})
 
 
+def test_a_cell_of_another_column_of_the_row_asked_is_never_the_answer():
+    # A row's line names every column (the 实际录取 header beside a 招生计划 cell, the 硕士 column beside 本科's), and
+    # a programme named by its kind is a subject, not words of the measure: 数控技术's row is not 汽车检测与维修技术's.
+    passage = Passage(id="t1", kind="table", page=4, page_exact=True, source="plan.pdf", document="江岭学院2024年招生简章",
+                      text="表3 2024年分专业招生情况（人）\n"
+                           "1：专业 数控技术，招生计划 120人，实际录取 118人，实际报到 109人。\n"
+                           "2：专业 汽车检测与维修技术，招生计划 90人，实际报到 84人。\n"
+                           "3：学院 机电工程学院，博士 5人，本科 612人，专科 318人。")
+    table = FigureTable(tuple(extract(passage)), {})
+    admitted = numeric.answer(table, "江岭学院汽车检测与维修技术专业2024年实际录取多少人？")
+    assert admitted is None or not holds_figure(admitted.text.split("原文")[0], "90")  # its 招生计划, not 录取
+    master = numeric.answer(table, "江岭学院机电工程学院的硕士毕业生有多少人？")
+    assert master is None or not any(holds_figure(master.text.split("原文")[0], x) for x in ("5", "612", "318"))
+    admitted = numeric.answer(table, "江岭学院数控技术专业2024年实际录取多少人？")
+    assert admitted is not None and holds_figure(admitted.text.split("原文")[0], "118")
+
+
+def test_a_models_figure_stands_for_its_own_cell_of_a_table_row():
+    from rag.answer.answerer import _said_of
+
+    # A row's line names both years' columns: the 2023 cell is no answer to a 2024 question, and each cell is said of
+    # its own column with the row's names, not of the other columns' headers.
+    line = "同业存放款项：2024年12月31日 52,310，2023年12月31日 48,775。"
+    assert _said_of(line, {"2024"}) == ["同业存放款项：2024年12月31日 52,310"]
+    assert len(_said_of(line, set())) == 2
+    assert _said_of("1：学院 机电工程学院，博士 5，硕士 98。", set())[1] == "1：学院 机电工程学院，硕士 98"
+    assert _said_of("全年接待游客 1200万人次。", {"2024"}) == ["全年接待游客 1200万人次。"]
+
+
 def test_a_remainder_reads_the_part_from_the_next_sentence_that_opens_with_qizhong():
     table = bulletin("全年全市共接待海内外游客 1200.50 万人次。其中，接待国内游客 1199.80万人次。旅游综合收入 50.10 亿元。")
     found = numeric.answer(table, "2023年江岭市接待的游客里，国内游客以外的海外游客有多少万人次？")
@@ -302,7 +331,8 @@ def test_a_models_figure_that_the_answering_sentence_does_not_print_is_replaced_
         wrong = remote.ask(question, backend="openai")
         Handler.script = "共有173名毕业生[1]。"
         right = remote.ask(question, backend="openai")
-    assert wrong.backend == "extractive" and "不一致" in wrong.notice and "173" in wrong.text
+    # (Set aside as unverified — the sentence printing 246 names no 机电一体化技术 — or as disagreeing with the quote.)
+    assert wrong.backend == "extractive" and "改用摘录式回答" in wrong.notice and "173" in wrong.text
     assert "246名" not in wrong.text.split("报告原文")[0]
     assert right.backend == "openai" and "173" in right.text
 

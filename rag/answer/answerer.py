@@ -18,6 +18,7 @@ from rag.answer.grounding import Citer, split_answer, tidy_lists
 from rag.answer.types import Answer, Event, Provisional, Queued, Request, Sentence, Sources, StreamingAnswer
 from rag.config import BACKEND_LABELS, BACKENDS, CONTENTS, FIGURES, Settings
 from rag.errors import LLMError, QueryError
+from rag.ingest.table import cells, row_words
 from rag.passage import Passage
 from rag.retrieve.figures import asked_unit
 from rag.retrieve.query import asks_quantity, clean_query, expected_unit, named_in_order, points_back, unmarked
@@ -91,6 +92,17 @@ def _whole(evidence: Evidence) -> str:
     """The whole sentence of its passage that a quoted clause is part of."""
     clause = evidence.sentence.strip("。；")
     return next((s for s in re.split(r"(?<=[。！？\n])", evidence.passage.text) if clause in s), evidence.sentence)
+
+
+def _said_of(sentence: str, years: set[str]) -> list[str]:
+    """What a sentence says each of its figures of: the sentence, or for a table row each cell with the row's label
+    and names — not a column of another year than those asked (the model gave a row's 2023 column, 360,016, for the
+    2024 one asked, and the row's line names both years: dev split, local)."""
+    row = cells(sentence)
+    if not row:
+        return [sentence]
+    return [row_words(sentence, c.column) for c in row
+            if not (years and (printed := set(re.findall(r"(?:19|20)\d\d", c.column))) and not printed & years)]
 
 
 def drain(pieces: Pieces) -> Answer:
@@ -653,13 +665,15 @@ class Answerer:
         if not any(terms):
             return True
         figures = [f for f in extract_figures(plain) if f.kind == "quantity"]
+        years = {w for w in terms[1] if re.fullmatch(r"(?:19|20)\d\d", w)}
         for passage in cited:
             where = f"{passage.heading_path()} {passage.citation} {passage.document}"
             for sentence in re.split(r"(?<=[。；！？\n])", passage.text):
-                if any(is_grounded(f, sentence) for f in figures) and names_asked_in(
-                        sentence, f"{sentence} {where} {snapshot.library.context(passage.source, sentence)}", terms,
-                        passage.document):
-                    return True
+                for own in _said_of(sentence, years):
+                    if any(is_grounded(f, own) for f in figures) and names_asked_in(
+                            own, f"{own} {where} {snapshot.library.context(passage.source, sentence)}", terms,
+                            passage.document):
+                        return True
         return False
 
     def _quotable(self, snapshot: Retriever, req: Request, evidence: Evidence, words: Glossary | None = None) -> bool:

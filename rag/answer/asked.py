@@ -232,7 +232,10 @@ _ASKS = re.compile(r"(?:是|有|为|达|约|共|总共|一共|合计|分别)?(?:
 _ASKS_OTHER = re.compile(r"(?:是|为|叫)?(?:谁|什么|哪一天|哪天|哪一年|哪年|何时|什么时候|几月几日|哪个|哪家|哪所|哪位|哪些)")
 # Levels, and grades of one kind (一级, 二级): a row or sentence of another one does not answer (asked NCRE 二级's
 # subject, the 一级 certificate's line was quoted: dev split, 1 wrong).
-_LEVEL = re.compile(r"硕士|博士|本科|专科|研究生|中职|高职|职教本科|普通高中|(?<![\d一二三四五六七八九十])[一二三四五六七八九]级(?!\d)")
+# (An admission track is a level too: 历史类 asked of a 首选物理 table is no row of it — dev split, 2 answered by the
+# local model.)
+_LEVEL = re.compile(r"硕士|博士|本科|专科|研究生|中职|高职|职教本科|普通高中|(?:历史|物理|文史|理工|艺术|体育)类|"
+                    r"(?<![\d一二三四五六七八九十])[一二三四五六七八九]级(?!\d)")
 _ENTITY = re.compile(r"(?:学院|学校|大学|专业|专业群|公司|集团|局|厅|委员会|县|市|区|省|州|镇|乡|中心|基地)$")
 _BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:职业技术学院|职业技术大学|职业学院|学院|大学|学校|公司|集团|研究院|委员会|"
                    r"人民政府|办事处|教育厅|教育局|财政局|统计局)")
@@ -258,10 +261,17 @@ _UNIT_FIRST = re.compile(r"^[万亿千百萬億]?(?:元|人次|人|名|位|家|�
 _GENERIC_BODY = re.compile(r"^(?:职业|高职|中职|技工|本科|高等|普通|成员|合作|其他|相关|当地|各类|多所|兄弟|重点|示范|优质)+$")
 
 
+_FUNCTION_WORDS = r"[的中在自和与及有派到是为对向从由了多少几哪什么各每该本其年届就给把被将经按据]"
+# A programme or course named by its kind, where what is said of it begins (汽车检测与维修技术专业的, 专业2024年, 课程
+# 总学时) — not one word of a longer name (新能源先进制造专业集群, 课程体系, 专业技术人员: report, 2 refused).
+_PROGRAMME = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:专业|课程)(?=[^\u4e00-\u9fff]|的|在|有|共|是|毕业|学生|招生|计划|实际|"
+                        r"录取|报到|在校|就业|代码|学时|总学时|学分|开设)")
+
+
 def _named_body(m: re.Match[str]) -> str:
     """A body named by its kind (江川职业技术学院), not one described (来自职业学校, 派到学校): the run after the last
     function word, with a name of its own before the kind."""
-    text = re.split(r"[的中在自和与及有派到是为对向从由了多少几哪什么各每该本其年届就给把被将经按据]", m.group())[-1]  # (2025年万里街道办事处)
+    text = re.split(_FUNCTION_WORDS, m.group())[-1]  # (2025年万里街道办事处)
     suffix = _BODY.fullmatch(text)
     if suffix is None:
         return ""
@@ -285,6 +295,13 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
     bodies = [b for b in map(_named_body, _BODY.finditer(question)) if b]
     for body in bodies:
         question = question.replace(body, " ")
+    # A programme or course named by its kind (汽车检测与维修技术专业): its name is a subject (a row prints it as 专业
+    # 汽车检测与维修技术), never words of the measure, where half of them let a neighbouring programme's row answer.
+    for named in _PROGRAMME.finditer(question):
+        name = re.split(r"[的在和及是为对向从由了年届每各该本其哪多少几个些]", named.group(1))[-1]  # (与, 中, 据 in names)
+        if len(name) >= 2 and not _GENERIC_BODY.match(name):
+            bodies.append(name)
+            question = question.replace(named.group(), " ")
     asks = list(marker.finditer(question))
     if not asks:
         return set(), set(bodies)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rag.ingest.facts import Figure, label_key
+from rag.ingest.table import row_words
 from rag.answer.asked import (DIFFERENCE, RATIO, REMAINDER, RESULT_WORDS, SHARE, against_time, asked, asked_terms,
                               compared_with, names_asked_in)
 from rag.retrieve.figures import FigureMatch, FigureTable, asked_unit
@@ -221,6 +222,12 @@ def _part_sides(question: str, table: FigureTable, unit: str | None) -> list[Fig
                  and _extra(m.figure, part) <= _extra(best.figure, part)]
         if best.coverage < PART_COVERAGE or close:
             return None
+        # The side's sentence or row prints what its part names (a year, a body, a place, a programme): a part fits a
+        # neighbouring row's words well enough otherwise.
+        row = best.figure
+        if not names_asked_in(own_clause(row), f"{row.sentence} {row.column} {row.period} {row.section} {row.case} "
+                              f"{row.document} {row.chapter}", (set(), asked_terms(f"{part}是多少")[1]), row.document):
+            return None
         if all(best.figure.id != s.id for s in sides):
             sides.append(best.figure)
     return sides if len(sides) >= 2 else None
@@ -259,9 +266,13 @@ _CLAUSE_END = re.compile(r"[，,；;。：:！？!?]")
 
 
 def own_clause(row: Figure) -> str:
-    """The comma-clause that prints the figure (a table row: its whole line): what the figure is said of there."""
+    """The comma-clause that prints the figure (a table row: its line without the other columns' cells): what the
+    figure is said of there. (A row's whole line names every column: asked 2024's 实际录取, a row's 招生计划 cell was
+    named by the 实际录取 header beside it; asked 硕士, the 本科 column of a row that has a 硕士 column.)"""
+    if row.kind == "table":
+        return row_words(row.sentence, row.column)
     at = row.sentence.find(row.raw)
-    if at < 0 or row.kind == "table":
+    if at < 0:
         return row.sentence
     start = max((m.end() for m in _CLAUSE_END.finditer(row.sentence, 0, at)), default=0)
     end = _CLAUSE_END.search(row.sentence, at + len(row.raw))

@@ -666,6 +666,22 @@ def _question_line(d: DocumentResult, q: QuestionResult) -> str:
             f"{q.cited_page}, rank {q.rank or '—'}; {answers}")
 
 
+def route_lines(result: DocumentsRun) -> list[str]:
+    """Where the answers of each split came from (the table in code, the contents, a quote, the model) and how each
+    path fared: counts only, so the test split's row says which path errs without listing a failure."""
+    out = ["| split | asked | written by | answers | right | wrong | refused |", "|---|---|---|---|---|---|---|"]
+    counts: dict[tuple[str, str, str], list[int]] = {}
+    for d in result.documents:
+        for q in d.questions:
+            for a in q.answers:
+                row = counts.setdefault((d.split, a.backend, a.backend_used), [0, 0, 0, 0])
+                row[0] += 1
+                row[1 + (RIGHT, WRONG, REFUSED).index(a.outcome)] += 1
+    for (split, asked, used), (n, right, wrong, refused) in sorted(counts.items()):
+        out.append(f"| {split} | {asked} | {used} | {n} | {right} | {wrong} | {refused} |")
+    return out
+
+
 def markdown(result: DocumentsRun) -> str:
     skipped = "".join(f"; {b} not evaluated: {why}" for b, why in result.skipped_backends)
     out = [f"# Documents evaluation {result.started_at}", "",
@@ -674,6 +690,7 @@ def markdown(result: DocumentsRun) -> str:
            f"{skipped}", "", f"Documents: `{result.folder}`, each indexed alone (hybrid search, k ≤ {RANKED}).", "",
            "## Per family", ""] + family_table(result)
     out += ["", "## Targets", ""] + check_lines(result)
+    out += ["", "## Answers by route", ""] + route_lines(result)
     out += ["", "## Documents", "", "| file | family | passages | headings | longest | > 1,000 | split | page-exact "
             "| hit@1 | s |", "|---|---|---|---|---|---|---|---|---|---|"]
     for d in result.documents:

@@ -203,6 +203,17 @@ def label_key(text: str) -> str:
     return re.sub(r"[\s“”\"'‘’《》]", "", for_search(_UNIT.sub("", text)))
 
 
+def row_words(line: str, column: str) -> str:
+    """A table row's line as said of one of its cells: its label, the cells that print words (names, codes that are
+    no quantity) and the cell of `column`, without the other columns' names and figures."""
+    row = _ROW.match(line.strip())
+    if row is None:
+        return line
+    kept = [part for part in row.group("cells").split("，")
+            if (named := _CELL.match(part.strip())) is None or named.group("name").strip() == column]
+    return f"{row.group('label')}：{'，'.join(kept)}"
+
+
 def cells(text: str) -> list[Cell]:
     """The named cells of the passage's table-row lines; lines of running text give none."""
     out: list[Cell] = []
