@@ -261,7 +261,6 @@ _UNIT_FIRST = re.compile(r"^[万亿千百萬億]?(?:元|人次|人|名|位|家|�
 _GENERIC_BODY = re.compile(r"^(?:职业|高职|中职|技工|本科|高等|普通|成员|合作|其他|相关|当地|各类|多所|兄弟|重点|示范|优质)+$")
 
 
-_FUNCTION_WORDS = r"[的中在自和与及有派到是为对向从由了多少几哪什么各每该本其年届就给把被将经按据]"
 # A programme or course named by its kind, where what is said of it begins (汽车检测与维修技术专业的, 专业2024年, 课程
 # 总学时) — not one word of a longer name (新能源先进制造专业集群, 课程体系, 专业技术人员: report, 2 refused).
 _PROGRAMME = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:专业|课程)(?=[^\u4e00-\u9fff]|的|在|有|共|是|毕业|学生|招生|计划|实际|"
@@ -271,7 +270,7 @@ _PROGRAMME = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:专业|课程)(?=[^\u4e00-\
 def _named_body(m: re.Match[str]) -> str:
     """A body named by its kind (江川职业技术学院), not one described (来自职业学校, 派到学校): the run after the last
     function word, with a name of its own before the kind."""
-    text = re.split(_FUNCTION_WORDS, m.group())[-1]  # (2025年万里街道办事处)
+    text = re.split(r"[的中在自和与及有派到是为对向从由了多少几哪什么各每该本其年届就给把被将经按据]", m.group())[-1]  # (2025年万里街道办事处)
     suffix = _BODY.fullmatch(text)
     if suffix is None:
         return ""
