@@ -458,5 +458,5 @@ def test_a_models_code_is_the_one_printed_in_the_entry_of_what_is_asked(answerer
     req = answerer.request("2026年本科专业目录里，数据科学与大数据技术专业的代码是什么？", backend="extractive")
     page = Passage(id="x", text="080909T 电子与计算机工程 080910T 数据科学与大数据技术 080911TK 网络空间安全 "
                                 "140007T 智能医学工程 140008T 生物医药数据科学", document="普通高等学校本科专业目录（2026年）")
-    assert not Answerer._states_asked(snapshot, req, "140008T[1]", [page])
-    assert Answerer._states_asked(snapshot, req, "数据科学与大数据技术专业的代码是080910T[1]。", [page])
+    assert not answerer._states_asked(snapshot, req, "140008T[1]", [page])
+    assert answerer._states_asked(snapshot, req, "数据科学与大数据技术专业的代码是080910T[1]。", [page])

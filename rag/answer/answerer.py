@@ -7,9 +7,9 @@ from collections.abc import Generator, Iterator
 from typing import Protocol
 
 from rag.answer import contents, decompose, english, followup, library, numeric, prompts
-from rag.answer.asked import (AMOUNT, CODE, DATE_KIND, DAY, DIFFERENCE, LOOKUP, RESULT_WORDS, SUM, TEXT, asked_terms,
-                              asks_ranking, code_entries, compared_with, holds_kind, names_asked_in, printed_against,
-                              prints_ranking, prints_total, said_in)
+from rag.answer.asked import (AMOUNT, CODE, DATE_KIND, DAY, DIFFERENCE, LOOKUP, RESULT_WORDS, SUM, TEXT, as_printed,
+                              asked_terms, asks_ranking, code_entries, compared_with, holds_kind, names_asked_in,
+                              printed_against, prints_ranking, prints_total, said_in)
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Evidence, Idf, best_evidence, question_coverage
@@ -122,6 +122,7 @@ class Answerer:
         self.settings = settings or source.settings
         self.models = models or _no_models
         self._idf: tuple[object, Idf] | None = None
+        self._terms: tuple[tuple[int, str] | None, tuple[set[str], set[str]]] = (None, (set(), set()))
 
     def idf(self, snapshot: Retriever) -> Idf:
         # Rebuilt when a new index is published; not for a view of it scoped to some documents (the same passages).
@@ -431,7 +432,8 @@ class Answerer:
         # An English question is matched by its translation, or without a model by the glossary's Chinese for its
         # words and the kind it asks for (常州新能源产教联合体 日常运行经费 多少元).
         asked = self._evidence_query(req) if req.english and is_english(req.asked) else req.asked
-        found = numeric.answer(snapshot.figures.restricted(f.case, f.chapter, f.document, f.year, f.sources), asked)
+        found = numeric.answer(snapshot.figures.restricted(f.case, f.chapter, f.document, f.year, f.sources), asked,
+                               None if req.english else self.idf(snapshot).printed)
         if found is None:
             return None
         if req.english:  # one figure, framed in English in code; several rows are left to the passages path
@@ -635,8 +637,17 @@ class Answerer:
         rest = [p for p in hits if p.id not in quoted]
         return [*quoted.values(), *rest][:len(hits)]
 
-    @staticmethod
-    def _states_asked(snapshot: Retriever, req: Request, text: str, cited: list[Passage]) -> bool:
+    def terms(self, snapshot: Retriever, req: Request) -> tuple[set[str], set[str]]:
+        """The measure and subjects a quote, a row or the model's sentence must name (asked_terms; the measure as one
+        phrase where the documents print it so: as_printed), read once a question."""
+        key, (known, terms) = (id(snapshot.index), req.asked), self._terms  # (one read: answers run in threads)
+        if known != key:
+            question = unmarked(req.asked)
+            terms = as_printed(asked_terms(question), question, self.idf(snapshot).printed)
+            self._terms = (key, terms)
+        return terms
+
+    def _states_asked(self, snapshot: Retriever, req: Request, text: str, cited: list[Passage]) -> bool:
         """A model's answer to a single quantity states a figure that its cited passage prints in a sentence naming
         the measure and subjects asked (as a quote must): asked the consortium's 日常运行经费, a sentence of the
         专项建设经费 does not answer; a code, one printed in the entry of what is asked. Comparisons, structure and
@@ -661,7 +672,7 @@ class Answerer:
                     if code.lower() in given and sum(w in printed for w in own) >= CODE_ENTRY_SHARE * len(own):
                         return True
             return not given
-        terms = asked_terms(unmarked(req.asked))
+        terms = self.terms(snapshot, req)
         if not any(terms):
             return True
         figures = [f for f in extract_figures(plain) if f.kind == "quantity"]
@@ -716,7 +727,7 @@ class Answerer:
             # A year printed only as what a figure is compared with (比2024年预算增加3,355.65万元) is not the year of
             # the sentence's figures: asked the 2024 budget, the 2025 sentence was quoted (dev split, 1 wrong).
             whole, where = compared_with(whole), compared_with(where)
-        if not names_asked_in(whole, where, asked_terms(unmarked(req.asked)), evidence.passage.document):
+        if not names_asked_in(whole, where, self.terms(snapshot, req), evidence.passage.document):
             return False
         if asks_ranking(req.asked) and not prints_ranking(sentence):
             return False  # two groups' cut-off scores quoted are not the lowest of four

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from rag.ingest.facts import Figure, label_key
 from rag.ingest.table import row_words
-from rag.answer.asked import (DIFFERENCE, RATIO, REMAINDER, RESULT_WORDS, SHARE, against_time, asked, asked_terms,
-                              compared_with, names_asked_in)
+from rag.answer.asked import (DIFFERENCE, RATIO, REMAINDER, RESULT_WORDS, SHARE, against_time, as_printed, asked,
+                              asked_terms, compared_with, names_asked_in)
 from rag.retrieve.figures import FigureMatch, FigureTable, asked_unit
 from rag.retrieve.query import asks_quantity, asks_structure, cases_named, expected_unit
 from rag.text.figures import extract_figures, units_compatible
@@ -596,8 +597,9 @@ def one_side(table: FigureTable, question: str) -> tuple[Figure, str] | None:
     return row, re.sub(r"[？?。]+$", "", missing)
 
 
-def answer(table: FigureTable, question: str) -> TableAnswer | None:
-    """The table's answer to a numeric question, or None: not a numeric question, or no confident match."""
+def answer(table: FigureTable, question: str, printed: Callable[[str], bool] | None = None) -> TableAnswer | None:
+    """The table's answer to a numeric question, or None: not a numeric question, or no confident match. printed:
+    whether the indexed documents print a phrase (as_printed: a measure they print whole is named whole)."""
     where = _where(question, table, _Citations())
     if where is not None:
         return where
@@ -631,9 +633,9 @@ def answer(table: FigureTable, question: str) -> TableAnswer | None:
         return _lookup(changed, cite, asked_terms(compared_with(question)))
     if kind == COMPARE:
         return _compare(question, table, matches, words, cite, unit)
+    terms = as_printed(asked_terms(question), question, printed)
     if kind == TOTAL:
         # 一共建了多少个 of one thing is a figure asked for: looked up when no two things are named.
-        return _total(question, table, matches, words, cite, unit) or _lookup(matches, cite, asked_terms(question))
+        return _total(question, table, matches, words, cite, unit) or _lookup(matches, cite, terms)
     # A share printed is looked up; one that is not is computed from its part and its whole.
-    return _lookup(matches, cite, asked_terms(question)) or (_share(question, table, _Citations()) if op == SHARE
-                                                             else None)
+    return _lookup(matches, cite, terms) or (_share(question, table, _Citations()) if op == SHARE else None)
