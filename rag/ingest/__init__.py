@@ -11,7 +11,7 @@ SEAM = {  # name -> the module that defines it
     "SourceInfo": "rag.ingest.pipeline",
     "CHUNKER_VERSION": "rag.ingest.chunk",
     "Skipped": "rag.ingest.corpus", "corpus_hash": "rag.ingest.corpus", "sidecar_of": "rag.ingest.corpus",
-    "Cell": "rag.ingest.table", "cells": "rag.ingest.table", "label_key": "rag.ingest.table",
+    "Cell": "rag.ingest.table", "cells": "rag.ingest.table", "label_key": "rag.ingest.table", "row_words": "rag.ingest.table",
     "DocumentRecord": "rag.ingest.registry", "DocumentAudit": "rag.ingest.registry", "audit": "rag.ingest.registry",
     "from_source": "rag.ingest.registry", "short_names": "rag.ingest.registry",
 }
