@@ -94,6 +94,9 @@ def _whole(evidence: Evidence) -> str:
     return next((s for s in re.split(r"(?<=[。！？\n])", evidence.passage.text) if clause in s), evidence.sentence)
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _said_of(sentence: str, years: set[str]) -> list[str]:
     """What a sentence says each of its figures of: the sentence, or for a table row each cell with the row's label
     and names — not a column of another year than those asked (the model gave a row's 2023 column, 360,016, for the
@@ -102,7 +105,7 @@ def _said_of(sentence: str, years: set[str]) -> list[str]:
     if not row:
         return [sentence]
     return [row_words(sentence, c.column) for c in row
-            if not (years and (printed := set(re.findall(r"(?:19|20)\d\d", c.column))) and not printed & years)]
+            if not (years and (printed := set(_YEAR.findall(c.column))) and not printed & years)]
 
 
 def drain(pieces: Pieces) -> Answer:
@@ -676,7 +679,7 @@ class Answerer:
         if not any(terms):
             return True
         figures = [f for f in extract_figures(plain) if f.kind == "quantity"]
-        years = {w for w in terms[1] if re.fullmatch(r"(?:19|20)\d\d", w)}
+        years = {w for w in terms[1] if _YEAR.fullmatch(w)}
         for passage in cited:
             where = f"{passage.heading_path()} {passage.citation} {passage.document}"
             for sentence in re.split(r"(?<=[。；！？\n])", passage.text):
