@@ -88,9 +88,13 @@ def page(site, downloads, tmp_path_factory):
 
 
 def wait_for(driver, condition, timeout: float):
+    """Polls until condition holds; an element redrawn while it was read (the figures table redraws its rows
+    as it narrows: CI once failed on a StaleElementReferenceException) counts as not yet and is read again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition)
+    return WebDriverWait(driver, timeout, poll_frequency=0.2,
+                         ignored_exceptions=[StaleElementReferenceException]).until(condition)
 
 
 # How a complete answer ends (how it was answered), or a refusal begins, in either language.
@@ -208,6 +212,13 @@ def figure_rows(driver) -> list[list[str]]:
             for row in driver.find_elements("css selector", "#figures-table [role='row'][data-index]")]
 
 
+def click_first_cell(driver, label: str) -> bool:
+    row = next(r for r in driver.find_elements("css selector", "#figures-table [role='row'][data-index]")
+               if r.text.startswith(label))
+    row.find_elements("css selector", "[role='gridcell']")[0].click()
+    return True
+
+
 def shown_count(driver) -> tuple[int, int] | None:
     """(rows that match, rows in all) from the line above the table."""
     numbers = [int(n) for n in re.findall(r"\d+", driver.find_element("css selector", "#figures-count").text)]
@@ -222,13 +233,11 @@ def test_figures_table_narrows_shows_a_passage_and_exports_csv(page, downloads):
         assert shown == total > 20
         page.find_element("css selector", "#figures-query input").send_keys("经费")
         wait_for(page, lambda d: shown_count(d)[0] < total and len(figure_rows(d)) == shown_count(d)[0], 30)
-        rows = figure_rows(page)
+        rows = wait_for(page, figure_rows, 10)
         assert "日常运行经费" in [r[0] for r in rows] and all(r[1] == "常州" for r in rows)
         shot(page, "7-figures")
 
-        row = next(r for r in page.find_elements("css selector", "#figures-table [role='row'][data-index]")
-                   if r.text.startswith("日常运行经费"))
-        row.find_elements("css selector", "[role='gridcell']")[0].click()
+        wait_for(page, lambda d: click_first_cell(d, "日常运行经费"), 10)
         passage = lambda d: d.find_element("css selector", "#figure-passage")  # noqa: E731
         wait_for(page, lambda d: "第71页起" in passage(d).text, 30)
         assert "200万元日常运行经费" in passage(page).text
