@@ -355,8 +355,9 @@ def _info(report: Report) -> int:
     return 0
 
 
-_ORIGIN_MARK = {"sidecar": "S", "metadata": "M", "first page": "P", "file name": "F"}
-_ORIGIN_LEGEND = "来源：S 元数据文件 .meta.toml（sidecar），M 文件属性（metadata），P 首页（first page），F 文件名（file name）"
+_ORIGIN_MARK = {"sidecar": "S", "metadata": "M", "first page": "P", "body text": "T", "file name": "F"}
+_ORIGIN_LEGEND = ("来源：S 元数据文件 .meta.toml（sidecar），M 文件属性（metadata），P 首页（first page），T 正文（body text），"
+                  "F 文件名（file name）")
 
 
 def _marked(value, origin: str) -> str:

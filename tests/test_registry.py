@@ -10,8 +10,8 @@ import pytest
 
 from rag.cli import main
 from rag.ingest.pipeline import ingest
-from rag.ingest.registry import (FILE_NAME, FIRST_PAGE, METADATA, SIDECAR, issuer_in_title, kind_of, region_of,
-                                 short_names, total_mismatches)
+from rag.ingest.registry import (BODY as BODY_TEXT, FILE_NAME, FIRST_PAGE, METADATA, SIDECAR, issuer_in_title, kind_of,
+                                 region_in_text, region_of, short_names, total_mismatches)
 from rag.ingest.table import Table
 from rag.ingest.titles import metadata_title
 
@@ -130,6 +130,40 @@ def test_no_printed_title_falls_back_to_the_file_name_flagged_never_to_the_conte
     record = _record(tmp_path)
     assert (record.title, record.title_from) == ("2023-jiangchuan.pdf", FILE_NAME)
     assert (record.year, record.year_from) == (2023, FILE_NAME)
+
+
+def test_a_document_that_prints_no_title_takes_issuer_and_region_from_its_text(tmp_path):
+    """An attachment under an image notice prints its issuer only in its colophon (江西省教育厅办公室 2024年12月13日印发);
+    a work report that prints no title says 北京 throughout and 全市 for itself: both had been asked by their place and
+    refused (dev split)."""
+    doc = Pdf(tmp_path / "annex.pdf")
+    doc.image()
+    doc.page()
+    for _ in range(6):  # the table's pages, then the colophon on the last
+        doc.text(760, "附件")
+        doc.paragraph(720, "5504文化服务类、5701教育类、5702语言类、5904文秘类" * 3)
+        doc.page()
+    doc.text(100, "江西省教育厅办公室                 2024年12月13日印发")
+    doc.save()
+    record = _record(tmp_path)
+    assert (record.title_from, record.issuer, record.issuer_from) == (FILE_NAME, "江西省教育厅办公室", BODY_TEXT)
+    assert (record.region, record.region_from) == ("江西省", BODY_TEXT)
+    (tmp_path / "annex.pdf").unlink()
+
+    doc = Pdf(tmp_path / "work-report.pdf")
+    y = doc.paragraph(760, "各位代表：过去一年，全市经济回升向好。" + "北京国际科技创新中心建设加快，北京服务品牌更加响亮，"
+                      "城镇新增就业28.1万人。" * 3 + "深化健康北京建设，推进美丽北京建设。")
+    doc.paragraph(y, "上海、天津两地合作项目落地。")
+    doc.save()
+    record = _record(tmp_path)
+    assert (record.title_from, record.region, record.region_from) == (FILE_NAME, "北京市", BODY_TEXT)
+
+
+def test_the_region_read_from_text_is_the_place_it_names_far_most():
+    assert region_in_text("周口市" * 2 + "全市") == ""  # named too seldom
+    assert region_in_text("湖北省武汉大学，北京大学，" * 3 + "湖北" * 3) == ""  # a table of universities: no one place leads
+    assert region_in_text("溪川县教育局" * 5 + "江岭市" * 2) == "溪川县"
+    assert region_in_text("深化健康北京建设" * 6) == "北京市"
 
 
 @pytest.mark.parametrize("same_size", [False, True])

@@ -119,6 +119,10 @@ def test_what_a_question_asks_for():
 def test_an_answer_says_something_and_a_list_is_never_shown_with_gaps():
     assert says_nothing("对应的职业代码是 。", "电子商务专业对应的职业代码是什么？")
     assert not says_nothing("代码为530701。", "电子商务专业对应的职业代码是什么？")
+    question = "江西省2025年专升本考试中，报考法学类本科专业的专业基础及技能知识课考哪一科？"  # the tokenizer's new 考中
+    assert says_nothing("江西省2025年专升本考试中，报考法学类本科专业的专业基础及技能知识课考中的。", question)
+    assert not says_nothing("报考法学类本科专业的专业基础及技能知识课考法律基础与法律实务。", question)
+    assert not says_nothing("The exam is Basic Law.", "考哪一科？")
     # The check dropped items 1–3: the survivor is item 1, the lead-in kept before it.
     assert tidy_lists(["原因有以下几点：[1]\n", "4. 积极的就业宣传[1]。\n"]) == ["原因有以下几点：[1]\n", "1. 积极的就业宣传[1]。\n"]
     # Every item dropped: the lead-in alone is not shown.
@@ -460,3 +464,24 @@ def test_a_models_code_is_the_one_printed_in_the_entry_of_what_is_asked(answerer
                                 "140007T 智能医学工程 140008T 生物医药数据科学", document="普通高等学校本科专业目录（2026年）")
     assert not answerer._states_asked(snapshot, req, "140008T[1]", [page])
     assert answerer._states_asked(snapshot, req, "数据科学与大数据技术专业的代码是080910T[1]。", [page])
+
+
+def test_a_code_asked_of_a_name_is_the_one_printed_against_it():
+    """A catalogue that prints no title lists codes against names, cells run together (5904文秘类0501…): asked a
+    name's code, the longest name the question uses is read with the code printed against it; two codes for it are no
+    answer (dev split: 13 such questions of a 专升本 catalogue had all been refused)."""
+    from rag.answer import codes
+
+    rows = Passage(id="p2", text="5504文化服务类、5701教育类、5702语言类、5904文秘类0501中国语言文学类\n"
+                                 "1005中医学类 520401K 中医学、520402K中医骨伤、520403K针灸推拿\n"
+                                 "①医学门类（10）的法医学类（1009）、中西医结合类（1006）专业")
+    asked = {"高职（专科）的文秘类代码是多少？": "5904", "本科中医学类的专业类代码是什么？": "1005",
+             "高职专业针灸推拿的代码是多少？": "520403K", "未纳入的医学门类法医学类，代码是多少？": "1009"}
+    for question, code in asked.items():
+        found = codes.code_of(question, [rows])
+        assert found is not None and found.code == code and code in found.line, question
+    assert codes.code_of("中医的代码是多少？", [rows]) is None  # two characters name too little
+    twice = Passage(id="p3", text="0809计算机类\n5102计算机类")  # 本科's and 高职's: which one is not said
+    assert codes.code_of("计算机类的代码是多少？", [rows, twice]) is None
+    assert codes.code_of("文秘类有多少个专业？", [rows]) is None  # no code asked
+    assert not [c for c, _, _ in codes.entries("2024年新增5904个岗位，编号2023年发布")]  # a year or a count is no code

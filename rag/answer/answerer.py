@@ -6,10 +6,10 @@ import re
 from collections.abc import Generator, Iterator
 from typing import Protocol
 
-from rag.answer import contents, decompose, english, followup, library, numeric, prompts
+from rag.answer import codes, contents, decompose, english, followup, library, numeric, prompts
 from rag.answer.asked import (AMOUNT, CODE, DATE_KIND, DAY, DIFFERENCE, LOOKUP, RESULT_WORDS, SUM, TEXT, as_printed,
                               asked_terms, asks_ranking, code_entries, compared_with, holds_kind, names_asked_in,
-                              printed_against, prints_ranking, prints_total, said_in)
+                              printed_against, prints_ranking, prints_total, said_in, stated_codes)
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Evidence, Idf, best_evidence, question_coverage
@@ -371,7 +371,8 @@ class Answerer:
             return (yield from self._written(self._coded(snapshot, req, across.text, across.passage_ids, FIGURES,
                                                          notice + across.notice)))
         snapshot = across.snapshot  # the one document whose figures answer, or as it was
-        table = self._from_table(snapshot, req, notice) or self._from_contents(snapshot, req, notice)
+        table = (self._from_table(snapshot, req, notice) or self._from_contents(snapshot, req, notice)
+                 or self._from_codes(snapshot, req, notice))
         if table is not None:
             return (yield from self._written(table))
         if model is not None and whole and not shown:
@@ -456,6 +457,20 @@ class Answerer:
         found = contents.answer(snapshot, req.question if req.english else req.asked, english=req.english)
         return found and self._coded(snapshot, req, found.text, found.passage_ids, CONTENTS, notice + self._say(
             req, "按报告目录与正文标题列出，每项注明出处。", "Read from the report's table of contents, cited."))
+
+    def _from_codes(self, snapshot: Retriever, req: Request, notice: str = "") -> Answer | None:
+        """A code asked of a named thing, read in code from the line that prints it against that name (a catalogue's
+        5904文秘类): the quote's coverage of the question's other words (目录, 专升本 …) had refused all 13 such
+        questions of a catalogue that prints no title (dev split). None sends it down the passages path."""
+        if req.wants.kind != CODE or stated_codes(req.asked):
+            return None
+        found = codes.code_of(req.question if req.english else req.asked, self.wider(snapshot, req))
+        if found is None:
+            return None
+        text = self._say(req, f"{found.name}的代码：{found.code}[1]。\n\n原文：“{found.line}”[1]。",
+                         f"The code of {found.name} is {found.code} [1]. Original text: “{found.line}” [1].")
+        return self._coded(snapshot, req, text, (found.passage.id,), FIGURES, notice + self._say(
+            req, "代码按原文中紧邻该名称印出的代码给出，注明出处。", "The code is the one printed against that name, cited."))
 
     def _coded(self, snapshot: Retriever, req: Request, text: str, passage_ids: tuple[str, ...], backend: str,
                notice: str) -> Answer:

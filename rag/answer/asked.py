@@ -163,14 +163,14 @@ _DATE_TOKEN = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s
 def stated_codes(question: str) -> set[str]:
     """The codes a question states (130216T, K58702), lower-cased as for_search text is; not a year, not a count."""
     return {m.group().lower() for m in _CODE_TOKEN.finditer(question)
-            if not _YEAR_WORD.fullmatch(m.group()) and not _followed_by_unit(question, m.end())}
+            if not _YEAR_WORD.fullmatch(m.group()) and not followed_by_unit(question, m.end())}
 
 
 def code_entries(text: str) -> list[tuple[str, str]]:
     """Each code a text prints (a catalogue's 080910T, a budget's 2050302) with its entry: the text between the codes
     before and after it, where what it is the code of is printed (数据科学与大数据技术 080910T …)."""
     found = [m for m in _CODE_TOKEN.finditer(text) if not _YEAR_WORD.fullmatch(m.group())
-             and not _followed_by_unit(text, m.end())]
+             and not followed_by_unit(text, m.end())]
     return [(m.group(), text[found[i - 1].end() if i else 0:found[i + 1].start() if i + 1 < len(found) else len(text)])
             for i, m in enumerate(found)]
 
@@ -196,7 +196,7 @@ def holds_kind(kind: str, text: str) -> bool:
     """The text holds an answer of the kind asked: a code (4+ letters or digits with a digit, no unit after it), a
     date, a quantity. A name or text is not checked here (any words may name it)."""
     if kind == CODE:
-        return any(not _followed_by_unit(text, m.end()) for m in _CODE_TOKEN.finditer(text))
+        return any(not followed_by_unit(text, m.end()) for m in _CODE_TOKEN.finditer(text))
     if kind == DAY:
         return bool(_DAY_TOKEN.search(text))
     if kind == DATE_KIND:
@@ -216,12 +216,12 @@ def said_in(kind: str, answer: str, sentences: list[str]) -> bool:
         printed = [re.sub(r"\s", "", s) for s in sentences]
         token = {CODE: _CODE_TOKEN, DATE_KIND: _DATE_TOKEN, DAY: _DAY_TOKEN}[kind]
         found = (m.group() for m in token.finditer(answer)
-                 if kind != CODE or not _followed_by_unit(answer, m.end()))
+                 if kind != CODE or not followed_by_unit(answer, m.end()))
         return all(any(re.sub(r"\s", "", token) in s for s in printed) for token in found)
     return True
 
 
-def _followed_by_unit(text: str, end: int) -> bool:
+def followed_by_unit(text: str, end: int) -> bool:
     """1,234个 or 2024年 is a count or a year, not a code."""
     return bool(re.match(r"\s*(?:[万亿]?(?:元|人次|人|名|个|家|所|项|件|次|场|门|年|届|级|%|％|学时|学分|周|天)|[.,]\d)", text[end:]))
 

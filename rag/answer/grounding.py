@@ -38,9 +38,16 @@ def split_answer(text: str) -> tuple[list[str], str]:
 
 
 def says_nothing(body: str, question: str) -> bool:
-    """A sentence of no word, figure or name the question did not already say (对应的职业代码是。)."""
-    words = set(keywords.tokens(body))
-    return not re.search(r"\d", body) and not (words - set(keywords.tokens(question)))
+    """A sentence of no word, figure or name the question did not already say (对应的职业代码是。), nor any Chinese
+    character: the tokenizer makes new words of the question's own characters (…技能知识课考中的, asked 考试中…考哪一科:
+    the local model's whole answer, dev split)."""
+    number = re.compile(r"\d+(?:\.\d+)?")
+    if set(number.findall(body)) - set(number.findall(question)):
+        return False  # a figure of its own (the question's 2025年 said back is none)
+    chinese = set(re.findall(r"[\u4e00-\u9fff]", body))
+    if chinese and not chinese - set(question) and not re.search(r"[A-Za-z]{2,}", body):
+        return True
+    return not (set(keywords.tokens(body)) - set(keywords.tokens(question)))
 
 
 _ITEM = re.compile(r"^(\s*)(\d{1,2})([.、．)）])")

@@ -11,7 +11,7 @@ from rag.ingest.table import table_parts
 from rag.text.normalize import ends_sentence, split_sentences
 
 # Bump when chunking changes what passages contain: the index manifest then forces a rebuild.
-CHUNKER_VERSION = "11"  # 11: a first page that ends a sentence is body text, not a cover
+CHUNKER_VERSION = "12"  # 12: a document titled by its file name takes its region from its body text
 
 
 # A figure, or figures set side by side (a table row read as text: 17,138 17,138): never cut inside one.

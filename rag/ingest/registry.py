@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import PurePosixPath
 
@@ -15,8 +16,8 @@ from rag.ingest.titles import (ORGANISATION, is_bare_name, is_organisation, look
 from rag.text.normalize import to_simplified
 
 # Where a field's value came from.
-SIDECAR, METADATA, FIRST_PAGE, FILE_NAME = "sidecar", "metadata", "first page", "file name"
-ORIGINS = (SIDECAR, METADATA, FIRST_PAGE, FILE_NAME)
+SIDECAR, METADATA, FIRST_PAGE, BODY, FILE_NAME = "sidecar", "metadata", "first page", "body text", "file name"
+ORIGINS = (SIDECAR, METADATA, FIRST_PAGE, BODY, FILE_NAME)
 
 # A document's kind from the words of its title (matched on the Simplified title): the kind whose words end last
 # in the title, the earlier in this list where two end together.
@@ -201,6 +202,48 @@ def region_of(*texts: str) -> str:
         if "全国" in simple:
             return "全国"
     return ""
+
+
+# Province-level names, which the body text prints without their 省/市 (北京, 江西): with their suffix as the region.
+_MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
+_PROVINCES = ("河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北",
+              "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海")
+_REGION_TEXT = 30_000  # characters of the body text read for its region (the first dozen pages)
+REGION_MIN, REGION_LEAD = 5, 2  # printed at least this often, and this many times as often as any other place
+
+
+def region_in_text(text: str) -> str:
+    """The place the body text is about, when it prints no title: the province, city or county it names most —
+    at least REGION_MIN times and REGION_LEAD times as often as any other (北京 33 times in the first pages of a
+    government work report that prints no title, and 全市 for itself: its 北京市 questions were refused; a table of
+    universities of every province leads with none). Its printed form with 省/市…, else the province-level suffix."""
+    counts: Counter[str] = Counter()
+    forms: Counter[str] = Counter()
+    for place in _places(to_simplified(text[:_REGION_TEXT])):
+        stem = place.rstrip(_REGION_SUFFIX)
+        if len(stem) >= 2 and (stem != place or stem in _MUNICIPALITIES + _PROVINCES):
+            counts[stem] += 1
+            forms[place] += stem != place
+    if not counts:
+        return ""
+    (stem, n), *rest = counts.most_common(2)
+    if n < REGION_MIN or (rest and n < REGION_LEAD * rest[0][1]):
+        return ""
+    suffixed = [(k, place) for place, k in forms.items() if k and place.rstrip(_REGION_SUFFIX) == stem]
+    if suffixed:
+        return max(suffixed)[1]
+    return stem + ("市" if stem in _MUNICIPALITIES else "省" if stem in _PROVINCES else "")
+
+
+# An official document's colophon (版记), its last lines: the body that printed it and the day, 江西省教育厅办公室
+# 2024年12月13日印发 — the only place an attachment under an image notice names its issuer.
+_COLOPHON = re.compile(r"([\u4e00-\u9fff（）()]{4,30}?)\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印\s*发")
+
+
+def colophon_issuer(text: str) -> str:
+    """The body an official document's colophon says printed it (GB/T 9704's 印发机关), when it names an organisation."""
+    found = _COLOPHON.findall(text[-3000:])
+    return found[-1] if found and is_organisation(found[-1]) else ""
 
 
 def short_names(name: str) -> tuple[str, ...]:
@@ -461,6 +504,8 @@ def record_of(src: SourceText, doc: Document) -> DocumentRecord:
     region_from = title_from if region else ""
     if not region and issuer:
         region, region_from = region_of(issuer), issuer_from if region_of(issuer) else ""
+    if not region and title_from == FILE_NAME and (found := region_in_text(src.text)):
+        region, region_from = found, BODY
     lines = src.text.splitlines()
     pages = info.pages
     findings = Findings(
@@ -487,6 +532,8 @@ def _issuer(src: SourceText, doc: Document, title: str, title_from: str) -> tupl
         return printed, FIRST_PAGE
     if title_from != FILE_NAME and (opening := issuer_in_title(title)):
         return opening, title_from
+    if colophon := colophon_issuer(src.text):
+        return colophon, BODY
     author = organisation(src.info.author)
     if author:
         return author, METADATA
