@@ -4,6 +4,7 @@ unnumbered 目录, per-school and per-programme rows that look alike, 出国 rat
 with extraction (the backend with no model). Each answer states the asked figure on its page, or is refused."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -485,3 +486,22 @@ def test_a_code_asked_of_a_name_is_the_one_printed_against_it():
     assert codes.code_of("计算机类的代码是多少？", [rows, twice]) is None
     assert codes.code_of("文秘类有多少个专业？", [rows]) is None  # no code asked
     assert not [c for c, _, _ in codes.entries("2024年新增5904个岗位，编号2023年发布")]  # a year or a count is no code
+
+
+def test_a_work_report_says_quanshi_for_itself_and_pairs_figures_with_fenbie():
+    """A government work report that prints no title (dev split): 全市 is the document's own place, neither measure nor
+    subject; 截至2023年 says when, not what; a difference of rates is in 百分点; "A、B分别达到x和y" gives x to A, y to B —
+    both rows had been labelled 率、群众满意率 and the difference asked was refused."""
+    assert asked_terms("2023年北京全市企业总数突破了多少万户？") == ({"企业", "总数", "突破"}, {"2023", "北京"})
+    measure, subjects = asked_terms("按北京市2024年政府工作报告，2023年北京数字经济增加值占全市地区生产总值的比重是多少？")
+    assert "全市" not in measure and "按北京市" not in subjects and "北京市" in subjects
+    assert "截至" not in asked_terms("截至2023年，在北京登记落户的国际组织机构增加到了多少家？")[0]
+    assert asked_terms("这类对接活动，联合体组织了多少场？")[0] == {"活动", "对接"}  # the clause before still names it
+    assert not {"百分点", "分点"} & asked_terms("群众满意率比诉求解决率高多少个百分点？")[0]
+    rows = extract(Passage(id="x", text="深化接诉即办改革，诉求解决率、群众满意率分别达到 95.5%和 96.1%；城镇、农村居民人均"
+                                        "可支配收入分别为42000元和19000元。"))
+    assert [(r.label, r.printed) for r in rows] == [("诉求解决率", "95.5%"), ("群众满意率", "96.1%"),
+                                                    ("城镇人均可支配收入", "42000元"), ("农村居民人均可支配收入", "19000元")]
+    table = FigureTable(tuple(dataclasses.replace(r, period="2023年") for r in rows[:2]), {})
+    found = numeric.answer(table, "2023年群众满意率比诉求解决率高多少个百分点？")
+    assert found is not None and "96.1% − 95.5% = 0.6个百分点" in found.text

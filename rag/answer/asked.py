@@ -248,7 +248,7 @@ _NUMBERED = re.compile(r"[\u4e00-\u9fff]{2,6}(?<![为是达约占有共超近])(
                        r"(?![0-9A-Za-z年届级月日号%％.．万亿千百元人个项所家名场次岁周倍件张台套辆座户条篇册株吨亩米])")
 # A place opening the question or following its year (2023年项城市…, which the tokenizer reads as 项 · 城市).
 # (Not the period's end: 2023年底周口市 is 周口市, not 底周口市; nor 2024年末本集团市场 a place.)
-_PLACE = re.compile(r"(?:^|(?<=年)|(?<=年[末底初])|(?<=[，,、]))(?![末底初度内中本该全各])[\u4e00-\u9fff]{2,3}(?:省|市|县|区|州|旗)(?![场域份值])(?=[\u4e00-\u9fff\d])")
+_PLACE = re.compile(r"(?:^|(?<=年)|(?<=年[末底初])|(?<=[，,、]))(?![末底初度内中本该全各按据在从对向于])[\u4e00-\u9fff]{2,3}(?:省|市|县|区|州|旗)(?![场域份值])(?=[\u4e00-\u9fff\d])")
 _YEAR_WORD = re.compile(r"(?:19|20)\d\d(?:年|届|级|学年)?")
 
 
@@ -256,7 +256,7 @@ def _atoms_of(text: str) -> set[str]:
     return atoms(set(tokens(text)))
 
 
-_UNIT_FIRST = re.compile(r"^[万亿千百萬億]?(?:元|人次|人|名|位|家|场|项|个|份|次|所|门|件|部|篇|台|套|天|小时|学时|学分|吨|亩|%|％|"
+_UNIT_FIRST = re.compile(r"^[万亿千百萬億]?(?:个?百分点|元|人次|人|名|位|家|场|项|个|份|次|所|门|件|部|篇|台|套|天|小时|学时|学分|吨|亩|%|％|"
                          r"平方米|平方千米|平方公里|立方米|公顷|公里|千米|米|千瓦时|千瓦|辆|座|张|床|册|株|户|分|通|届|年|月|岁)")
 
 
@@ -288,6 +288,10 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
     before it (联合体组织了多少场) — the phrase the clause before ends with (这类对接活动)."""
     import jieba.posseg
 
+    # 全市, 全省 … is the document's own place (a work report or bulletin says 全市 for itself): neither what is measured
+    # nor a subject a sentence must print (2023年北京全市企业总数 asked 北京全市; 占全市地区生产总值的比重, printed
+    # 占地区生产总值比重: dev split, both refused).
+    question = _WHOLE_PLACE.sub(" ", question)
     marker = _ASKS if _ASKS.search(question) else _ASKS_OTHER
     asks = list(marker.finditer(question))
     if not asks:
@@ -332,9 +336,10 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
             measure = distinct
         # (Not a clause saying where: 制作…模板的情境中，修改幻灯片母版安排了几学时 asks about 修改幻灯片母版, and the 情境
         # refused the row printing it.)
+        # (Nor one saying when: 截至2023年，在北京登记落户的国际组织机构增加到了多少家 asks about 国际组织机构, not 截至.)
         if re.search(r"[了过]\s*$", clauses[-1]) and len(clauses) > 1 \
                 and not re.search(r"(?:中|里|内|方面|期间)\s*$", clauses[-2]):
-            measure = _measure_words(re.split(r"的", clauses[-2])[-1])
+            measure = _measure_words(re.split(r"的", clauses[-2])[-1]) - _WHEN or measure
     tokens("")  # jieba initialised once, under keywords' lock
     subjects = {w for w, flag in jieba.posseg.lcut(question, HMM=False)  # HMM guesses words: 攻关上共梳理 → 上共 (ns)
                 if flag in ("ns", "nt", "nz") and len(w) >= 2 or _ENTITY.search(w) and len(w) >= 3}
@@ -362,6 +367,10 @@ def asked_terms(question: str) -> tuple[set[str], set[str]]:
 
 
 _KIND_OF_ANSWER = frozenset("文号 代码 编号 代号 号码 名称 日期 时间 印发 发文".split())
+
+
+_WHOLE_PLACE = re.compile(r"全(?:市|省|州|县|区|盟|旗)(?![场域长])")
+_WHEN = frozenset("截至 截止 目前 至今 年底 年末 年初 全年 当年 今年 去年 上年 同期 期间".split())
 
 
 def _unbracketed(text: str) -> str:

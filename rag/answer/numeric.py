@@ -371,7 +371,9 @@ def _arithmetic(question: str, rows: list[Figure], cite: _Citations) -> str:
     hi, lo = max(va, vb), min(va, vb)
     op = asked(question).op  # one reading of the computation asked (高出多少 was missed by a list of its own here)
     if op == DIFFERENCE:
-        out += f"\n\n相差：{_number(hi)}{unit} − {_number(lo)}{unit} = {about}{_number(hi - lo)}{unit}，据{marks}计算{note}。"
+        # Two rates differ by points, not per cent (96.1% − 95.5% = 0.6个百分点).
+        gap = "个百分点" if unit in ("%", "％") else "个千分点" if unit == "‰" else unit
+        out += f"\n\n相差：{_number(hi)}{unit} − {_number(lo)}{unit} = {about}{_number(hi - lo)}{gap}，据{marks}计算{note}。"
     if op == RATIO and lo:
         ratio = (hi / lo).quantize(_quantum(question))
         sign = "=" if ratio * lo == hi else "≈"

@@ -209,9 +209,11 @@ class FigureTable:
                                and w not in self.kind_words})
 
     def _holds(self, i: int, name: str) -> bool:
-        """The row names the place or body: 常州市政府 is held by 常州's 市政府, 联合体 by the case 常州…联合体."""
+        """The row names the place, body or year: 常州市政府 is held by 常州's 市政府, 联合体 by the case 常州…联合体, 2023年
+        by the period its heading gives it (一、2023年工作回顾: a work report's sentences print no year)."""
         f = self.rows[i]
-        text = for_search(f"{f.sentence} {f.case} {f.document} {f.section} {f.label} {self._context[i]}")
+        text = for_search(f"{f.sentence} {f.case} {f.document} {f.chapter} {f.section} {f.period} {f.label} "
+                          f"{self._context[i]}")
         rest = for_search(name)
         for alias in sorted(self.aliases.get(f.case, ()), key=len, reverse=True):
             rest = rest.replace(alias, "")
