@@ -35,14 +35,14 @@ def entries(text: str) -> list[tuple[str, list[str], str]]:
     the text, not a year (2024年) nor a count (5904个). A name after its code may run on into the next cell (文秘类0501…: its starts), one
     before its bracketed code may follow other words (的法医学类（1009）: its ends)."""
     out = []
-    for line in text.splitlines():
-        for pattern, code_first in ((_CODE_NAME, True), (_NAME_CODE, False)):
-            for m in pattern.finditer(line):
-                code, name = (m.group(1), m.group(2)) if code_first else (m.group(2), m.group(1))
-                if not _YEAR.fullmatch(code) and not (code_first and followed_by_unit(line, m.end(1))):
-                    names = ([name[:end] for end in range(len(name), 1, -1)] if code_first
-                             else [name[start:] for start in range(len(name) - 1)])
-                    out.append((code, names, line.strip()))
+    for pattern, code_first in ((_CODE_NAME, True), (_NAME_CODE, False)):
+        for m in pattern.finditer(text):  # (a cell may wrap between name and code: 法医学类\n（1009）)
+            code, name = (m.group(1), m.group(2)) if code_first else (m.group(2), m.group(1))
+            if not _YEAR.fullmatch(code) and not (code_first and followed_by_unit(text, m.end(1))):
+                names = ([name[:end] for end in range(len(name), 1, -1)] if code_first
+                         else [name[start:] for start in range(len(name) - 1)])
+                start, end = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
+                out.append((code, names, " ".join(text[start:end if end >= 0 else len(text)].split())))
     return out
 
 
