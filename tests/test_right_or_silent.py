@@ -13,7 +13,7 @@ import pytest
 from rag.answer.answerer import Answerer
 from rag.answer import numeric
 from rag.answer.asked import (CODE, DATE_KIND, DAY, DIFFERENCE, LOOKUP, NAME, REMAINDER, SHARE, asked, asked_terms, holds_kind,
-                              names_asked_in, printed_against, said_in)
+                              names_asked_in, printed_against, said_in, title_beside)
 from rag.answer.grounding import says_nothing, tidy_lists
 from rag.config import load_settings
 from rag.evaluate.documents import holds_figure
@@ -502,6 +502,9 @@ def test_a_work_report_says_quanshi_for_itself_and_pairs_figures_with_fenbie():
                                         "可支配收入分别为42000元和19000元。"))
     assert [(r.label, r.printed) for r in rows] == [("诉求解决率", "95.5%"), ("群众满意率", "96.1%"),
                                                     ("城镇人均可支配收入", "42000元"), ("农村居民人均可支配收入", "19000元")]
+    # A sentence under 一、2023年工作回顾 is 2023's though the title (here its file name) says 2024.
+    assert title_beside("精细化治理提升背街小巷 1730条 一、2023年工作回顾", "beijing-2024-report.pdf") == "beijing- -report.pdf"
+    assert title_beside("精细治理背街小巷 1650 条 二、重点任务", "beijing-2024-report.pdf") == "beijing-2024-report.pdf"
     table = FigureTable(tuple(dataclasses.replace(r, period="2023年") for r in rows[:2]), {})
     found = numeric.answer(table, "2023年群众满意率比诉求解决率高多少个百分点？")
     assert found is not None and "96.1% − 95.5% = 0.6个百分点" in found.text

@@ -9,7 +9,7 @@ from typing import Protocol
 from rag.answer import codes, contents, decompose, english, followup, library, numeric, prompts
 from rag.answer.asked import (AMOUNT, CODE, DATE_KIND, DAY, DIFFERENCE, LOOKUP, RESULT_WORDS, SUM, TEXT, as_printed,
                               asked_terms, asks_ranking, code_entries, compared_with, holds_kind, names_asked_in,
-                              printed_against, prints_ranking, prints_total, said_in, stated_codes)
+                              printed_against, prints_ranking, prints_total, said_in, stated_codes, title_beside)
 from rag.answer.budget import Fitted, estimate_tokens, fit, prompt_budget
 from rag.answer.chat import ChatModel, ModelProvider
 from rag.answer.extractive import Evidence, Idf, best_evidence, question_coverage
@@ -465,8 +465,8 @@ class Answerer:
         """A code asked of a named thing, read in code from the line that prints it against that name (a catalogue's
         5904文秘类): the quote's coverage of the question's other words (目录, 专升本 …) had refused all 13 such
         questions of a catalogue that prints no title (dev split). None sends it down the passages path."""
-        if req.wants.kind != CODE or stated_codes(req.asked):
-            return None
+        if req.wants.kind != CODE or stated_codes(req.asked) or self.outside(snapshot, req):
+            return None  # (a 研究生 code asked of an undergraduate catalogue: refused on the passages path)
         found = codes.code_of(req.question if req.english else req.asked, self.wider(snapshot, req))
         if found is None:
             return None
@@ -644,7 +644,8 @@ class Answerer:
         aliases = set().union(*(snapshot.aliases[c] for c in named)) if named else set()
         return best_evidence(self._evidence_query(req), hits, self.idf(snapshot), cases=named,
                              structural=req.intent.structure, aliases=aliases,
-                             context=lambda passage, text: snapshot.library.context(passage.source, text))
+                             context=lambda passage, text: snapshot.library.context(
+                                 passage.source, f"{text} {passage.heading_path()}"))
 
     def model_passages(self, snapshot: Retriever, req: Request, hits: list[Passage]) -> list[Passage]:
         """The model's passages, those that extraction quotes from the wider search put first: asked which units lead
@@ -700,12 +701,13 @@ class Answerer:
         figures = [f for f in extract_figures(plain) if f.kind == "quantity"]
         years = {w for w in terms[1] if _YEAR.fullmatch(w)}
         for passage in cited:
-            where = f"{passage.heading_path()} {passage.citation} {passage.document}"
             for sentence in re.split(r"(?<=[。；！？\n])", passage.text):
+                said = f"{sentence} {passage.heading_path()}"  # (the years the sentence and its headings print)
+                where = (f"{passage.heading_path()} {passage.citation} {title_beside(said, passage.document)} "
+                         f"{snapshot.library.context(passage.source, said)}")
                 for own in _said_of(sentence, years):
                     if any(is_grounded(f, own) for f in figures) and names_asked_in(
-                            own, f"{own} {where} {snapshot.library.context(passage.source, sentence)}", terms,
-                            passage.document):
+                            own, f"{own} {where}", terms, passage.document):
                         return True
         return False
 
@@ -720,9 +722,10 @@ class Answerer:
         untranslated = req.english and is_english(req.asked)
         if wants.kind == TEXT and not untranslated:
             return True
-        whole = _whole(evidence)
-        where = (f"{whole} {evidence.passage.heading_path()} {evidence.passage.citation} {evidence.passage.document} "
-                 f"{snapshot.library.context(evidence.passage.source, whole)}")
+        whole, passage = _whole(evidence), evidence.passage
+        said = f"{whole} {passage.heading_path()}"
+        where = (f"{said} {passage.citation} {title_beside(said, passage.document)} "
+                 f"{snapshot.library.context(passage.source, said)}")
         if untranslated:
             # Untranslated (no model): the measure by the glossary's Chinese for it, the names by the documents' pinyin
             # (the 城镇常住居民人均可支配收入 sentence does not answer the 最低生活保障 asked; 武汉科技大学第09组 is not

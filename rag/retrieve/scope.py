@@ -130,7 +130,9 @@ class Library:
         """What every passage of the document says without printing it: its title, issuer (and short names), region
         (and short forms) and, when text prints no year of its own, its year. The 黔东南 bulletin's sentences say 全州
         and 全年 (全年全州人均生产总值35511元 was refused for 2023年黔东南州人均生产总值: 9 of the dev split's refusals
-        had the figure in the first passage this way); a sentence printing 2022年 is not about the document's 2023."""
+        had the figure in the first passage this way); a sentence printing 2022年, or under a heading that does (一、2023年
+        工作回顾 of a 2024 work report: its 1730条 answered the 2024 plan asked, local model, dev split), is not about the
+        document's year: text is the sentence with its headings."""
         record = self.record(source)
         if record is None:
             return ""
