@@ -88,9 +88,6 @@ CODE_ENTRY_SHARE = 0.8
 _CODE_WORDS = frozenset("代码 编码 编号 代号 号码 是什么 什么 多少 哪个 对应".split())
 
 
-_CHINESE_TERM = re.compile(r"[\u4e00-\u9fff]{2,}")  # a term an English question writes in Chinese itself
-
-
 def _whole(evidence: Evidence) -> str:
     """The whole sentence of its passage that a quoted clause is part of."""
     clause = evidence.sentence.strip("。；")
@@ -635,8 +632,7 @@ class Answerer:
             return " ".join([req.asked, *glossary().chinese_terms(req.question)])
         unit = self.unit(req)
         asked = f"多少{unit}" if unit else ("多少" if english_text.asks_count(req.question) else "")
-        own = _CHINESE_TERM.findall(req.question)
-        return " ".join([*glossary().chinese_terms(req.question), *own, asked]).strip() or req.query
+        return " ".join([*glossary().chinese_terms(req.question), asked]).strip() or req.query
 
     def _evidence(self, snapshot: Retriever, req: Request, hits: list[Passage]) -> list[Evidence]:
         """The sentences of the passages that answer the question, as extraction quotes them."""
@@ -734,9 +730,7 @@ class Answerer:
             if words and words.unnamed(req.question):
                 return False
             found = [entry for _, entry in words.found(req.question)] if words else []
-            # The Chinese an English question writes itself (forest coverage rate (森林覆盖率)) names its measure as
-            # the glossary's would (dev split: refused for want of a glossary entry).
-            measure = {e.zh for e in found if e.measure} | set(_CHINESE_TERM.findall(req.question))
+            measure = {e.zh for e in found if e.measure}
             if not measure and wants.kind != AMOUNT:
                 return True  # Which CCTV programmes…, Who is Zheng Yangpeng: no measure to name, any quote may answer
             measure = measure or {e.zh for e in found if not e.name}

@@ -8,15 +8,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 
 def is_english(text: str) -> bool:
-    """English when it has Latin letters and no Chinese, or is an English sentence naming a Chinese term or two in
-    passing (What was Beijing's forest coverage rate (森林覆盖率) in 2023?: at least 6 English words and more of them
-    than Chinese characters). 'What did 常州 do?' is answered in Chinese."""
-    if not _LATIN.search(text):
-        return False
-    if not _CJK.search(text):
-        return True
-    english = len(re.findall(r"[A-Za-z]{2,}", text))
-    return english >= 6 and english > len(_CJK.findall(text))
+    """English when it has Latin letters and no Chinese: 'What did 常州 do?' is answered in Chinese."""
+    return bool(_LATIN.search(text)) and not _CJK.search(text)
 
 
 def unsupported_script(text: str) -> bool:
