@@ -239,3 +239,12 @@ def test_extra_documents_join_the_library_under_extra(tmp_path):
 ])
 def test_english_names_and_measures_of_a_year(question, sources):
     assert set(SHELF.named(question).sources) == sources
+
+
+def test_what_a_document_says_of_every_sentence_is_its_year_only_where_the_sentence_prints_none():
+    """A 2024 work report's 一、2023年工作回顾 is 2023's: neither the registry's year nor a year in its title (a file
+    name, beijing-2024-…) is said of a sentence or heading printing a year (its 1730条 had answered the 2024 plan)."""
+    shelf = Library((_record("bj.pdf", "beijing-2024-government-work-report.pdf", "", "", 2024, "北京市"),), {})
+    assert "2024" in shelf.context("bj.pdf", "精细治理背街小巷 1650 条 二、重点任务")
+    said = shelf.context("bj.pdf", "精细化治理提升背街小巷 1730条 一、2023年工作回顾")
+    assert "2024" not in said and "北京" in said

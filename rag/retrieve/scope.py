@@ -137,9 +137,10 @@ class Library:
         if record is None:
             return ""
         names = self._own_names.get(source, "")
-        if record.year and not re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text):
-            names += f" {record.year}年"
-        return names
+        year = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+        if year.search(text):
+            return year.sub(" ", names)  # (nor its title's year: a file name's 2024 said every sentence was 2024's)
+        return f"{names} {record.year}年" if record.year else names
 
     @property
     def sources(self) -> tuple[str, ...]:
