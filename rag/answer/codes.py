@@ -32,8 +32,8 @@ class Coded:
 
 def entries(text: str) -> list[tuple[str, list[str], str]]:
     """(code, the names it may be printed against, the line printing them) for every code printed against a name in
-    the text, not a year (2024年) nor a count (5904个). A name after its code may run on into the next cell (文秘类0501…: its starts), one
-    before its bracketed code may follow other words (的法医学类（1009）: its ends)."""
+    the text, not a year (2024年) nor a count (5904个). A name after its code may run on into the next cell (文秘类0501…:
+    its starts), one before its bracketed code may follow other words (的法医学类（1009）: its ends)."""
     out = []
     for pattern, code_first in ((_CODE_NAME, True), (_NAME_CODE, False)):
         for m in pattern.finditer(text):  # (a cell may wrap between name and code: 法医学类\n（1009）)
