@@ -45,6 +45,9 @@ class Scope:
         return bool(self.sources)
 
 
+_A_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
 def _region_names(region: str) -> set[str]:
     """上海市普陀区 -> 上海市普陀区, 上海市, 上海, 普陀区, 普陀; 周口市 -> 周口市, 周口 (two characters at least)."""
     names = {region}
@@ -137,9 +140,8 @@ class Library:
         if record is None:
             return ""
         names = self._own_names.get(source, "")
-        year = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-        if year.search(text):
-            return year.sub(" ", names)  # (nor its title's year: a file name's 2024 said every sentence was 2024's)
+        if _A_YEAR.search(text):
+            return _A_YEAR.sub(" ", names)  # (nor its title's year: a file name's 2024 said every sentence was 2024's)
         return f"{names} {record.year}年" if record.year else names
 
     @property
